@@ -1,0 +1,115 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every command-line argument is parsed with zod after commander has split the line: commander
+ * knows the options, zod knows what a valid value is, and the error lists every problem by
+ * the flag the user typed.
+ */
+
+/** Bad input from the user: exit code 2, with one line per problem. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+function kindOf(path: string): 'file' | 'dir' | 'other' | 'missing' {
+  try {
+    const info = statSync(path);
+    if (info.isFile()) return 'file';
+    if (info.isDirectory()) return 'dir';
+    return 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+const wholeNumber = z.string().trim().regex(/^\d+$/, 'must be a whole number');
+
+export const PortSchema = wholeNumber
+  .transform(Number)
+  .pipe(z.int().min(0, 'must be at least 0').max(65535, 'must be at most 65535'));
+
+export const IdSchema = wholeNumber.transform(Number).pipe(z.int().positive('must be at least 1'));
+
+/** A workspace folder: created when missing, but an existing file is refused. */
+export const WorkspaceSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .transform((path) => resolve(path))
+  .refine((path) => {
+    const kind = kindOf(path);
+    return kind === 'dir' || kind === 'missing';
+  }, 'exists and is not a folder');
+
+export const ExistingFileSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .transform((path) => resolve(path))
+  .superRefine((path, ctx) => {
+    const kind = kindOf(path);
+    if (kind === 'missing') ctx.addIssue({ code: 'custom', message: `no such file: ${path}` });
+    else if (kind !== 'file') ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
+  });
+
+export const RunArgsSchema = z
+  .object({
+    spec: ExistingFileSchema,
+    workspace: WorkspaceSchema.optional(),
+    json: z.boolean().default(false),
+  })
+  .strict();
+export type RunArgs = z.infer<typeof RunArgsSchema>;
+
+export const ServeArgsSchema = z
+  .object({
+    port: PortSchema.default(0),
+    workspace: WorkspaceSchema.optional(),
+  })
+  .strict();
+export type ServeArgs = z.infer<typeof ServeArgsSchema>;
+
+export const RunsArgsSchema = z
+  .object({
+    workspace: WorkspaceSchema.optional(),
+    json: z.boolean().default(false),
+    experiment: IdSchema.optional(),
+  })
+  .strict();
+export type RunsArgs = z.infer<typeof RunsArgsSchema>;
+
+/** How each key is written on the command line, for error messages. */
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  spec: '<spec.json>',
+  port: '--port',
+  workspace: '--workspace',
+  json: '--json',
+  experiment: '--experiment',
+};
+
+/**
+ * Parses what commander produced (strings, booleans, undefined for absent options). Absent
+ * options are dropped first so that defaults apply.
+ */
+export function parseArgs<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+): z.infer<S> {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => {
+    const key = issue.path[0];
+    const flag = typeof key === 'string' ? (FLAG_NAMES[key] ?? `--${key}`) : 'arguments';
+    return `${flag}: ${issue.message}`;
+  });
+  throw new UsageError('Invalid arguments', issues);
+}

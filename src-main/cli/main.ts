@@ -1,0 +1,93 @@
+import { Command, CommanderError } from 'commander';
+import { AppFailure } from '../../src-shared/result';
+import { UsageError } from './args';
+import { processIo, type CliIo } from './io';
+import { EXIT, isUsageFailure, runCommand } from './run';
+import { runsCommand } from './runs';
+import { serveCommand } from './serve';
+
+/**
+ * `transferlab`: the command-line front door. Commander splits the line and writes the help;
+ * each command parses its arguments with zod (args.ts) and talks to the core in-process.
+ * Exit codes: 0 success, 1 a run did not complete or something failed, 2 bad input,
+ * 130 interrupted.
+ */
+
+const VERSION = '0.1.0';
+
+function describeError(e: unknown): string {
+  if (e instanceof UsageError || e instanceof AppFailure) {
+    const issues = e.issues ?? [];
+    return issues.length > 0
+      ? `${e.message.replace(/[.:]$/, '')}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`
+      : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command()
+    .name('transferlab')
+    .description('Transfer-learning experiments from the command line.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => {
+        io.out(text);
+      },
+      writeErr: (text) => {
+        io.err(text);
+      },
+    })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('Run an experiment spec to completion and print a summary.')
+    .argument('<spec.json>', 'experiment spec file (see resources/examples)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print one JSON document on stdout instead of a table')
+    .action(async (spec: string, options: Record<string, unknown>) => {
+      setExitCode(await runCommand(spec, options, io));
+    });
+
+  program
+    .command('serve')
+    .description('Serve the workbench to a browser on 127.0.0.1 (prints its URL with a token).')
+    .option('--port <n>', 'port to listen on, 0 for any free port', '0')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await serveCommand(options, io));
+    });
+
+  program
+    .command('runs')
+    .description('List the runs of a workspace.')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print a JSON array on stdout instead of a table')
+    .option('--experiment <id>', 'only the runs of this experiment')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await runsCommand(options, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (process.argv style) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version end in a CommanderError too, with exit code 0.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    io.err(`transferlab: ${describeError(e)}\n`);
+    return isUsageFailure(e) ? EXIT.usage : EXIT.failed;
+  }
+}

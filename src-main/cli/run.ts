@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { ExperimentSpecSchema } from '../../src-shared/domain/experimentSpec';
+import type { RunSummary } from '../../src-shared/domain/runs';
+import type { AppEvent } from '../../src-shared/rpc/events';
+import { AppFailure } from '../../src-shared/result';
+import { defaultWorkspaceDir } from '../core/paths';
+import type { Core } from '../core/types';
+import { parseArgs, RunArgsSchema, UsageError } from './args';
+import { runsTable, transferLabel } from './format';
+import { keepConsoleOffStdout, onStopSignal, type CliIo } from './io';
+import { progressReporter, type ProgressReporter } from './progress';
+import { call, openCliCore } from './session';
+
+/** Exit codes of every command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** What `run --json` prints: exactly this document, nothing else on stdout. */
+export interface RunJsonOutput {
+  experimentId: number;
+  runs: {
+    id: number;
+    kind: RunSummary['kind'];
+    strategy: string;
+    seed: number;
+    status: RunSummary['status'];
+    finalMetrics: RunSummary['finalMetrics'];
+  }[];
+}
+
+/** Reads and checks a spec file before anything is opened; problems are usage errors. */
+export async function readSpecFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(
+      `${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const parsed = ExperimentSpecSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+      return `${where}: ${issue.message}`;
+    });
+    throw new UsageError(`${path} is not a valid experiment spec`, issues);
+  }
+  // The file's own content goes to the core, which stores it verbatim beside the parsed spec.
+  return json;
+}
+
+export function runJson(experimentId: number, runs: readonly RunSummary[]): RunJsonOutput {
+  return {
+    experimentId,
+    runs: runs.map((run) => ({
+      id: run.id,
+      kind: run.kind,
+      strategy: run.strategy,
+      seed: run.seed,
+      status: run.status,
+      finalMetrics: run.finalMetrics,
+    })),
+  };
+}
+
+/** `transferlab run <spec.json> [--workspace DIR] [--json]` */
+export async function runCommand(
+  specArg: string,
+  options: Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
+  const args = parseArgs(RunArgsSchema, { spec: specArg, ...options });
+  const spec = await readSpecFile(args.spec);
+  const restoreConsole = args.json ? keepConsoleOffStdout() : () => undefined;
+  let core: Core | null = null;
+  let reporter: ProgressReporter | null = null;
+  const cleanups: (() => void)[] = [];
+  try {
+    core = await openCliCore(args.workspace ?? defaultWorkspaceDir(), 'own');
+    const opened = core;
+
+    // Events may arrive before `experiments.create` returns and before the reporter exists:
+    // keep them until both the id and the reporter are known.
+    let experimentId: number | null = null;
+    const early: AppEvent[] = [];
+    const labels = new Map<number, string>();
+    const describe = (runId: number): string => labels.get(runId) ?? `#${runId}`;
+    const ours = (event: AppEvent): boolean =>
+      'experimentId' in event && event.experimentId === experimentId;
+    cleanups.push(
+      opened.onEvent((event) => {
+        if (reporter === null) early.push(event);
+        else if (ours(event)) reporter.handle(event);
+      }),
+    );
+
+    // An object, not a `let`: the signal handler sets it while the awaits below are pending.
+    const stop = { interrupted: false };
+    cleanups.push(
+      onStopSignal(() => {
+        if (stop.interrupted) {
+          io.err('Interrupted again: exiting without waiting for the runs to stop.\n');
+          process.exit(EXIT.interrupted);
+        }
+        stop.interrupted = true;
+        io.err('Interrupted: cancelling the experiment\u2019s runs...\n');
+        if (experimentId !== null) {
+          call(opened, 'experiments.cancel', { id: experimentId }).catch((e: unknown) => {
+            io.err(`Cancelling failed: ${e instanceof Error ? e.message : String(e)}\n`);
+          });
+        }
+      }),
+    );
+
+    const created = await call(opened, 'experiments.create', { spec }).catch((e: unknown) => {
+      // What the core refuses in a spec (an unknown dataset, a bad strategy parameter) is bad
+      // input like a schema error: exit code 2.
+      if (e instanceof AppFailure && (e.code === 'invalid_input' || e.code === 'not_found')) {
+        throw new UsageError(`${args.spec}: ${e.message}`, e.issues);
+      }
+      throw e;
+    });
+    experimentId = created.experimentId;
+    for (const run of await call(opened, 'runs.list', { experimentId })) {
+      labels.set(
+        run.id,
+        `#${run.id} ${run.strategy} ${transferLabel(run)} budget ${String(run.budget)} seed ${run.seed}`,
+      );
+    }
+    io.err(
+      `Experiment #${experimentId}: ${created.runIds.length} run(s) queued in ${opened.workspaceDir}\n`,
+    );
+    if (stop.interrupted) await call(opened, 'experiments.cancel', { id: experimentId });
+
+    const shown = progressReporter(io, describe);
+    for (const event of early.splice(0)) if (ours(event)) shown.handle(event);
+    reporter = shown;
+
+    await opened.waitForExperiment(experimentId);
+    shown.stop();
+
+    const runs = await call(opened, 'runs.list', { experimentId });
+    if (args.json) {
+      io.out(`${JSON.stringify(runJson(experimentId, runs))}\n`);
+    } else {
+      io.out(runsTable(runs, io.stdoutIsTTY));
+    }
+    if (stop.interrupted) return EXIT.interrupted;
+    return runs.every((run) => run.status === 'completed') ? EXIT.ok : EXIT.failed;
+  } finally {
+    // stop() is idempotent; this one covers a failure while runs were shown.
+    reporter?.stop();
+    for (const cleanup of cleanups) cleanup();
+    await core?.close();
+    restoreConsole();
+  }
+}
+
+/** An `invalid_input` failure from the core (e.g. an unknown dataset) is the user's input too. */
+export function isUsageFailure(e: unknown): boolean {
+  return e instanceof UsageError || (e instanceof AppFailure && e.code === 'invalid_input');
+}

@@ -1,0 +1,31 @@
+import type { RpcInput, RpcMethod, RpcOutput } from '../../src-shared/rpc/contract';
+import { AppFailure } from '../../src-shared/result';
+import type { Core, CoreOptions } from '../core/types';
+import { dispatch } from '../transports/dispatch';
+
+/**
+ * The CLI's in-process front door: the same contract as the other transports, input parsed by
+ * `dispatch`, without a socket in between. The core is imported lazily so that `--help` and
+ * argument errors answer without loading the store and the engine.
+ */
+export async function openCliCore(
+  workspaceDir: string,
+  queue: CoreOptions['queue'],
+  transport: CoreOptions['transport'] = 'in-process',
+): Promise<Core> {
+  const { openCore } = await import('../core/core');
+  return openCore({ workspaceDir, transport, queue });
+}
+
+/** Calls one RPC method; a `{ok: false}` answer is thrown as the AppFailure it stands for. */
+export async function call<M extends RpcMethod>(
+  core: Pick<Core, 'handlers'>,
+  method: M,
+  input: RpcInput<M>,
+): Promise<RpcOutput<M>> {
+  const result = await dispatch(core.handlers, method, input);
+  if (!result.ok)
+    throw new AppFailure(result.error.code, result.error.message, result.error.issues);
+  // dispatch ran the handler for `method`, whose output type is RpcOutput<M>.
+  return result.value as RpcOutput<M>;
+}

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { STRATEGIES } from '../../src-shared/domain/strategies';
+import { isTerminal } from '../../src-shared/domain/runs';
+import type { RpcHandlers } from '../../src-shared/rpc/contract';
+import { AppFailure } from '../../src-shared/result';
+import { startTrainer } from '../engine/trainer/host';
+import { listDatasets, toSummary, upsertDataset } from '../store/datasets';
+import { openDb } from '../store/db';
+import {
+  cancelQueuedRun,
+  experimentRunIds,
+  getRun,
+  listRuns,
+  requestCancel,
+  runStatus,
+} from '../store/runs';
+import { builtinDatasets } from './builtinDatasets';
+import { EventBus } from './events';
+import { listExamples } from './examples';
+import { createExperiment, experimentSummaries, getExperiment } from './experimentService';
+import { RunQueue, type TrainerLauncher } from './runQueue';
+import type { Core, CoreOptions } from './types';
+
+const VERSION = '0.1.0';
+
+export interface OpenCoreOverrides {
+  /** Tests may launch trainers differently (e.g. to simulate a crash). */
+  launch?: TrainerLauncher;
+  pollMs?: number;
+}
+
+/**
+ * Opens a workspace and returns the core services behind the RPC contract. Every transport
+ * (Electron IPC, WebSocket, the CLI's in-process calls) uses this one object.
+ */
+export async function openCore(
+  options: CoreOptions,
+  overrides: OpenCoreOverrides = {},
+): Promise<Core> {
+  await Promise.resolve();
+  const db = openDb(join(options.workspaceDir, 'transferlab.sqlite'), {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  db.transaction(() => {
+    for (const d of builtinDatasets()) upsertDataset(db, d);
+  })();
+  const events = new EventBus();
+  const concurrency = options.concurrency ?? 1;
+  const queue =
+    options.queue === 'none'
+      ? null
+      : new RunQueue({
+          db,
+          workspaceDir: options.workspaceDir,
+          events,
+          launch: overrides.launch ?? startTrainer,
+          owner: `${options.transport}:${process.pid}:${randomBytes(4).toString('hex')}`,
+          concurrency,
+          scope: options.queue,
+          ...(overrides.pollMs !== undefined ? { pollMs: overrides.pollMs } : {}),
+        });
+
+  const cancelRun = (id: number): boolean => {
+    const current = runStatus(db, id);
+    if (!current) throw new AppFailure('not_found', `No run #${id}.`);
+    if (isTerminal(current.status)) return false;
+    if (queue?.cancel(id)) return true;
+    const cancelled = cancelQueuedRun(db, id);
+    if (cancelled.length > 0) {
+      for (const runId of cancelled) {
+        events.emit({
+          type: 'run.status',
+          runId,
+          experimentId: current.experimentId,
+          status: 'cancelled',
+          backend: null,
+          error: null,
+        });
+      }
+      return true;
+    }
+    // Running in another process (the app beside the CLI): it sees the request at its next heartbeat.
+    return requestCancel(db, id);
+  };
+
+  const handlers: RpcHandlers = {
+    'app.info': () => ({
+      name: 'Transferlab',
+      version: VERSION,
+      workspace: options.workspaceDir,
+      transport: options.transport,
+      concurrency,
+    }),
+    'examples.list': () => listExamples(),
+    'strategies.list': () => [...STRATEGIES],
+    'datasets.list': () => listDatasets(db).map(toSummary),
+    'experiments.create': ({ spec }) => {
+      const created = createExperiment(db, spec, options.transport);
+      events.emit({ type: 'experiment.created', experimentId: created.experimentId });
+      for (const runId of created.runIds) {
+        events.emit({
+          type: 'run.status',
+          runId,
+          experimentId: created.experimentId,
+          status: 'queued',
+          backend: null,
+          error: null,
+        });
+      }
+      queue?.adopt(created.experimentId);
+      return created;
+    },
+    'experiments.list': () => experimentSummaries(db),
+    'experiments.get': ({ id }) => getExperiment(db, id),
+    'runs.list': ({ experimentId, limit }) =>
+      listRuns(db, {
+        ...(experimentId !== undefined ? { experimentId } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      }),
+    'runs.get': ({ id }) => {
+      const run = getRun(db, id);
+      if (!run) throw new AppFailure('not_found', `No run #${id}.`);
+      return run;
+    },
+    'runs.cancel': ({ id }) => ({ cancelled: cancelRun(id) }),
+    'experiments.cancel': ({ id }) => {
+      getExperiment(db, id);
+      // Queued runs first, so a cancelled source run's dependants are not started meanwhile.
+      const runs = experimentRunIds(db, id).filter((r) => !isTerminal(r.status));
+      runs.sort((a, b) => (a.status === 'queued' ? 0 : 1) - (b.status === 'queued' ? 0 : 1));
+      let cancelled = 0;
+      for (const r of runs) if (cancelRun(r.id)) cancelled += 1;
+      return { cancelled };
+    },
+  };
+
+  queue?.start();
+  let closed = false;
+
+  return {
+    workspaceDir: options.workspaceDir,
+    handlers,
+    onEvent: (listener) => events.on(listener),
+    waitForExperiment: (experimentId) =>
+      new Promise<void>((resolve) => {
+        const check = (): boolean =>
+          experimentRunIds(db, experimentId).every((r) => isTerminal(r.status));
+        if (check()) {
+          resolve();
+          return;
+        }
+        // Events cover runs this process executes; the poll covers runs another process executes.
+        const timer = setInterval(() => {
+          if (check()) done();
+        }, 1000);
+        const off = events.on((e) => {
+          if (
+            e.type === 'run.status' &&
+            e.experimentId === experimentId &&
+            isTerminal(e.status) &&
+            check()
+          )
+            done();
+        });
+        const done = (): void => {
+          clearInterval(timer);
+          off();
+          resolve();
+        };
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await queue?.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { AppEvent } from '../../src-shared/rpc/events';
+import type { AppInfo, RpcHandlers } from '../../src-shared/rpc/contract';
+
+export interface CoreOptions {
+  /** Folder holding transferlab.sqlite and the saved models. Created when missing. */
+  workspaceDir: string;
+  transport: AppInfo['transport'];
+  /** better-sqlite3 binary to load instead of the default (the Electron-ABI copy in the app). */
+  nativeBinding?: string;
+  /** Trainer processes that may run at once (default 1). */
+  concurrency?: number;
+  /**
+   * Which queued runs this process executes: every queued run (the app and the server), only
+   * those of experiments it creates itself (the CLI), or none (read-only commands).
+   */
+  queue: 'all' | 'own' | 'none';
+}
+
+/** The core services behind the contract, written once, used by every transport. */
+export interface Core {
+  readonly workspaceDir: string;
+  readonly handlers: RpcHandlers;
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Resolves once every run of the experiment has reached a terminal status. */
+  waitForExperiment(experimentId: number): Promise<void>;
+  /** Stops the queue (cancelling running trainers) and closes the database. */
+  close(): Promise<void>;
+}

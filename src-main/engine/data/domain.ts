@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import type { Budget, DomainSpec } from '../../../src-shared/domain/experimentSpec';
+import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
+import { deriveSeed, Rng } from '../random';
+import { updateWithArray } from './hash';
+import type { Dataset } from './load';
+
+/** One split's rows: features n × featureSize and labels relabelled 0..k-1. */
+export interface Split {
+  x: Float32Array;
+  y: Int32Array;
+  n: number;
+}
+
+/** The exact arrays one run trains and evaluates on. */
+export interface RunData {
+  train: Split;
+  val: Split;
+  test: Split;
+  featureShape: number[];
+  featureSize: number;
+  /** k: labels run 0..k-1. */
+  numClasses: number;
+  /** The original label of each class index. */
+  classes: number[];
+  /** Training rows per class after the label budget. */
+  trainPerClass: number[];
+  scale: number;
+  /** sha256 over the train, validation and test arrays (RunDetail.dataHash). */
+  dataHash: string;
+}
+
+/** The 60/20/20 train/validation/test proportions of every domain. */
+const VAL_FRACTION = 0.2;
+const TEST_FRACTION = 0.2;
+
+/**
+ * Rows of each class of the domain, in dataset order: members[c] holds the row indices whose
+ * label is classes[c]. Classes default to every label present, ascending.
+ */
+export function classMembers(
+  dataset: Dataset,
+  domain: DomainSpec,
+): { classes: number[]; members: number[][] } {
+  const classes = domain.classes ?? dataset.classes;
+  const index = new Map<number, number>();
+  classes.forEach((label, c) => {
+    if (index.has(label))
+      throw new Error(`Domain "${domain.name}": class ${label} is listed twice`);
+    index.set(label, c);
+  });
+  const members: number[][] = classes.map(() => []);
+  for (let row = 0; row < dataset.n; row++) {
+    const c = index.get(dataset.y[row] ?? -1);
+    if (c !== undefined) members[c]?.push(row);
+  }
+  members.forEach((rows, c) => {
+    if (rows.length === 0) {
+      throw new Error(
+        `Domain "${domain.name}": the dataset has no samples of class ${classes[c] ?? c}`,
+      );
+    }
+  });
+  return { classes, members };
+}
+
+/**
+ * Stratified, seeded split of each class's rows into train/validation/test (60/20/20, rounded
+ * per class). Each class is shuffled with its own seed from (splitSeed, original label): a class
+ * is split the same way in every domain that contains it, whatever other classes it has, so a
+ * target's test rows never appear in the training split of a source drawn from the same dataset
+ * with the same splitSeed. The run seed plays no part: every run of a domain shares its test set.
+ */
+export function stratifiedSplit(
+  members: number[][],
+  classes: number[],
+  splitSeed: number,
+): { train: number[][]; val: number[][]; test: number[][] } {
+  const train: number[][] = [];
+  const val: number[][] = [];
+  const test: number[][] = [];
+  members.forEach((rows, c) => {
+    const rng = new Rng(deriveSeed(splitSeed, `split:class=${classes[c] ?? c}`));
+    const shuffled = rng.shuffle([...rows]);
+    const nVal = Math.round(rows.length * VAL_FRACTION);
+    const nTest = Math.round(rows.length * TEST_FRACTION);
+    const nTrain = rows.length - nVal - nTest;
+    train.push(shuffled.slice(0, nTrain).sort(ascending));
+    val.push(shuffled.slice(nTrain, nTrain + nVal).sort(ascending));
+    test.push(shuffled.slice(nTrain + nVal).sort(ascending));
+  });
+  return { train, val, test };
+}
+
+/**
+ * The label budget: up to `budget` training rows per class, drawn with the run seed ('all' keeps
+ * the whole training split). Each class draws from its own seeded shuffle and takes a prefix, so
+ * for one seed a smaller budget's rows are a subset of a larger one's (nested learning curves).
+ * A class with fewer rows than the budget contributes all it has (see RunData.trainPerClass).
+ */
+export function sampleBudget(
+  trainMembers: number[][],
+  classes: number[],
+  budget: Budget,
+  seed: number,
+): number[][] {
+  if (budget === 'all') return trainMembers.map((rows) => [...rows]);
+  return trainMembers.map((rows, c) => {
+    const rng = new Rng(deriveSeed(seed, `budget:class=${classes[c] ?? c}`));
+    return rng
+      .shuffle([...rows])
+      .slice(0, budget)
+      .sort(ascending);
+  });
+}
+
+/**
+ * The run's arrays: the domain's class subset (relabelled 0..k-1 in the domain's order), its
+ * split, and the label budget. Source runs train on every label of their domain.
+ */
+export function prepareRunData(dataset: Dataset, config: ResolvedRunConfig): RunData {
+  const { classes, members } = classMembers(dataset, config.domain);
+  const split = stratifiedSplit(members, classes, config.domain.splitSeed);
+  const budget: Budget = config.kind === 'source' ? 'all' : config.budget;
+  const trainRows = sampleBudget(split.train, classes, budget, config.seed);
+  const train = gather(dataset, trainRows);
+  const val = gather(dataset, split.val);
+  const test = gather(dataset, split.test);
+  for (const [name, part] of [
+    ['training', train],
+    ['validation', val],
+    ['test', test],
+  ] as const) {
+    if (part.n === 0) {
+      throw new Error(
+        `Domain "${config.domain.name}": too few samples for a non-empty ${name} split`,
+      );
+    }
+  }
+  const hash = createHash('sha256');
+  hash.update(`featureShape:${dataset.featureShape.join('x')};classes:${classes.join(',')}\n`);
+  for (const [name, part] of [
+    ['train', train],
+    ['val', val],
+    ['test', test],
+  ] as const) {
+    updateWithArray(hash, `${name}.x`, part.x);
+    updateWithArray(hash, `${name}.y`, part.y);
+  }
+  return {
+    train,
+    val,
+    test,
+    featureShape: dataset.featureShape,
+    featureSize: dataset.featureSize,
+    numClasses: classes.length,
+    classes,
+    trainPerClass: trainRows.map((rows) => rows.length),
+    scale: dataset.scale,
+    dataHash: hash.digest('hex'),
+  };
+}
+
+/** Copies the listed rows, class by class, labelling rows of rowsByClass[c] with c. */
+function gather(dataset: Dataset, rowsByClass: number[][]): Split {
+  const n = rowsByClass.reduce((sum, rows) => sum + rows.length, 0);
+  const f = dataset.featureSize;
+  const x = new Float32Array(n * f);
+  const y = new Int32Array(n);
+  let out = 0;
+  rowsByClass.forEach((rows, c) => {
+    for (const row of rows) {
+      x.set(dataset.x.subarray(row * f, (row + 1) * f), out * f);
+      y[out] = c;
+      out++;
+    }
+  });
+  return { x, y, n };
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import {
+  FinalMetricsSchema,
+  ResolvedRunConfigSchema,
+  RunEnvironmentSchema,
+} from '../../src-shared/domain/runs';
+import { SyntheticDatasetSchema } from '../../src-shared/domain/experimentSpec';
+
+/**
+ * The trainer process protocol (Signal's worker protocol: typed request and event unions,
+ * serialized errors, forwarded logs). The parent owns the database; the trainer only computes
+ * and streams. Both sides parse what they receive: a message crossing a process line is `unknown`.
+ */
+
+const AnyNumberSchema = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+
+/** Where a trainer finds a dataset's arrays; the core resolves dataset names to these. */
+export const DataLocatorSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('csv'),
+    /** Absolute path of a (possibly gzipped) numeric CSV without a header: features..., label. */
+    path: z.string(),
+    featureShape: z.array(z.int().positive()),
+    /** The content hash recorded for the dataset; the trainer re-hashes what it reads. */
+    contentHash: z.string(),
+    /** Every feature is divided by this; default: the file's largest absolute value (digits: 16). */
+    scale: z.number().positive().optional(),
+  }),
+  z.object({ kind: z.literal('synthetic'), params: SyntheticDatasetSchema }),
+]);
+export type DataLocator = z.infer<typeof DataLocatorSchema>;
+
+export const TrainJobSchema = z.object({
+  runId: z.int(),
+  config: ResolvedRunConfigSchema,
+  /** The data of `config.domain` (the domain trained on). */
+  data: DataLocatorSchema,
+  /** For transfer runs that start from a source model: its saved files. */
+  sourceModel: z.object({ dir: z.string(), hash: z.string() }).optional(),
+  /** Source runs save their trained model under this folder (content-addressed by the trainer). */
+  modelsDir: z.string(),
+  saveModel: z.boolean(),
+});
+export type TrainJob = z.infer<typeof TrainJobSchema>;
+
+export const ParentToTrainerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), job: TrainJobSchema }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type ParentToTrainer = z.infer<typeof ParentToTrainerSchema>;
+
+export const TrainerToParentSchema = z.discriminatedUnion('type', [
+  /** Sent once the backend is initialised and the data loaded. */
+  z.object({
+    type: z.literal('started'),
+    environment: RunEnvironmentSchema,
+    /** sha256 over the exact arrays trained and evaluated on (after split and budget). */
+    dataHash: z.string(),
+  }),
+  z.object({
+    type: z.literal('progress'),
+    epoch: z.int(),
+    epochs: z.int(),
+    batch: z.int(),
+    batches: z.int(),
+  }),
+  z.object({
+    type: z.literal('epoch'),
+    epoch: z.int(),
+    /** Any number, NaN and ±Infinity included (the process channel uses advanced serialization). */
+    values: z.record(z.string(), AnyNumberSchema),
+    elapsedS: z.number(),
+  }),
+  z.object({
+    type: z.literal('completed'),
+    finalMetrics: FinalMetricsSchema,
+    /** Saved model (source runs): folder and sha256 of its weights. */
+    model: z.object({ dir: z.string(), hash: z.string() }).optional(),
+  }),
+  /** `diverged`: the loss became NaN or infinite; training stopped. */
+  z.object({ type: z.literal('failed'), error: z.string(), diverged: z.boolean() }),
+  z.object({ type: z.literal('cancelled') }),
+  z.object({
+    type: z.literal('log'),
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string(),
+  }),
+]);
+export type TrainerToParent = z.infer<typeof TrainerToParentSchema>;

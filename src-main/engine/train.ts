@@ -1,0 +1,232 @@
+import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
+import type { FinalMetrics } from '../../src-shared/domain/runs';
+import type { Tf } from './backend';
+import type { RunData, Split } from './data/domain';
+import { loadRunData } from './data/index';
+import { crossEntropy, predictedClasses } from './head';
+import { loadModel, logits, saveModel, type SavedModel } from './model';
+import type { TrainJob, TrainerToParent } from './protocol';
+import { deriveSeed, Rng } from './random';
+import { strategyFor } from './strategies/index';
+import type { PreparedModel } from './strategies/strategy';
+
+/**
+ * The training loop, shared by every strategy and run kind. A custom loop rather than
+ * model.fit: fit shuffles with Math.random (irreproducible), and the loop needs to hand the
+ * optimizer exactly the strategy's trainable variables, add the strategy's loss term, yield to the
+ * event loop between batches (cancel), and stop on a non-finite loss.
+ */
+
+export type Emit = (message: TrainerToParent) => void;
+
+export type TrainResult =
+  | { status: 'completed'; finalMetrics: FinalMetrics; model?: SavedModel }
+  | { status: 'diverged'; error: string }
+  | { status: 'cancelled' };
+
+/** Rows evaluated at once: bounds the memory of a forward pass over a large split. */
+const EVAL_CHUNK = 4096;
+/** Progress messages per second, at most (plus the last batch of each epoch). */
+const PROGRESS_INTERVAL_MS = 200;
+
+/**
+ * Trains one job in this process and emits 'progress', 'epoch' and one final message
+ * ('completed', 'failed' with diverged: true, or 'cancelled'), which it also returns. Other
+ * failures (bad data, a missing source model) are thrown for the caller to report.
+ *
+ * `data` is the job's prepared data when the caller has loaded it already (the trainer entry
+ * does, to report its hash in 'started'). `isCancelled` is polled before every batch; each batch
+ * ends by yielding to the event loop, so a cancel message is seen within one batch.
+ */
+export async function train(
+  job: TrainJob,
+  tf: Tf,
+  emit: Emit,
+  isCancelled: () => boolean,
+  data?: RunData,
+): Promise<TrainResult> {
+  const startedAt = performance.now();
+  const elapsedS = (): number => (performance.now() - startedAt) / 1000;
+  const log = (level: 'info' | 'warn', message: string): void => {
+    emit({ type: 'log', level, message });
+  };
+  const runData = data ?? (await loadRunData(job));
+  const { config } = job;
+  const strategy = strategyFor(config);
+  if (runData.scale !== 1) log('info', `Features divided by ${runData.scale}`);
+  const { budget } = config;
+  if (
+    config.kind === 'transfer' &&
+    budget !== 'all' &&
+    runData.trainPerClass.some((n) => n < budget)
+  ) {
+    log(
+      'warn',
+      `Budget ${budget} per class; training rows per class: ${runData.trainPerClass.join(', ')}`,
+    );
+  }
+
+  let sourceModel: LayersModel | undefined;
+  if (strategy.needsSourceModel) {
+    if (job.sourceModel === undefined)
+      throw new Error(`Strategy ${strategy.id} needs a source model`);
+    sourceModel = await loadModel(tf, job.sourceModel.dir, job.sourceModel.hash);
+  }
+  let prepared: PreparedModel;
+  try {
+    prepared = strategy.prepare({
+      tf,
+      config,
+      featureShape: runData.featureShape,
+      numClasses: runData.numClasses,
+      ...(sourceModel ? { sourceModel } : {}),
+      log,
+    });
+  } catch (e) {
+    sourceModel?.dispose();
+    throw e;
+  }
+  if (prepared.frozenLayers.length > 0)
+    log('info', `Frozen layers: ${prepared.frozenLayers.join(', ')}`);
+
+  const tensors = [runData.train, runData.val, runData.test].map((split) =>
+    toTensors(tf, split, runData.featureShape),
+  );
+  const [train, val, test] = tensors as [SplitTensors, SplitTensors, SplitTensors];
+  const optimizer: Optimizer =
+    config.training.optimizer === 'adam'
+      ? tf.train.adam(config.training.learningRate)
+      : tf.train.sgd(config.training.learningRate);
+  try {
+    const { epochs, batchSize } = config.training;
+    const batches = Math.ceil(train.n / batchSize);
+    // Its own stream: the batch order depends on the run seed only, never on other draws.
+    const shuffle = new Rng(deriveSeed(config.seed, 'shuffle'));
+    let lastProgress = -Infinity;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const order = shuffle.permutation(train.n);
+      for (let batch = 0; batch < batches; batch++) {
+        if (isCancelled()) {
+          emit({ type: 'cancelled' });
+          return { status: 'cancelled' };
+        }
+        const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, train.n));
+        trainBatch(tf, prepared, optimizer, train, rows, runData.numClasses);
+        const now = performance.now();
+        if (batch === batches - 1 || now - lastProgress >= PROGRESS_INTERVAL_MS) {
+          lastProgress = now;
+          emit({ type: 'progress', epoch, epochs, batch: batch + 1, batches });
+        }
+        // Lets the process see a 'cancel' message (and the parent see our messages) between batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      // Measured on whole splits with the weights at the end of the epoch (not Keras's running
+      // mean over the epoch's batches, which mixes weights of different steps), so loss and
+      // val_loss are directly comparable.
+      const trainEval = evaluate(tf, prepared.model, train, runData.numClasses);
+      const valEval = evaluate(tf, prepared.model, val, runData.numClasses);
+      emit({
+        type: 'epoch',
+        epoch,
+        values: {
+          loss: trainEval.loss,
+          acc: trainEval.acc,
+          val_loss: valEval.loss,
+          val_acc: valEval.acc,
+        },
+        elapsedS: elapsedS(),
+      });
+      if (!Number.isFinite(trainEval.loss) || !Number.isFinite(valEval.loss)) {
+        const bad = Number.isFinite(trainEval.loss) ? valEval.loss : trainEval.loss;
+        const error = `The loss became ${bad} at epoch ${epoch}; training stopped (try a lower learning rate).`;
+        emit({ type: 'failed', error, diverged: true });
+        return { status: 'diverged', error };
+      }
+    }
+    const trainEval = evaluate(tf, prepared.model, train, runData.numClasses);
+    const valEval = evaluate(tf, prepared.model, val, runData.numClasses);
+    const testEval = evaluate(tf, prepared.model, test, runData.numClasses);
+    const finalMetrics: FinalMetrics = {
+      test_loss: testEval.loss,
+      test_acc: testEval.acc,
+      val_loss: valEval.loss,
+      val_acc: valEval.acc,
+      train_loss: trainEval.loss,
+      train_acc: trainEval.acc,
+    };
+    const model = job.saveModel ? await saveModel(tf, prepared.model, job.modelsDir) : undefined;
+    emit({ type: 'completed', finalMetrics, ...(model ? { model } : {}) });
+    return { status: 'completed', finalMetrics, ...(model ? { model } : {}) };
+  } finally {
+    optimizer.dispose();
+    for (const split of tensors) tf.dispose([split.x, split.y]);
+    prepared.dispose();
+  }
+}
+
+interface SplitTensors {
+  x: Tensor;
+  /** int32 labels. */
+  y: Tensor;
+  n: number;
+}
+
+function toTensors(tf: Tf, split: Split, featureShape: number[]): SplitTensors {
+  return {
+    x: tf.tensor(split.x, [split.n, ...featureShape], 'float32'),
+    y: tf.tensor1d(split.y, 'int32'),
+    n: split.n,
+  };
+}
+
+/**
+ * One optimizer step on the given rows: mean cross-entropy (sigmoid for two classes, softmax
+ * from three; head.ts) plus the strategy's term.
+ */
+function trainBatch(
+  tf: Tf,
+  prepared: PreparedModel,
+  optimizer: Optimizer,
+  train: SplitTensors,
+  rows: Int32Array,
+  numClasses: number,
+): void {
+  tf.tidy(() => {
+    const index = tf.tensor1d(rows, 'int32');
+    const x = tf.gather(train.x, index);
+    const y = tf.gather(train.y, index);
+    optimizer.minimize(
+      () => {
+        const out = logits(tf, prepared.model, x, true);
+        const loss: Scalar = crossEntropy(tf, out, y, numClasses);
+        return prepared.extraLoss ? tf.add(loss, prepared.extraLoss({ x, y, logits: out })) : loss;
+      },
+      false,
+      prepared.trainable,
+    );
+  });
+}
+
+/** Mean cross-entropy and accuracy over a whole split, in chunks. */
+function evaluate(
+  tf: Tf,
+  model: LayersModel,
+  split: SplitTensors,
+  numClasses: number,
+): { loss: number; acc: number } {
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < split.n; start += EVAL_CHUNK) {
+    const size = Math.min(EVAL_CHUNK, split.n - start);
+    tf.tidy(() => {
+      const x = tf.slice(split.x, start, size);
+      const y = tf.slice(split.y, start, size);
+      const out = logits(tf, model, x);
+      const loss = crossEntropy(tf, out, y, numClasses, true);
+      const hits = tf.sum(tf.cast(tf.equal(predictedClasses(tf, out), y), 'int32'));
+      lossSum += loss.dataSync()[0] ?? NaN;
+      correct += hits.dataSync()[0] ?? 0;
+    });
+  }
+  return { loss: lossSum / split.n, acc: correct / split.n };
+}

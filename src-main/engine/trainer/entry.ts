@@ -1,0 +1,95 @@
+import { runEnvironment, selectBackend } from '../backend';
+import { loadRunData } from '../data/index';
+import { ParentToTrainerSchema, type TrainJob, type TrainerToParent } from '../protocol';
+import { train } from '../train';
+
+/**
+ * The trainer process: forked by host.ts (or by the Electron main process, as Node), it waits
+ * for one 'start' message, trains, reports, and exits. It owns no database and no UI, so a
+ * crash or an out-of-memory kill here costs one run, never the app. Every message it receives
+ * is parsed (it crosses a process line); every outcome ends in exactly one final message where
+ * the process is still able to send one.
+ */
+
+let cancelRequested = false;
+let running = false;
+let finished = false;
+
+function send(message: TrainerToParent): void {
+  process.send?.(message);
+}
+
+/** Sends the final message, waits until it is handed to the channel, then exits. */
+function finish(message: TrainerToParent, code: number): void {
+  if (finished) return;
+  finished = true;
+  const exit = (): never => process.exit(code);
+  if (process.send === undefined || !process.connected) exit();
+  else process.send(message, undefined, {}, exit);
+}
+
+function fail(e: unknown): void {
+  // The stack is for debugging; the message is what the run records and shows.
+  if (e instanceof Error && e.stack !== undefined) {
+    send({ type: 'log', level: 'debug', message: e.stack });
+  }
+  finish({ type: 'failed', error: e instanceof Error ? e.message : String(e), diverged: false }, 1);
+}
+
+async function run(job: TrainJob): Promise<void> {
+  const selected = await selectBackend(job.config.training.backend);
+  const data = await loadRunData(job);
+  send({ type: 'started', environment: runEnvironment(selected), dataHash: data.dataHash });
+  // train() emits the final message of the outcomes it handles (completed, diverged, cancelled);
+  // they pass through `send`, so only the exit is left to do here.
+  const result = await train(
+    job,
+    selected.tf,
+    (message) => {
+      if (
+        message.type === 'completed' ||
+        message.type === 'failed' ||
+        message.type === 'cancelled'
+      ) {
+        finish(message, 0);
+      } else {
+        send(message);
+      }
+    },
+    () => cancelRequested,
+    data,
+  );
+  if (!finished)
+    throw new Error(`The training loop ended (${result.status}) without a final message`);
+}
+
+if (process.send === undefined) {
+  console.error('The trainer runs as a child process with an IPC channel (see trainer/host.ts).');
+  process.exit(2);
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = ParentToTrainerSchema.safeParse(raw);
+  if (!parsed.success) {
+    fail(new Error(`Invalid message from the parent: ${parsed.error.message}`));
+    return;
+  }
+  const message = parsed.data;
+  if (message.type === 'cancel') {
+    // Seen by the training loop before its next batch (a cancel before 'start' cancels at once).
+    cancelRequested = true;
+  } else if (running) {
+    send({
+      type: 'log',
+      level: 'warn',
+      message: "Ignored a second 'start': one trainer runs one job",
+    });
+  } else {
+    running = true;
+    run(message.job).catch(fail);
+  }
+});
+// The parent is gone: nobody can receive the results, so stop rather than linger as an orphan.
+process.on('disconnect', () => process.exit(3));
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { DatasetSummary } from '../../src-shared/domain/datasets';
+import { DataLocatorSchema, type DataLocator } from '../engine/protocol';
+import type { Db } from './db';
+import { nowIso, readJson } from './json';
+
+export interface DatasetRecord extends DatasetSummary {
+  locator: DataLocator;
+}
+
+export interface NewDataset {
+  name: string;
+  kind: DatasetSummary['kind'];
+  contentHash: string;
+  samples: number;
+  featureShape: number[];
+  classes: number[];
+  locator: DataLocator;
+  provenance: Record<string, string>;
+}
+
+interface DatasetRow {
+  id: number;
+  name: string;
+  kind: DatasetSummary['kind'];
+  content_hash: string;
+  samples: number;
+  feature_shape: string;
+  classes: string;
+  locator: string;
+  provenance: string;
+  created_at: string;
+}
+
+const IntArray = z.array(z.int());
+const StringMap = z.record(z.string(), z.string());
+
+function fromRow(row: DatasetRow): DatasetRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    contentHash: row.content_hash,
+    samples: row.samples,
+    featureShape: readJson(IntArray, row.feature_shape, 'dataset shape'),
+    classes: readJson(IntArray, row.classes, 'dataset classes'),
+    locator: readJson(DataLocatorSchema, row.locator, 'dataset locator'),
+    provenance: readJson(StringMap, row.provenance, 'dataset provenance'),
+    createdAt: row.created_at,
+  };
+}
+
+export function listDatasets(db: Db): DatasetRecord[] {
+  const rows = db.prepare('SELECT * FROM datasets ORDER BY name').all() as DatasetRow[];
+  return rows.map(fromRow);
+}
+
+export function findDatasetByName(db: Db, name: string): DatasetRecord | undefined {
+  const row = db.prepare('SELECT * FROM datasets WHERE name = ?').get(name) as
+    DatasetRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Inserts the dataset, or returns the existing one of the same name and content. */
+export function upsertDataset(db: Db, d: NewDataset): DatasetRecord {
+  const existing = findDatasetByName(db, d.name);
+  if (existing) {
+    if (existing.contentHash !== d.contentHash) {
+      throw new Error(
+        `Dataset "${d.name}" already exists in this workspace with different content ` +
+          `(${existing.contentHash.slice(0, 12)} ≠ ${d.contentHash.slice(0, 12)}).`,
+      );
+    }
+    return existing;
+  }
+  db.prepare(
+    `INSERT INTO datasets (name, kind, content_hash, samples, feature_shape, classes, locator, provenance, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    d.name,
+    d.kind,
+    d.contentHash,
+    d.samples,
+    JSON.stringify(d.featureShape),
+    JSON.stringify(d.classes),
+    JSON.stringify(d.locator),
+    JSON.stringify(d.provenance),
+    nowIso(),
+  );
+  const created = findDatasetByName(db, d.name);
+  if (!created) throw new Error(`Dataset ${d.name} vanished after insert`);
+  return created;
+}
+
+/** The public summary (the locator holds local paths the UI does not need). */
+export function toSummary(d: DatasetRecord): DatasetSummary {
+  return {
+    id: d.id,
+    name: d.name,
+    kind: d.kind,
+    contentHash: d.contentHash,
+    samples: d.samples,
+    featureShape: d.featureShape,
+    classes: d.classes,
+    provenance: d.provenance,
+    createdAt: d.createdAt,
+  };
+}

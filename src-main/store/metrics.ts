@@ -1,0 +1,79 @@
+import type { EpochMetrics } from '../../src-shared/domain/runs';
+import { inTransaction, type Db } from './db';
+
+type NonFinite = 'nan' | 'inf' | '-inf';
+
+function nonFiniteKind(v: number): NonFinite | null {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return null;
+}
+
+/** One epoch's metrics and the run's progress counter, in one transaction. */
+export function insertEpoch(
+  db: Db,
+  runId: number,
+  epoch: number,
+  values: Record<string, number>,
+  elapsedS: number,
+): void {
+  inTransaction(db, () => {
+    const insert = db.prepare(
+      'INSERT OR REPLACE INTO metrics (run_id, epoch, name, value, nonfinite, elapsed_s) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const [name, value] of Object.entries(values)) {
+      const kind = nonFiniteKind(value);
+      insert.run(runId, epoch, name, kind === null ? value : null, kind, elapsedS);
+    }
+    db.prepare('UPDATE runs SET epochs_done = MAX(epochs_done, ?) WHERE id = ?').run(epoch, runId);
+  });
+}
+
+/** A run's epochs in order; non-finite values come back as null (the contract's "not finite"). */
+export function readMetrics(db: Db, runId: number): EpochMetrics[] {
+  const rows = db
+    .prepare(
+      'SELECT epoch, name, value, elapsed_s FROM metrics WHERE run_id = ? ORDER BY epoch, name',
+    )
+    .all(runId) as { epoch: number; name: string; value: number | null; elapsed_s: number }[];
+  const epochs: EpochMetrics[] = [];
+  for (const row of rows) {
+    let last = epochs.at(-1);
+    if (last?.epoch !== row.epoch) {
+      last = { epoch: row.epoch, values: {}, elapsedS: row.elapsed_s };
+      epochs.push(last);
+    }
+    last.values[row.name] = row.value;
+  }
+  return epochs;
+}
+
+/** The exact stored values, NaN and ±Infinity restored (for determinism checks and exports). */
+export function readRawMetrics(
+  db: Db,
+  runId: number,
+): { epoch: number; name: string; value: number }[] {
+  const rows = db
+    .prepare(
+      'SELECT epoch, name, value, nonfinite FROM metrics WHERE run_id = ? ORDER BY epoch, name',
+    )
+    .all(runId) as {
+    epoch: number;
+    name: string;
+    value: number | null;
+    nonfinite: NonFinite | null;
+  }[];
+  return rows.map((r) => ({
+    epoch: r.epoch,
+    name: r.name,
+    value:
+      r.nonfinite === 'nan'
+        ? NaN
+        : r.nonfinite === 'inf'
+          ? Infinity
+          : r.nonfinite === '-inf'
+            ? -Infinity
+            : (r.value ?? NaN),
+  }));
+}

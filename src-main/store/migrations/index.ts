@@ -1,0 +1,11 @@
+import type Database from 'better-sqlite3';
+import { migration001 } from './001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/** Append only: a released migration is never edited or reordered (migrate() checks). */
+export const MIGRATIONS: readonly Migration[] = [migration001];

@@ -1,0 +1,421 @@
+import { z } from 'zod';
+import { BudgetSchema, type Budget } from '../../src-shared/domain/experimentSpec';
+import {
+  FinalMetricsSchema,
+  ResolvedRunConfigSchema,
+  RunEnvironmentSchema,
+  type FinalMetrics,
+  type ResolvedRunConfig,
+  type RunDetail,
+  type RunEnvironment,
+  type RunKind,
+  type RunStatus,
+  type RunSummary,
+} from '../../src-shared/domain/runs';
+import { inTransaction, type Db } from './db';
+import { nowIso, readJson } from './json';
+import { readMetrics } from './metrics';
+
+export interface NewRun {
+  experimentId: number;
+  kind: RunKind;
+  strategy: string;
+  domainId: number;
+  sourceDomainId: number | null;
+  budget: Budget;
+  seed: number;
+  config: ResolvedRunConfig;
+  configHash: string;
+  dependsOn: number | null;
+  epochs: number;
+}
+
+export function insertRun(db: Db, r: NewRun): number {
+  const info = db
+    .prepare(
+      `INSERT INTO runs (experiment_id, kind, strategy, domain_id, source_domain_id, budget, seed, status,
+         config, config_hash, depends_on, epochs, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      r.experimentId,
+      r.kind,
+      r.strategy,
+      r.domainId,
+      r.sourceDomainId,
+      JSON.stringify(r.budget),
+      r.seed,
+      JSON.stringify(r.config),
+      r.configHash,
+      r.dependsOn,
+      r.epochs,
+      nowIso(),
+    );
+  return Number(info.lastInsertRowid);
+}
+
+/** A source run with the same resolved config that is done or still on its way: its model is reused. */
+export function findReusableSourceRun(db: Db, configHash: string): number | undefined {
+  const row = db
+    .prepare(
+      `SELECT id FROM runs WHERE kind = 'source' AND config_hash = ?
+         AND status IN ('completed', 'queued', 'running')
+       ORDER BY CASE status WHEN 'completed' THEN 0 ELSE 1 END, id LIMIT 1`,
+    )
+    .get(configHash) as { id: number } | undefined;
+  return row?.id;
+}
+
+interface RunRow {
+  id: number;
+  experiment_id: number;
+  experiment_name: string;
+  kind: RunKind;
+  strategy: string;
+  source_name: string | null;
+  domain_name: string;
+  budget: string;
+  seed: number;
+  status: RunStatus;
+  backend: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  epochs_done: number;
+  epochs: number;
+  final_metrics: string | null;
+  error: string | null;
+  depends_on: number | null;
+}
+
+interface RunDetailRow extends RunRow {
+  config: string;
+  environment: string | null;
+  data_hash: string | null;
+  attempts: number;
+  heartbeat_at: string | null;
+  source_model_hash: string | null;
+}
+
+const SUMMARY_SELECT = `
+  SELECT r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy,
+         s.name AS source_name, d.name AS domain_name, r.budget, r.seed, r.status, r.backend,
+         r.created_at, r.started_at, r.finished_at, r.epochs_done, r.epochs, r.final_metrics,
+         r.error, r.depends_on
+  FROM runs r
+  JOIN experiments e ON e.id = r.experiment_id
+  JOIN domains d ON d.id = r.domain_id
+  LEFT JOIN domains s ON s.id = r.source_domain_id`;
+
+function summaryFromRow(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    experimentName: row.experiment_name,
+    kind: row.kind,
+    strategy: row.strategy,
+    sourceName: row.source_name,
+    targetName: row.domain_name,
+    budget: readJson(BudgetSchema, row.budget, 'run budget'),
+    seed: row.seed,
+    status: row.status,
+    backend: row.backend,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    epochsDone: row.epochs_done,
+    epochs: row.epochs,
+    finalMetrics:
+      row.final_metrics === null
+        ? null
+        : readJson(FinalMetricsSchema, row.final_metrics, 'final metrics'),
+    error: row.error,
+    dependsOn: row.depends_on,
+  };
+}
+
+/** Runs newest first, in one query (joins, not a query per run). */
+export function listRuns(
+  db: Db,
+  filter: { experimentId?: number; limit?: number } = {},
+): RunSummary[] {
+  const limit = filter.limit ?? 1000;
+  const rows =
+    filter.experimentId === undefined
+      ? (db.prepare(`${SUMMARY_SELECT} ORDER BY r.id DESC LIMIT ?`).all(limit) as RunRow[])
+      : (db
+          .prepare(`${SUMMARY_SELECT} WHERE r.experiment_id = ? ORDER BY r.id LIMIT ?`)
+          .all(filter.experimentId, limit) as RunRow[]);
+  return rows.map(summaryFromRow);
+}
+
+export function getRun(db: Db, id: number): RunDetail | undefined {
+  const row = db
+    .prepare(
+      `SELECT q.*, r.config, r.environment, r.data_hash, r.attempts, r.heartbeat_at,
+              sm.weights_hash AS source_model_hash
+       FROM (${SUMMARY_SELECT} WHERE r.id = ?) q
+       JOIN runs r ON r.id = q.id
+       LEFT JOIN source_models sm ON sm.run_id = COALESCE(r.depends_on, CASE WHEN r.kind = 'source' THEN r.id END)`,
+    )
+    .get(id) as RunDetailRow | undefined;
+  if (!row) return undefined;
+  return {
+    ...summaryFromRow(row),
+    config: readJson(ResolvedRunConfigSchema, row.config, 'run config'),
+    environment:
+      row.environment === null
+        ? null
+        : readJson(RunEnvironmentSchema, row.environment, 'run environment'),
+    dataHash: row.data_hash,
+    sourceModelHash: row.source_model_hash,
+    attempts: row.attempts,
+    heartbeatAt: row.heartbeat_at,
+    metrics: readMetrics(db, id),
+  };
+}
+
+export interface ClaimedRun {
+  id: number;
+  experimentId: number;
+  config: ResolvedRunConfig;
+  domainId: number;
+  dependsOn: number | null;
+}
+
+/**
+ * Atomically takes the oldest queued run whose source run (if any) has completed, and marks it
+ * running under `owner`. IMMEDIATE transaction: two processes never claim the same run.
+ */
+export function claimNextRun(
+  db: Db,
+  owner: string,
+  experimentIds?: readonly number[],
+): ClaimedRun | undefined {
+  return inTransaction(db, () => {
+    const scope =
+      experimentIds === undefined
+        ? ''
+        : `AND r.experiment_id IN (${experimentIds.map(() => '?').join(',') || 'NULL'})`;
+    const row = db
+      .prepare(
+        `SELECT r.id, r.experiment_id, r.config, r.domain_id, r.depends_on FROM runs r
+         LEFT JOIN runs dep ON dep.id = r.depends_on
+         WHERE r.status = 'queued' AND (r.depends_on IS NULL OR dep.status = 'completed') ${scope}
+         ORDER BY r.id LIMIT 1`,
+      )
+      .get(...(experimentIds ?? [])) as
+      | {
+          id: number;
+          experiment_id: number;
+          config: string;
+          domain_id: number;
+          depends_on: number | null;
+        }
+      | undefined;
+    if (!row) return undefined;
+    const now = nowIso();
+    db.prepare(
+      `UPDATE runs SET status = 'running', owner = ?, started_at = ?, heartbeat_at = ?, attempts = attempts + 1,
+         epochs_done = 0, error = NULL WHERE id = ?`,
+    ).run(owner, now, now, row.id);
+    return {
+      id: row.id,
+      experimentId: row.experiment_id,
+      config: readJson(ResolvedRunConfigSchema, row.config, 'run config'),
+      domainId: row.domain_id,
+      dependsOn: row.depends_on,
+    };
+  });
+}
+
+export function markStarted(
+  db: Db,
+  id: number,
+  environment: RunEnvironment,
+  dataHash: string,
+): void {
+  db.prepare(
+    'UPDATE runs SET backend = ?, environment = ?, data_hash = ?, heartbeat_at = ? WHERE id = ?',
+  ).run(environment.backend, JSON.stringify(environment), dataHash, nowIso(), id);
+}
+
+export type EndStatus = Extract<
+  RunStatus,
+  'completed' | 'failed' | 'cancelled' | 'crashed' | 'diverged'
+>;
+
+/**
+ * Ends a run, and in the same transaction fails the queued runs that depended on it when it did
+ * not complete (they can never start). Returns the ids of those dependants.
+ */
+export function finishRun(
+  db: Db,
+  id: number,
+  status: EndStatus,
+  details: { finalMetrics?: FinalMetrics; error?: string } = {},
+): number[] {
+  return inTransaction(db, () => {
+    db.prepare(
+      `UPDATE runs SET status = ?, final_metrics = ?, error = ?, finished_at = ?, owner = NULL, heartbeat_at = NULL
+       WHERE id = ?`,
+    ).run(
+      status,
+      details.finalMetrics === undefined ? null : JSON.stringify(details.finalMetrics),
+      details.error ?? null,
+      nowIso(),
+      id,
+    );
+    if (status === 'completed') return [];
+    const dependants = db
+      .prepare(`SELECT id FROM runs WHERE depends_on = ? AND status = 'queued'`)
+      .all(id) as { id: number }[];
+    const fail = db.prepare(
+      `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'queued'`,
+    );
+    for (const d of dependants)
+      fail.run(
+        `Its source run #${id} ended ${status}; no source model to start from.`,
+        nowIso(),
+        d.id,
+      );
+    return dependants.map((d) => d.id);
+  });
+}
+
+/**
+ * Cancels a run that has not started yet, and the queued runs waiting for it as their source.
+ * Returns the ids cancelled (empty when the run was no longer queued).
+ */
+export function cancelQueuedRun(db: Db, id: number): number[] {
+  return inTransaction(db, () => {
+    const changed = db
+      .prepare(
+        `UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'queued'`,
+      )
+      .run(nowIso(), id).changes;
+    if (changed === 0) return [];
+    const dependants = db
+      .prepare(`SELECT id FROM runs WHERE depends_on = ? AND status = 'queued'`)
+      .all(id) as { id: number }[];
+    const cancel = db.prepare(
+      `UPDATE runs SET status = 'cancelled', error = ?, finished_at = ? WHERE id = ? AND status = 'queued'`,
+    );
+    for (const d of dependants) cancel.run(`Its source run #${id} was cancelled.`, nowIso(), d.id);
+    return [id, ...dependants.map((d) => d.id)];
+  });
+}
+
+/** Asks whichever process runs it to stop (checked at each heartbeat). */
+export function requestCancel(db: Db, id: number): boolean {
+  return (
+    db.prepare(`UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'`).run(id)
+      .changes > 0
+  );
+}
+
+/** Marks this owner's running runs alive; returns those whose cancel was requested elsewhere. */
+export function heartbeat(db: Db, owner: string): number[] {
+  return inTransaction(db, () => {
+    db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE owner = ? AND status = 'running'`).run(
+      nowIso(),
+      owner,
+    );
+    const rows = db
+      .prepare(
+        `SELECT id FROM runs WHERE owner = ? AND status = 'running' AND cancel_requested = 1`,
+      )
+      .all(owner) as { id: number }[];
+    return rows.map((r) => r.id);
+  });
+}
+
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs left 'running' by a process that is gone (its heartbeat stale, or it is this owner's own
+ * leftovers after a graceful stop) go back to the queue with their partial metrics removed, so
+ * the queue survives the app being closed. After MAX_ATTEMPTS starts a run is marked crashed.
+ */
+export function requeueRuns(
+  db: Db,
+  where: { staleBefore: string } | { owner: string },
+): { requeued: number[]; crashed: number[] } {
+  return inTransaction(db, () => {
+    const rows = (
+      'owner' in where
+        ? db
+            .prepare(`SELECT id, attempts FROM runs WHERE status = 'running' AND owner = ?`)
+            .all(where.owner)
+        : db
+            .prepare(
+              `SELECT id, attempts FROM runs WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)`,
+            )
+            .all(where.staleBefore)
+    ) as { id: number; attempts: number }[];
+    const requeued: number[] = [];
+    const crashed: number[] = [];
+    for (const row of rows) {
+      db.prepare('DELETE FROM metrics WHERE run_id = ?').run(row.id);
+      if (row.attempts >= MAX_ATTEMPTS) {
+        db.prepare(
+          `UPDATE runs SET status = 'crashed', error = ?, finished_at = ?, owner = NULL WHERE id = ?`,
+        ).run(
+          `The process running it stopped ${row.attempts} times before it finished.`,
+          nowIso(),
+          row.id,
+        );
+        crashed.push(row.id);
+      } else {
+        db.prepare(
+          `UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL, epochs_done = 0,
+             cancel_requested = 0 WHERE id = ?`,
+        ).run(row.id);
+        requeued.push(row.id);
+      }
+    }
+    return { requeued, crashed };
+  });
+}
+
+export function recordSourceModel(
+  db: Db,
+  runId: number,
+  domainId: number,
+  weightsHash: string,
+  dir: string,
+): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO source_models (run_id, domain_id, weights_hash, dir, created_at) VALUES (?, ?, ?, ?, ?)`,
+  ).run(runId, domainId, weightsHash, dir, nowIso());
+}
+
+export function getSourceModel(db: Db, runId: number): { dir: string; hash: string } | undefined {
+  const row = db
+    .prepare('SELECT dir, weights_hash FROM source_models WHERE run_id = ?')
+    .get(runId) as { dir: string; weights_hash: string } | undefined;
+  return row ? { dir: row.dir, hash: row.weights_hash } : undefined;
+}
+
+export function runStatus(
+  db: Db,
+  id: number,
+): { status: RunStatus; experimentId: number } | undefined {
+  const row = db.prepare('SELECT status, experiment_id FROM runs WHERE id = ?').get(id) as
+    { status: RunStatus; experiment_id: number } | undefined;
+  return row ? { status: row.status, experimentId: row.experiment_id } : undefined;
+}
+
+export function experimentRunIds(
+  db: Db,
+  experimentId: number,
+): { id: number; status: RunStatus }[] {
+  return db
+    .prepare('SELECT id, status FROM runs WHERE experiment_id = ? ORDER BY id')
+    .all(experimentId) as {
+    id: number;
+    status: RunStatus;
+  }[];
+}
+
+export const RunIdListSchema = z.array(z.int());

@@ -1,0 +1,80 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The checks that keep the headless server private to this machine's user:
+ * - it binds 127.0.0.1 only (see wsServer.ts);
+ * - the Host header must name 127.0.0.1 or localhost on our port: a DNS-rebinding page
+ *   (evil.example resolving to 127.0.0.1) sends `Host: evil.example` and is refused;
+ * - the WebSocket Origin must be our own page: another site's script cannot connect;
+ * - the WebSocket needs the per-launch token, compared in constant time.
+ */
+
+export const LOOPBACK_HOST = '127.0.0.1';
+
+/** A per-launch secret: 32 random bytes, URL-safe. */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Constant-time comparison. Both sides are hashed first so that neither the content nor the
+ * length of the expected token leaks through timing (timingSafeEqual needs equal lengths).
+ */
+export function tokensEqual(expected: string, given: string | null | undefined): boolean {
+  if (typeof given !== 'string' || given.length === 0) return false;
+  const a = createHash('sha256').update(expected, 'utf8').digest();
+  const b = createHash('sha256').update(given, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The Host header values we answer to (lowercase, port included). */
+export function allowedHosts(port: number): ReadonlySet<string> {
+  return new Set([`${LOOPBACK_HOST}:${port}`, `localhost:${port}`]);
+}
+
+/** The origins our own pages have. */
+export function allowedOrigins(port: number): ReadonlySet<string> {
+  return new Set([`http://${LOOPBACK_HOST}:${port}`, `http://localhost:${port}`]);
+}
+
+/** A missing or repeated header counts as foreign. */
+export function isAllowedHost(host: string | string[] | undefined, port: number): boolean {
+  return typeof host === 'string' && allowedHosts(port).has(host.toLowerCase());
+}
+
+export function isAllowedOrigin(origin: string | string[] | undefined, port: number): boolean {
+  return typeof origin === 'string' && allowedOrigins(port).has(origin.toLowerCase());
+}
+
+/**
+ * The page's Content-Security-Policy. `style-src 'unsafe-inline'` is needed because Svelte sets
+ * `style="..."` attributes with setAttribute and injects `<style>` elements for transitions,
+ * and ECharts styles its tooltips inline; scripts stay 'self' only.
+ */
+export function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `connect-src 'self' ws://${LOOPBACK_HOST}:${port} ws://localhost:${port}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Headers sent with every HTTP answer. */
+export function securityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(port),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    // The token travels in the page URL: never send it to anyone in a Referer.
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}

@@ -1,0 +1,57 @@
+import type { Api } from '../../src-shared/rpc/api';
+import type { AppEvent } from '../../src-shared/rpc/events';
+import type { RpcInput, RpcMethod, RpcOutput } from '../../src-shared/rpc/contract';
+import type { Result } from '../../src-shared/result';
+
+/**
+ * What a transport provides: one call primitive and an event stream, both already parsed.
+ * `createApi` turns it into the typed `Api` the UI uses, so the UI never knows which transport it
+ * has (STYLE.md #3).
+ */
+export interface Transport {
+  call(method: RpcMethod, input: unknown): Promise<Result<unknown>>;
+  subscribe(listener: (event: AppEvent) => void): () => void;
+}
+
+export function createApi(transport: Transport): Api {
+  // The one place an output is given its contract type: the envelope was parsed by the
+  // transport, the value comes from our own core (the contract has no output schemas).
+  const method =
+    <M extends RpcMethod>(name: M) =>
+    (input: RpcInput<M>) =>
+      transport.call(name, input) as Promise<Result<RpcOutput<M>>>;
+  return {
+    'app.info': method('app.info'),
+    'examples.list': method('examples.list'),
+    'strategies.list': method('strategies.list'),
+    'datasets.list': method('datasets.list'),
+    'experiments.create': method('experiments.create'),
+    'experiments.list': method('experiments.list'),
+    'experiments.get': method('experiments.get'),
+    'runs.list': method('runs.list'),
+    'runs.get': method('runs.get'),
+    'runs.cancel': method('runs.cancel'),
+    'experiments.cancel': method('experiments.cancel'),
+    onEvent: (listener) => transport.subscribe(listener),
+  } satisfies Api;
+}
+
+/** Calls every listener, so that one that throws does not starve the others. */
+export class Listeners<T> {
+  readonly #set = new Set<(value: T) => void>();
+
+  add(listener: (value: T) => void): () => void {
+    this.#set.add(listener);
+    return () => this.#set.delete(listener);
+  }
+
+  emit(value: T): void {
+    for (const listener of this.#set) {
+      try {
+        listener(value);
+      } catch (e) {
+        console.error('Event listener failed', e);
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/** Hash routes: `#/experiments`, `#/experiments/new`, `#/experiments/:id`, `#/runs`, `#/runs/:id`… */
+export type Route =
+  | { name: 'experiments' }
+  | { name: 'experiment-new'; example: string | null }
+  | { name: 'experiment'; id: number }
+  | { name: 'runs' }
+  | { name: 'run'; id: number }
+  | { name: 'datasets' }
+  | { name: 'compare' }
+  | { name: 'settings' }
+  | { name: 'not-found'; path: string };
+
+export type Section = 'experiments' | 'runs' | 'datasets' | 'compare' | 'settings';
+
+function parseId(text: string | undefined): number | null {
+  if (text === undefined || !/^[1-9]\d{0,14}$/.test(text)) return null;
+  return Number(text);
+}
+
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const [pathPart = '', queryPart = ''] = raw.split('?', 2);
+  const query = new URLSearchParams(queryPart);
+  const parts = pathPart.split('/').filter((p) => p !== '');
+  const [head, second, ...rest] = parts;
+  if (rest.length > 0) return { name: 'not-found', path: pathPart };
+  switch (head) {
+    case undefined:
+      return { name: 'experiments' };
+    case 'experiments': {
+      if (second === undefined) return { name: 'experiments' };
+      if (second === 'new') return { name: 'experiment-new', example: query.get('example') };
+      const id = parseId(second);
+      return id === null ? { name: 'not-found', path: pathPart } : { name: 'experiment', id };
+    }
+    case 'runs': {
+      if (second === undefined) return { name: 'runs' };
+      const id = parseId(second);
+      return id === null ? { name: 'not-found', path: pathPart } : { name: 'run', id };
+    }
+    case 'datasets':
+    case 'compare':
+    case 'settings':
+      return second === undefined ? { name: head } : { name: 'not-found', path: pathPart };
+    default:
+      return { name: 'not-found', path: pathPart };
+  }
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'experiments':
+    case 'runs':
+    case 'datasets':
+    case 'compare':
+    case 'settings':
+      return `#/${route.name}`;
+    case 'experiment-new':
+      return route.example === null
+        ? '#/experiments/new'
+        : `#/experiments/new?example=${encodeURIComponent(route.example)}`;
+    case 'experiment':
+      return `#/experiments/${route.id}`;
+    case 'run':
+      return `#/runs/${route.id}`;
+    case 'not-found':
+      return `#/${route.path}`;
+  }
+}
+
+/** The navigation entry a route belongs to. */
+export function sectionOf(route: Route): Section | null {
+  switch (route.name) {
+    case 'experiments':
+    case 'experiment-new':
+    case 'experiment':
+      return 'experiments';
+    case 'runs':
+    case 'run':
+      return 'runs';
+    case 'datasets':
+    case 'compare':
+    case 'settings':
+      return route.name;
+    case 'not-found':
+      return null;
+  }
+}
+
+export function routeTitle(route: Route): string {
+  switch (route.name) {
+    case 'experiments':
+      return 'Experiments';
+    case 'experiment-new':
+      return 'New experiment';
+    case 'experiment':
+      return `Experiment ${route.id}`;
+    case 'runs':
+      return 'Runs';
+    case 'run':
+      return `Run ${route.id}`;
+    case 'datasets':
+      return 'Datasets';
+    case 'compare':
+      return 'Compare';
+    case 'settings':
+      return 'Settings';
+    case 'not-found':
+      return 'Not found';
+  }
+}

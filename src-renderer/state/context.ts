@@ -1,0 +1,20 @@
+import { createContext } from 'svelte';
+import type { Api } from '../../src-shared/rpc/api';
+import type { ConnectionState } from '../api/connection.svelte';
+import type { Catalog } from './catalog.svelte';
+import type { Clock } from './clock.svelte';
+import type { Router } from './router.svelte';
+import type { RunsStore } from './runs.svelte';
+import type { Settings } from './settings.svelte';
+
+export interface AppContext {
+  api: Api;
+  connection: ConnectionState;
+  router: Router;
+  settings: Settings;
+  catalog: Catalog;
+  runs: RunsStore;
+  clock: Clock;
+}
+
+export const [getApp, setApp] = createContext<AppContext>();

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/**
+ * The experiment spec: what a researcher writes (in the UI or in a JSON file for the CLI).
+ * It is stored verbatim and expanded into runs: sources × targets × strategies × budgets × seeds.
+ * `resources/schema/experiment-spec.schema.json` is generated from this schema
+ * (`npm run schema`), and a test keeps the two in step.
+ */
+
+/** A synthetic binary task: x ~ N(0, I_d), y = 1[w·x + b + ε > 0]. Related tasks share `taskSeed`
+ * and differ by `angleDeg`, the angle between their weight vectors w (0 = the same task). */
+export const SyntheticDatasetSchema = z
+  .object({
+    generator: z.literal('linear-binary'),
+    features: z.int().min(2).max(4096).default(20),
+    samples: z.int().min(20).max(200_000).default(1000),
+    taskSeed: z
+      .int()
+      .min(0)
+      .default(1)
+      .describe('Seeds the weight vector shared by related tasks.'),
+    angleDeg: z.number().min(0).max(180).default(0).describe('Rotation of the decision boundary.'),
+    noise: z.number().min(0).max(10).default(0.1).describe('Std of the label noise ε.'),
+  })
+  .strict();
+export type SyntheticDataset = z.infer<typeof SyntheticDatasetSchema>;
+
+/** A dataset by name (`digits` is built in) or a synthetic generator. */
+export const DatasetRefSchema = z.union([
+  z.string().min(1).describe('Name of a dataset in the workspace, e.g. "digits".'),
+  SyntheticDatasetSchema,
+]);
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+
+/** A domain: a view of a dataset playing the source or target role. */
+export const DomainSpecSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    dataset: DatasetRefSchema,
+    classes: z
+      .array(z.int().min(0))
+      .min(2)
+      .optional()
+      .describe(
+        'Original labels to keep, relabelled 0..k-1 in this order. All classes when omitted.',
+      ),
+    splitSeed: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Seeds the stratified 60/20/20 train/validation/test split (fixed across run seeds).',
+      ),
+  })
+  .strict();
+export type DomainSpec = z.infer<typeof DomainSpecSchema>;
+
+export const StrategyIdSchema = z.enum(['scratch', 'fine-tune']);
+export type StrategyId = z.infer<typeof StrategyIdSchema>;
+
+export const StrategyChoiceSchema = z
+  .object({
+    id: StrategyIdSchema,
+    params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
+  })
+  .strict();
+export type StrategyChoice = z.infer<typeof StrategyChoiceSchema>;
+
+export const ActivationSchema = z.enum(['relu', 'tanh', 'sigmoid', 'elu']);
+
+export const ModelSpecSchema = z
+  .object({
+    type: z.literal('mlp'),
+    hidden: z.array(z.int().min(1).max(4096)).min(1).max(8).default([64]),
+    activation: ActivationSchema.default('relu'),
+  })
+  .strict();
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
+export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
+
+export const TrainingSpecSchema = z
+  .object({
+    epochs: z.int().min(1).max(10_000).default(20),
+    learningRate: z.number().positive().max(10).default(0.001),
+    batchSize: z.int().min(1).max(65_536).default(32),
+    optimizer: z.enum(['adam', 'sgd']).default('adam'),
+    backend: BackendPreferenceSchema.default('auto'),
+  })
+  .strict();
+export type TrainingSpec = z.infer<typeof TrainingSpecSchema>;
+
+/** Labelled target samples per class used for training; `all` uses the whole training split. */
+export const BudgetSchema = z.union([z.int().min(1).max(1_000_000), z.literal('all')]);
+export type Budget = z.infer<typeof BudgetSchema>;
+
+export const ExperimentSpecSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    sources: z.array(DomainSpecSchema).min(1).max(20),
+    targets: z.array(DomainSpecSchema).min(1).max(20),
+    strategies: z.array(StrategyChoiceSchema).min(1).max(20),
+    budgets: z.array(BudgetSchema).min(1).max(20).default(['all']),
+    seeds: z
+      .array(
+        z
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .min(1)
+      .max(100)
+      .default([0]),
+    model: ModelSpecSchema.default({ type: 'mlp', hidden: [64], activation: 'relu' }),
+    training: TrainingSpecSchema.default({
+      epochs: 20,
+      learningRate: 0.001,
+      batchSize: 32,
+      optimizer: 'adam',
+      backend: 'auto',
+    }),
+    sourceTraining: TrainingSpecSchema.optional().describe(
+      'Settings for training the source models; the target settings when omitted.',
+    ),
+  })
+  .strict();
+/** What a spec file may contain (defaults not yet applied). */
+export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>;
+/** A spec with every default applied: what is stored and expanded. */
+export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>;

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import {
+  BudgetSchema,
+  DomainSpecSchema,
+  ModelSpecSchema,
+  StrategyIdSchema,
+  TrainingSpecSchema,
+} from './experimentSpec';
+
+export const RunStatusSchema = z.enum([
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'crashed',
+  'diverged',
+]);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = [
+  'completed',
+  'failed',
+  'cancelled',
+  'crashed',
+  'diverged',
+];
+
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/**
+ * `source` runs train a source model on a source domain (full labels); `transfer` runs train one
+ * strategy on one target, possibly starting from a source run's model.
+ */
+export const RunKindSchema = z.enum(['source', 'transfer']);
+export type RunKind = z.infer<typeof RunKindSchema>;
+
+/** Everything a trainer needs, fully resolved: stored on the run so it can be reproduced. */
+export const ResolvedRunConfigSchema = z.object({
+  kind: RunKindSchema,
+  strategy: z.union([StrategyIdSchema, z.literal('source')]),
+  strategyParams: z.record(z.string(), z.union([z.number(), z.boolean()])),
+  /** The domain trained on: the source domain for `source` runs, the target otherwise. */
+  domain: DomainSpecSchema,
+  /** The source domain a transfer run transfers from (absent for scratch). */
+  sourceDomain: DomainSpecSchema.optional(),
+  budget: BudgetSchema,
+  seed: z.int(),
+  model: ModelSpecSchema,
+  training: TrainingSpecSchema,
+});
+export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfigSchema>;
+
+/** Library and machine versions recorded with each run. */
+export const RunEnvironmentSchema = z.object({
+  backend: z.string(),
+  versions: z.record(z.string(), z.string()),
+  platform: z.string(),
+  arch: z.string(),
+  cpus: z.int(),
+  node: z.string(),
+});
+export type RunEnvironment = z.infer<typeof RunEnvironmentSchema>;
+
+export const FinalMetricsSchema = z.record(z.string(), z.number().nullable());
+export type FinalMetrics = z.infer<typeof FinalMetricsSchema>;
+
+export interface RunSummary {
+  id: number;
+  experimentId: number;
+  experimentName: string;
+  kind: RunKind;
+  strategy: string;
+  sourceName: string | null;
+  targetName: string;
+  budget: z.infer<typeof BudgetSchema>;
+  seed: number;
+  status: RunStatus;
+  backend: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Epochs completed so far and planned. */
+  epochsDone: number;
+  epochs: number;
+  finalMetrics: FinalMetrics | null;
+  error: string | null;
+  /** The source run whose model this run starts from. */
+  dependsOn: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  config: ResolvedRunConfig;
+  environment: RunEnvironment | null;
+  dataHash: string | null;
+  sourceModelHash: string | null;
+  attempts: number;
+  heartbeatAt: string | null;
+  metrics: EpochMetrics[];
+}
+
+/** One epoch of one run. NaN survives (SQLite would store NaN as NULL; see the store). */
+export interface EpochMetrics {
+  epoch: number;
+  /** null stands for a value that is not finite (NaN or ±Infinity). */
+  values: Record<string, number | null>;
+  /** Seconds since the run started, when the epoch ended. */
+  elapsedS: number;
+}
+
+export const METRIC_NAMES = ['loss', 'acc', 'val_loss', 'val_acc'] as const;

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { DatasetSummary } from '../domain/datasets';
+import type { ExampleSpec, ExperimentDetail, ExperimentSummary } from '../domain/experiments';
+import type { RunDetail, RunSummary } from '../domain/runs';
+import type { StrategyInfo } from '../domain/strategies';
+
+/**
+ * The RPC contract: one map `method -> {input schema, output type}` shared by the three front
+ * doors (Electron IPC, WebSocket, in-process CLI calls). Inputs are zod schemas because every
+ * transport parses `unknown`; outputs are types because they come from our own services.
+ */
+const none = z.object({}).strict();
+const byId = z.object({ id: z.int().positive() }).strict();
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  workspace: string;
+  transport: 'electron' | 'websocket' | 'in-process';
+  /** Trainer processes that may run at once. */
+  concurrency: number;
+}
+
+export const rpcInputs = {
+  'app.info': none,
+  'examples.list': none,
+  'strategies.list': none,
+  'datasets.list': none,
+  'experiments.create': z.object({ spec: z.unknown() }).strict(),
+  'experiments.list': none,
+  'experiments.get': byId,
+  'runs.list': z
+    .object({
+      experimentId: z.int().positive().optional(),
+      limit: z.int().min(1).max(10_000).optional(),
+    })
+    .strict(),
+  'runs.get': byId,
+  'runs.cancel': byId,
+  'experiments.cancel': byId,
+} as const;
+
+export interface RpcOutputs {
+  'app.info': AppInfo;
+  'examples.list': ExampleSpec[];
+  'strategies.list': StrategyInfo[];
+  'datasets.list': DatasetSummary[];
+  'experiments.create': { experimentId: number; runIds: number[] };
+  'experiments.list': ExperimentSummary[];
+  'experiments.get': ExperimentDetail;
+  'runs.list': RunSummary[];
+  'runs.get': RunDetail;
+  'runs.cancel': { cancelled: boolean };
+  'experiments.cancel': { cancelled: number };
+}
+
+export type RpcMethod = keyof typeof rpcInputs;
+export type RpcInput<M extends RpcMethod> = z.input<(typeof rpcInputs)[M]>;
+export type RpcParsedInput<M extends RpcMethod> = z.infer<(typeof rpcInputs)[M]>;
+export type RpcOutput<M extends RpcMethod> = RpcOutputs[M];
+
+export const RPC_METHODS = Object.keys(rpcInputs) as RpcMethod[];
+
+export function isRpcMethod(name: string): name is RpcMethod {
+  return Object.hasOwn(rpcInputs, name);
+}
+
+/** The services behind the contract, implemented once in src-main/core. */
+export type RpcHandlers = {
+  [M in RpcMethod]: (input: RpcParsedInput<M>) => Promise<RpcOutput<M>> | RpcOutput<M>;
+};

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { RunStatusSchema } from '../domain/runs';
+
+/** Events pushed from the core to every connected client. */
+export const RunStatusEventSchema = z.object({
+  type: z.literal('run.status'),
+  runId: z.int(),
+  experimentId: z.int(),
+  status: RunStatusSchema,
+  backend: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+export const RunEpochEventSchema = z.object({
+  type: z.literal('run.epoch'),
+  runId: z.int(),
+  experimentId: z.int(),
+  epoch: z.int(),
+  epochs: z.int(),
+  /** null stands for a value that is not finite (NaN or ±Infinity), which JSON cannot carry. */
+  values: z.record(z.string(), z.number().nullable()),
+  elapsedS: z.number(),
+});
+
+export const RunProgressEventSchema = z.object({
+  type: z.literal('run.progress'),
+  runId: z.int(),
+  experimentId: z.int(),
+  epoch: z.int(),
+  epochs: z.int(),
+  batch: z.int(),
+  batches: z.int(),
+});
+
+export const ExperimentCreatedEventSchema = z.object({
+  type: z.literal('experiment.created'),
+  experimentId: z.int(),
+});
+
+export const AppEventSchema = z.discriminatedUnion('type', [
+  RunStatusEventSchema,
+  RunEpochEventSchema,
+  RunProgressEventSchema,
+  ExperimentCreatedEventSchema,
+]);
+export type AppEvent = z.infer<typeof AppEventSchema>;
+export type RunStatusEvent = z.infer<typeof RunStatusEventSchema>;
+export type RunEpochEvent = z.infer<typeof RunEpochEventSchema>;
+export type RunProgressEvent = z.infer<typeof RunProgressEventSchema>;

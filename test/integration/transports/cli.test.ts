@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { projectRoot } from '../../../src-main/core/paths';
+import { useTempDirs } from '../../helpers/tempDir';
+
+const tempDir = useTempDirs();
+const BIN = join(projectRoot(), 'bin', 'transferlab.js');
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs bin/transferlab.js as a user would; `onStdout` may act on the output as it comes. */
+function transferlab(
+  args: string[],
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<Finished> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onStdout?.(stdout, child);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const tinySpec = {
+  name: 'cli test',
+  sources: [
+    { name: 'A', dataset: { generator: 'linear-binary', features: 8, samples: 200, taskSeed: 3 } },
+  ],
+  targets: [
+    {
+      name: 'B',
+      dataset: { generator: 'linear-binary', features: 8, samples: 200, taskSeed: 3, angleDeg: 20 },
+    },
+  ],
+  strategies: [{ id: 'scratch' }, { id: 'fine-tune' }],
+  budgets: [10],
+  seeds: [0],
+  model: { type: 'mlp', hidden: [4] },
+  training: { epochs: 2, learningRate: 0.01, batchSize: 32, backend: 'cpu' },
+};
+
+describe('bin/transferlab.js', () => {
+  it('run --json prints exactly one JSON document on stdout and progress on stderr', async () => {
+    const workspace = tempDir();
+    const spec = join(workspace, 'spec.json');
+    writeFileSync(spec, JSON.stringify(tinySpec));
+    const result = await transferlab(['run', spec, '--workspace', workspace, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout) as {
+      experimentId: number;
+      runs: { status: string; kind: string; finalMetrics: Record<string, number | null> }[];
+    };
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(Object.keys(doc).sort()).toEqual(['experimentId', 'runs']);
+    expect(doc.runs.map((r) => r.kind)).toEqual(['source', 'transfer', 'transfer']);
+    for (const run of doc.runs) {
+      expect(run.status).toBe('completed');
+      expect(Object.keys(run).sort()).toEqual([
+        'finalMetrics',
+        'id',
+        'kind',
+        'seed',
+        'status',
+        'strategy',
+      ]);
+      expect(run.finalMetrics).toHaveProperty('test_acc');
+    }
+    expect(result.stderr).toMatch(/run #\d+ epoch 2\/2 loss=/);
+
+    const listed = await transferlab([
+      'runs',
+      '--workspace',
+      workspace,
+      '--json',
+      '--experiment',
+      String(doc.experimentId),
+    ]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(3);
+
+    const table = await transferlab(['runs', '--workspace', workspace]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('source → target');
+    expect(table.stdout).toContain('A → B');
+    // Piped output is plain text: no colour escapes.
+    expect(table.stdout).not.toContain('\u001b[');
+  });
+
+  it('run exits 2 on a bad spec and prints nothing on stdout', async () => {
+    const workspace = tempDir();
+    const spec = join(workspace, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ ...tinySpec, seeds: [-1], strategies: [{ id: 'nope' }] }));
+    const result = await transferlab(['run', spec, '--workspace', workspace, '--json']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/- seeds\.0: /);
+    expect(result.stderr).toMatch(/- strategies\.0\.id: /);
+  });
+
+  // `serve` builds the renderer itself when out/renderer is missing, as on a fresh clone.
+  it('serve prints the URL, serves the page and the RPC, and stops on SIGINT', async () => {
+    const workspace = tempDir();
+    // Set from the stdout callback; an object so the later `await` sees the assignment.
+    const checks: { done: Promise<void> | null } = { done: null };
+    const result = await transferlab(
+      ['serve', '--port', '0', '--workspace', workspace],
+      (stdout, child) => {
+        if (checks.done !== null || !stdout.includes('\n')) return;
+        checks.done = (async () => {
+          const url = new URL(stdout.trim());
+          expect(url.hostname).toBe('127.0.0.1');
+          const page = await fetch(url);
+          expect(page.status).toBe(200);
+          expect(await page.text()).toContain('<div id="app">');
+          const ws = new WebSocket(
+            `ws://${url.host}/rpc?token=${url.searchParams.get('token') ?? ''}`,
+            {
+              origin: url.origin,
+            },
+          );
+          const answer = await new Promise<string>((resolve, reject) => {
+            ws.once('open', () => {
+              ws.send(JSON.stringify({ id: 1, method: 'app.info', input: {} }));
+            });
+            ws.once('message', (data: Buffer) => {
+              resolve(data.toString());
+            });
+            ws.once('error', reject);
+          });
+          ws.close();
+          expect(JSON.parse(answer)).toMatchObject({
+            id: 1,
+            result: { ok: true, value: { workspace, transport: 'websocket' } },
+          });
+        })().finally(() => child.kill('SIGINT'));
+      },
+    );
+    await checks.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,187 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  parseArgs,
+  RunArgsSchema,
+  RunsArgsSchema,
+  ServeArgsSchema,
+  UsageError,
+} from '../../../src-main/cli/args';
+import { main } from '../../../src-main/cli/main';
+import type { CliIo } from '../../../src-main/cli/io';
+import { readSpecFile } from '../../../src-main/cli/run';
+import { useTempDirs } from '../../helpers/tempDir';
+
+const tempDir = useTempDirs();
+
+function capture(): CliIo & { outText: string[]; errText: string[] } {
+  const outText: string[] = [];
+  const errText: string[] = [];
+  return {
+    outText,
+    errText,
+    out: (text) => outText.push(text),
+    err: (text) => errText.push(text),
+    stderrIsTTY: false,
+    stdoutIsTTY: false,
+    stderr: process.stderr,
+  };
+}
+
+function usageIssues(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UsageError) return e.issues;
+    throw e;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('argument schemas', () => {
+  it('parse a port between 0 and 65535', () => {
+    expect(parseArgs(ServeArgsSchema, {})).toEqual({ port: 0 });
+    expect(parseArgs(ServeArgsSchema, { port: '8080' })).toEqual({ port: 8080 });
+    expect(usageIssues(() => parseArgs(ServeArgsSchema, { port: '65536' }))).toEqual([
+      '--port: must be at most 65535',
+    ]);
+    for (const port of ['-1', '80.5', 'http', '', '1e3', '0x50']) {
+      expect(
+        usageIssues(() => parseArgs(ServeArgsSchema, { port })),
+        port,
+      ).toEqual(['--port: must be a whole number']);
+    }
+  });
+
+  it('resolve a workspace folder and refuse a file', () => {
+    const dir = tempDir();
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, '');
+    expect(parseArgs(RunsArgsSchema, { workspace: dir })).toEqual({ workspace: dir, json: false });
+    expect(parseArgs(RunsArgsSchema, { workspace: join(dir, 'new') }).workspace).toBe(
+      join(dir, 'new'),
+    );
+    expect(parseArgs(RunsArgsSchema, { workspace: 'rel' }).workspace).toBe(resolve('rel'));
+    expect(usageIssues(() => parseArgs(RunsArgsSchema, { workspace: file }))).toEqual([
+      '--workspace: exists and is not a folder',
+    ]);
+    expect(usageIssues(() => parseArgs(RunsArgsSchema, { workspace: '  ' }))).toEqual([
+      '--workspace: must not be empty',
+    ]);
+  });
+
+  it('need an existing spec file and list every problem', () => {
+    const dir = tempDir();
+    const issues = usageIssues(() =>
+      parseArgs(RunArgsSchema, { spec: join(dir, 'missing.json'), workspace: '' }),
+    );
+    expect(issues).toEqual([
+      `<spec.json>: no such file: ${join(dir, 'missing.json')}`,
+      '--workspace: must not be empty',
+    ]);
+    expect(usageIssues(() => parseArgs(RunArgsSchema, { spec: dir }))).toEqual([
+      `<spec.json>: not a file: ${dir}`,
+    ]);
+  });
+
+  it('parse an experiment id', () => {
+    expect(parseArgs(RunsArgsSchema, { experiment: '12', json: true })).toMatchObject({
+      experiment: 12,
+      json: true,
+    });
+    expect(usageIssues(() => parseArgs(RunsArgsSchema, { experiment: '0' }))).toEqual([
+      '--experiment: must be at least 1',
+    ]);
+    expect(usageIssues(() => parseArgs(RunsArgsSchema, { experiment: 'abc' }))).toEqual([
+      '--experiment: must be a whole number',
+    ]);
+  });
+});
+
+describe('readSpecFile', () => {
+  it('lists the zod issues of a bad spec with their paths', async () => {
+    const file = join(tempDir(), 'spec.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: '',
+        sources: [],
+        targets: [{ name: 't' }],
+        strategies: [{ id: 'magic' }],
+      }),
+    );
+    const error = await readSpecFile(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    const issues = (error as UsageError).issues;
+    expect(issues.some((i) => i.startsWith('name: '))).toBe(true);
+    expect(issues.some((i) => i.startsWith('sources: '))).toBe(true);
+    expect(issues.some((i) => i.startsWith('targets.0.dataset: '))).toBe(true);
+    expect(issues.some((i) => i.startsWith('strategies.0.id: '))).toBe(true);
+  });
+
+  it('says when the file is not JSON', async () => {
+    const file = join(tempDir(), 'spec.json');
+    writeFileSync(file, '{ "name": ');
+    await expect(readSpecFile(file)).rejects.toThrow(/is not valid JSON/);
+  });
+
+  it('returns the file content as written', async () => {
+    const file = join(tempDir(), 'spec.json');
+    const spec = {
+      name: 'tiny',
+      sources: [{ name: 's', dataset: { generator: 'linear-binary' } }],
+      targets: [{ name: 't', dataset: { generator: 'linear-binary', angleDeg: 30 } }],
+      strategies: [{ id: 'scratch' }],
+    };
+    writeFileSync(file, JSON.stringify(spec));
+    expect(await readSpecFile(file)).toEqual(spec);
+  });
+});
+
+describe('main', () => {
+  it('exits 2 with the issues for bad arguments, before opening anything', async () => {
+    const dir = tempDir();
+    const io = capture();
+    expect(
+      await main(['node', 'transferlab', 'serve', '--port', '70000', '--workspace', dir], io),
+    ).toBe(2);
+    expect(io.errText.join('')).toContain('--port: must be at most 65535');
+    expect(io.outText).toEqual([]);
+
+    const missing = capture();
+    expect(
+      await main(['node', 'transferlab', 'run', join(dir, 'nope.json'), '--json'], missing),
+    ).toBe(2);
+    expect(missing.errText.join('')).toMatch(/<spec\.json>: no such file/);
+    expect(missing.outText).toEqual([]);
+  });
+
+  it('exits 2 for a spec that does not parse, listing each issue on its own line', async () => {
+    const file = join(tempDir(), 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'x', sources: [], targets: [], strategies: [] }));
+    const io = capture();
+    expect(await main(['node', 'transferlab', 'run', file, '--workspace', tempDir()], io)).toBe(2);
+    const text = io.errText.join('');
+    expect(text).toContain('is not a valid experiment spec:');
+    expect(text).toMatch(/\n {2}- sources: /);
+    expect(text).toMatch(/\n {2}- targets: /);
+  });
+
+  it('exits 2 for unknown commands, unknown options and missing arguments', async () => {
+    for (const argv of [['bogus'], ['run'], ['runs', '--bogus'], ['serve', '--port'], []]) {
+      const io = capture();
+      expect(await main(['node', 'transferlab', ...argv], io), argv.join(' ')).toBe(2);
+      expect(io.errText.join('').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('exits 0 for --help and --version', async () => {
+    const help = capture();
+    expect(await main(['node', 'transferlab', '--help'], help)).toBe(0);
+    expect(help.outText.join('')).toMatch(/run \[options\] <spec\.json>/);
+    const version = capture();
+    expect(await main(['node', 'transferlab', '--version'], version)).toBe(0);
+    expect(version.outText.join('')).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

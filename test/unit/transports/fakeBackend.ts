@@ -1,0 +1,67 @@
+import type { RpcHandlers } from '../../../src-shared/rpc/contract';
+import type { AppEvent } from '../../../src-shared/rpc/events';
+import { AppFailure } from '../../../src-shared/result';
+
+/**
+ * A stand-in for the core's handlers for transport tests: small fixed answers, a failure for
+ * runs.get, and an event bus the test drives by hand.
+ */
+export function fakeBackend(): {
+  handlers: RpcHandlers;
+  onEvent: (listener: (event: AppEvent) => void) => () => void;
+  emit: (event: AppEvent) => void;
+  calls: { method: string; input: unknown }[];
+  listenerCount: () => number;
+} {
+  const listeners = new Set<(event: AppEvent) => void>();
+  const calls: { method: string; input: unknown }[] = [];
+  const record = (method: string, input: unknown): void => {
+    calls.push({ method, input });
+  };
+  const notImplemented = (method: string) => (): never => {
+    throw new AppFailure('not_implemented', `${method} is not faked`);
+  };
+  const handlers: RpcHandlers = {
+    'app.info': (input) => {
+      record('app.info', input);
+      return {
+        name: 'Transferlab',
+        version: 'test',
+        workspace: '/tmp/fake',
+        transport: 'websocket',
+        concurrency: 1,
+      };
+    },
+    'examples.list': () => [],
+    'strategies.list': () => [],
+    'datasets.list': () => [],
+    'experiments.create': notImplemented('experiments.create'),
+    'experiments.list': () => [],
+    'experiments.get': notImplemented('experiments.get'),
+    'runs.list': (input) => {
+      record('runs.list', input);
+      return [];
+    },
+    'runs.get': ({ id }) => {
+      throw new AppFailure('not_found', `No run #${id}.`);
+    },
+    'runs.cancel': async (input) => {
+      record('runs.cancel', input);
+      await Promise.resolve();
+      return { cancelled: true };
+    },
+    'experiments.cancel': notImplemented('experiments.cancel'),
+  };
+  return {
+    handlers,
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (event) => {
+      for (const listener of listeners) listener(event);
+    },
+    calls,
+    listenerCount: () => listeners.size,
+  };
+}
