@@ -1,4 +1,5 @@
 import { BrowserWindow, type Session, type WebContents } from 'electron';
+import { workbenchCsp } from '../../src-shared/csp';
 
 /**
  * The main window and the security settings around it (Electron's security checklist):
@@ -6,29 +7,14 @@ import { BrowserWindow, type Session, type WebContents } from 'electron';
  * no new windows, no <webview>, and every permission request denied.
  */
 
-/**
- * The renderer's CSP. `style-src 'unsafe-inline'`: Svelte sets `style="..."` attributes and
- * injects `<style>` for transitions, ECharts styles tooltips inline; scripts stay 'self'.
- * In development the Vite dev server's WebSocket (hot reload) is allowed as well.
- */
+/** The renderer's CSP; in development the Vite dev server's WebSocket (hot reload) is allowed too. */
 export function rendererCsp(devServerUrl?: string): string {
-  const connect = ["'self'"];
+  const connect: string[] = [];
   if (devServerUrl !== undefined) {
     const dev = new URL(devServerUrl);
     connect.push(`${dev.protocol === 'https:' ? 'wss:' : 'ws:'}//${dev.host}`);
   }
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    `connect-src ${connect.join(' ')}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return workbenchCsp(connect);
 }
 
 /** Session-wide settings: the CSP on every response, and no permission granted to anyone. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { workbenchCsp } from '../../src-shared/csp';
 
 /**
  * The checks that keep the headless server private to this machine's user:
@@ -46,24 +47,9 @@ export function isAllowedOrigin(origin: string | string[] | undefined, port: num
   return typeof origin === 'string' && allowedOrigins(port).has(origin.toLowerCase());
 }
 
-/**
- * The page's Content-Security-Policy. `style-src 'unsafe-inline'` is needed because Svelte sets
- * `style="..."` attributes with setAttribute and injects `<style>` elements for transitions,
- * and ECharts styles its tooltips inline; scripts stay 'self' only.
- */
+/** The page's Content-Security-Policy: the page may open its WebSocket to this server only. */
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    `connect-src 'self' ws://${LOOPBACK_HOST}:${port} ws://localhost:${port}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return workbenchCsp([`ws://${LOOPBACK_HOST}:${port}`, `ws://localhost:${port}`]);
 }
 
 /** Headers sent with every HTTP answer. */

@@ -67,6 +67,11 @@ function closeReason(code: number, reason: string): string {
   if (reason !== '') return reason;
   if (code === 1008) return 'the server refused the access token';
   if (code === 1001) return 'the server is going away';
+  // The server refuses a bad token, Host or Origin before the WebSocket handshake, which browsers
+  // report only as an abnormal closure (1006), the same as a server that is not running.
+  if (code === 1006) {
+    return 'the server is not running, or it refused this page (each launch prints a new address with a new token)';
+  }
   return 'no connection to the Transferlab server';
 }
 

@@ -11,6 +11,12 @@ export const RunStatusEventSchema = z.object({
   error: z.string().nullable(),
 });
 
+/**
+ * One finished epoch. `epoch` counts from 1 to `epochs`. `values` holds the training split's
+ * `loss` and `acc` (measured over the whole split after the epoch) and the validation split's
+ * `val_loss` and `val_acc`. A completed run's final metrics (RunSummary.finalMetrics) are
+ * `test_loss`, `test_acc`, `val_loss`, `val_acc`, `train_loss` and `train_acc`.
+ */
 export const RunEpochEventSchema = z.object({
   type: z.literal('run.epoch'),
   runId: z.int(),

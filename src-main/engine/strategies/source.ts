@@ -1,5 +1,4 @@
-import { buildMlp } from '../model';
-import { trainableVariables, type StrategyContext, type TransferStrategy } from './strategy';
+import { freshModel, type TransferStrategy } from './strategy';
 
 /**
  * Source runs: train the model of the ModelSpec from a seeded initialisation on a source domain
@@ -9,21 +8,5 @@ import { trainableVariables, type StrategyContext, type TransferStrategy } from 
 export const source: TransferStrategy = {
   id: 'source',
   needsSourceModel: false,
-  prepare: (ctx: StrategyContext) => {
-    const model = buildMlp(
-      ctx.tf,
-      ctx.config.model,
-      ctx.featureShape,
-      ctx.numClasses,
-      ctx.config.seed,
-    );
-    return {
-      model,
-      trainable: trainableVariables(ctx.tf, model),
-      frozenLayers: [],
-      dispose: () => {
-        model.dispose();
-      },
-    };
-  },
+  prepare: freshModel,
 };

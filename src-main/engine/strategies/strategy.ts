@@ -3,6 +3,7 @@ import type { StrategyId } from '../../../src-shared/domain/experimentSpec';
 import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
 import type { StrategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
+import { buildMlp } from '../model';
 
 /**
  * The one interface every transfer strategy implements. A strategy decides which model training
@@ -67,4 +68,26 @@ export function trainableVariables(tf: Tf, model: LayersModel): Variable[] {
 
 function isVariable(tf: Tf, value: Tensor): value is Variable {
   return value instanceof tf.Variable;
+}
+
+/**
+ * The run's ModelSpec freshly initialised from the run seed, every weight trainable: what scratch
+ * trains on the target and a source run trains on the source.
+ */
+export function freshModel(ctx: StrategyContext): PreparedModel {
+  const model = buildMlp(
+    ctx.tf,
+    ctx.config.model,
+    ctx.featureShape,
+    ctx.numClasses,
+    ctx.config.seed,
+  );
+  return {
+    model,
+    trainable: trainableVariables(ctx.tf, model),
+    frozenLayers: [],
+    dispose: () => {
+      model.dispose();
+    },
+  };
 }
