@@ -45,6 +45,7 @@ export default tseslint.config(
       'test-results/**',
       'native/**',
       'resources/**',
+      '.scratch/**',
     ],
   },
   js.configs.recommended,

@@ -270,10 +270,11 @@ export class RunQueue {
     status: EndStatus,
     details: Parameters<typeof finishRun>[3],
   ): void {
-    const dependants = finishRun(this.o.db, claim.id, status, details);
+    const { dependants, dependantStatus } = finishRun(this.o.db, claim.id, status, details);
     this.emitStatus(claim.id, status, details?.error ?? null);
-    for (const d of dependants)
-      this.emitStatus(d, 'failed', `Its source run #${claim.id} ended ${status}.`);
+    for (const d of dependants) {
+      this.emitStatus(d, dependantStatus, `Its source run #${claim.id} ended ${status}.`);
+    }
   }
 
   private emitStatus(

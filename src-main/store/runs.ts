@@ -246,15 +246,15 @@ export type EndStatus = Extract<
 >;
 
 /**
- * Ends a run, and in the same transaction fails the queued runs that depended on it when it did
- * not complete (they can never start). Returns the ids of those dependants.
+ * Ends a run, and in the same transaction ends the queued runs that depended on it when it did
+ * not complete (they can never start). Returns those dependants and the status they got.
  */
 export function finishRun(
   db: Db,
   id: number,
   status: EndStatus,
   details: { finalMetrics?: FinalMetrics; error?: string } = {},
-): number[] {
+): { dependants: number[]; dependantStatus: EndStatus } {
   return inTransaction(db, () => {
     db.prepare(
       `UPDATE runs SET status = ?, final_metrics = ?, error = ?, finished_at = ?, owner = NULL, heartbeat_at = NULL
@@ -266,20 +266,24 @@ export function finishRun(
       nowIso(),
       id,
     );
-    if (status === 'completed') return [];
+    if (status === 'completed') return { dependants: [], dependantStatus: 'failed' };
     const dependants = db
       .prepare(`SELECT id FROM runs WHERE depends_on = ? AND status = 'queued'`)
       .all(id) as { id: number }[];
-    const fail = db.prepare(
-      `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'queued'`,
+    // Cancelling a source run cancels what waited for it; any other ending fails it.
+    const next = status === 'cancelled' ? 'cancelled' : 'failed';
+    const end = db.prepare(
+      `UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status = 'queued'`,
     );
-    for (const d of dependants)
-      fail.run(
+    for (const d of dependants) {
+      end.run(
+        next,
         `Its source run #${id} ended ${status}; no source model to start from.`,
         nowIso(),
         d.id,
       );
-    return dependants.map((d) => d.id);
+    }
+    return { dependants: dependants.map((d) => d.id), dependantStatus: next };
   });
 }
 

@@ -95,4 +95,38 @@ describe('the headless workbench in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   });
+
+  it('cancels running runs from the experiment view', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.getByTestId('nav-experiments').click();
+    await page.getByTestId('new-experiment').click();
+    await page.getByTestId('example-select').selectOption('digits-0-4-to-5-9');
+    await page.getByTestId('seeds').fill('7');
+    // Long target runs: the source run (20 epochs) finishes, then scratch trains until cancelled.
+    await page.getByTestId('epochs').fill('5000');
+    await page.getByTestId('start-experiment').click();
+
+    const row = (strategy: string) =>
+      page.locator('[data-testid="run-row"]', { hasText: strategy });
+    await expect
+      .poll(() => row('scratch').getAttribute('data-status'), { timeout: 60_000 })
+      .toBe('running');
+    await row('scratch').getByTestId('cancel-run').click();
+    await expect
+      .poll(() => row('scratch').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('cancelled');
+
+    // The fine-tune starts next; "Cancel all" stops it.
+    await expect
+      .poll(() => row('fine-tune').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('running');
+    await page.screenshot({ path: join(ARTIFACTS, 'cancel-view.png') });
+    await page.getByTestId('cancel-all').click();
+    await expect
+      .poll(() => row('fine-tune').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('cancelled');
+    expect(await row('source').first().getAttribute('data-status')).toBe('completed');
+    await page.close();
+  });
 });

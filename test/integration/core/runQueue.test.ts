@@ -100,7 +100,7 @@ describe('run queue', () => {
     const runs = await core.handlers['runs.list']({ experimentId });
     expect(result.cancelled).toBeGreaterThanOrEqual(1);
     expect(runs.find((r) => r.kind === 'source')?.status).toBe('cancelled');
-    expect(runs.find((r) => r.strategy === 'fine-tune')?.status).toMatch(/cancelled|failed/);
+    expect(runs.find((r) => r.strategy === 'fine-tune')?.status).toBe('cancelled');
     await core.close();
   });
 
