@@ -91,7 +91,7 @@ export function createExperiment(
 export function getExperiment(db: Db, id: number): ExperimentDetail {
   const stored = getExperimentSpec(db, id);
   if (!stored) throw new AppFailure('not_found', `No experiment #${id}.`);
-  const summary = listExperiments(db).find((e) => e.id === id);
+  const [summary] = listExperiments(db, id);
   const runs = listRuns(db, { experimentId: id, limit: 100_000 });
   return {
     ...(summary ?? {
