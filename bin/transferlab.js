@@ -4,6 +4,14 @@
 // process exits even if a library left a handle open.
 import { register } from 'tsx/esm/api';
 
+// A closed pipe (`transferlab runs | head`) ends the command quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 register();
 const { main } = await import('../src-main/cli/main.ts');
 const code = await main(process.argv);

@@ -86,6 +86,8 @@ export const RunsArgsSchema = z
   .strict();
 export type RunsArgs = z.infer<typeof RunsArgsSchema>;
 
+export const StrategiesArgsSchema = z.object({ json: z.boolean().default(false) }).strict();
+
 /** How each key is written on the command line, for error messages. */
 const FLAG_NAMES: Readonly<Record<string, string>> = {
   spec: '<spec.json>',

@@ -5,6 +5,7 @@ import { processIo, type CliIo } from './io';
 import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
+import { strategiesCommand } from './strategies';
 
 /**
  * `transferlab`: the command-line front door. Commander splits the line and writes the help;
@@ -68,6 +69,14 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--experiment <id>', 'only the runs of this experiment')
     .action(async (options: Record<string, unknown>) => {
       setExitCode(await runsCommand(options, io));
+    });
+
+  program
+    .command('strategies')
+    .description('List every transfer strategy with its family and parameters.')
+    .option('--json', 'print a JSON array on stdout instead of a table')
+    .action((options: Record<string, unknown>) => {
+      setExitCode(strategiesCommand(options, io));
     });
 
   return program;

@@ -12,6 +12,7 @@ import { main } from '../../../src-main/cli/main';
 import type { CliIo } from '../../../src-main/cli/io';
 import { readSpecFile } from '../../../src-main/cli/run';
 import { useTempDirs } from '../../helpers/tempDir';
+import { STRATEGIES } from '../../../src-shared/domain/strategies';
 
 const tempDir = useTempDirs();
 
@@ -183,5 +184,23 @@ describe('main', () => {
     const version = capture();
     expect(await main(['node', 'transferlab', '--version'], version)).toBe(0);
     expect(version.outText.join('')).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('transferlab strategies', () => {
+  it('lists every strategy with its family and parameters, as a table or as JSON', async () => {
+    const table = capture();
+    expect(await main(['node', 'transferlab', 'strategies'], table)).toBe(0);
+    const text = table.outText.join('');
+    for (const s of STRATEGIES) {
+      expect(text).toContain(s.id);
+      expect(text).toContain(s.family);
+      for (const p of s.params) expect(text).toContain(`${p.key}=${String(p.default)}`);
+    }
+    const json = capture();
+    expect(await main(['node', 'transferlab', 'strategies', '--json'], json)).toBe(0);
+    const parsed = JSON.parse(json.outText.join('')) as { id: string; params: unknown[] }[];
+    expect(parsed.map((s) => s.id)).toEqual(STRATEGIES.map((s) => s.id));
+    expect(await main(['node', 'transferlab', 'strategies', '--bogus'], capture())).toBe(2);
   });
 });
