@@ -39,14 +39,23 @@ interface ExperimentRow {
   created_at: string;
 }
 
-/** Every experiment with its run counts per status: two queries, whatever the number of experiments. */
-export function listExperiments(db: Db): ExperimentSummary[] {
+/**
+ * Experiments (every one, or only `onlyId`) with their run counts per status: two queries,
+ * whatever the number of experiments.
+ */
+export function listExperiments(db: Db, onlyId?: number): ExperimentSummary[] {
+  const one = onlyId === undefined ? [] : [onlyId];
   const rows = db
-    .prepare('SELECT id, name, created_at FROM experiments ORDER BY id DESC')
-    .all() as Omit<ExperimentRow, 'spec'>[];
+    .prepare(
+      `SELECT id, name, created_at FROM experiments ${one.length ? 'WHERE id = ?' : ''} ORDER BY id DESC`,
+    )
+    .all(...one) as Omit<ExperimentRow, 'spec'>[];
   const counts = db
-    .prepare('SELECT experiment_id, status, COUNT(*) AS n FROM runs GROUP BY experiment_id, status')
-    .all() as { experiment_id: number; status: RunStatus; n: number }[];
+    .prepare(
+      `SELECT experiment_id, status, COUNT(*) AS n FROM runs
+       ${one.length ? 'WHERE experiment_id = ?' : ''} GROUP BY experiment_id, status`,
+    )
+    .all(...one) as { experiment_id: number; status: RunStatus; n: number }[];
   const byExperiment = new Map<number, Partial<Record<RunStatus, number>>>();
   for (const c of counts) {
     const entry = byExperiment.get(c.experiment_id) ?? {};
