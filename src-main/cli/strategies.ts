@@ -21,9 +21,8 @@ export function describeParam(p: StrategyParamInfo): string {
 function needs(s: StrategyInfo): string {
   const parts: string[] = [];
   if (s.needsSourceModel) parts.push('source model');
-  if ('needsSourceData' in s && s.needsSourceData === true) parts.push('source data');
-  if ('needsUnlabelledTarget' in s && s.needsUnlabelledTarget === true)
-    parts.push('unlabelled target');
+  if (s.needsSourceData) parts.push('source data');
+  if (s.needsUnlabelledTarget) parts.push('unlabelled target');
   return parts.join(', ');
 }
 

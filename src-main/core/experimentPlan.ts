@@ -5,7 +5,14 @@ import {
   type ExperimentSpec,
 } from '../../src-shared/domain/experimentSpec';
 import type { ResolvedRunConfig } from '../../src-shared/domain/runs';
-import { resolveStrategyParams, strategyInfo } from '../../src-shared/domain/strategies';
+import {
+  layerScaleKey,
+  MAX_HIDDEN_LAYERS,
+  needsSource,
+  resolveStrategyParams,
+  strategyInfo,
+  type StrategyInfo,
+} from '../../src-shared/domain/strategies';
 import { parseUnknown } from '../../src-shared/parse';
 import { AppFailure } from '../../src-shared/result';
 import type { DatasetRecord } from '../store/datasets';
@@ -28,7 +35,7 @@ export interface PlannedTransferRun {
   configHash: string;
   target: PlannedDomain;
   source: PlannedDomain | null;
-  /** Key of the source run it starts from, for strategies that need a source model. */
+  /** Key of the source run whose model it needs (strategies with needsSourceModel). */
   sourceRunKey: string | null;
 }
 
@@ -63,10 +70,42 @@ function featureCount(d: DatasetRecord): number {
 }
 
 /**
- * Expands a spec into runs: one source run per (source, seed) that a strategy needs, and one
- * transfer run per (source, target, strategy, budget, seed). Strategies without a source model
- * (scratch) do not depend on the source, so they run once per target, not once per source.
- * Every problem is collected and reported together.
+ * Problems of one strategy's resolved parameters against the model: a layer it names must exist.
+ * Only the shared ModelSpec is known here (source models are trained from it); the engine checks
+ * the source model itself again.
+ */
+function checkParams(
+  where: string,
+  info: StrategyInfo,
+  params: Record<string, number | boolean>,
+  depth: number,
+): string[] {
+  const problems: string[] = [];
+  const freeze = params.freezeLayers;
+  if (typeof freeze === 'number' && freeze > depth) {
+    problems.push(`${where}: freezeLayers ${freeze} exceeds the model's ${depth} hidden layers`);
+  }
+  const layer = params.layer;
+  if (typeof layer === 'number' && layer > depth) {
+    problems.push(`${where}: layer ${layer} exceeds the model's ${depth} hidden layers`);
+  }
+  for (let l = depth + 1; l <= MAX_HIDDEN_LAYERS; l++) {
+    const key = layerScaleKey(l);
+    const scale = params[key];
+    const unset = info.params.find((p) => p.key === key)?.default;
+    if (scale !== undefined && scale !== unset) {
+      problems.push(`${where}: ${key} is set but the model has ${depth} hidden layers`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Expands a spec into runs: one source run per (source, seed) when a strategy needs a source
+ * model, and one transfer run per (source, target, strategy, budget, seed) for every strategy
+ * that transfers from a source, by its model or its data (needsSource: fine-tune, multi-task,
+ * ...). Strategies without a source (scratch) do not depend on it, so they run once per target,
+ * not once per source. Every problem is collected and reported together.
  */
 export function planExperiment(
   spec: ExperimentSpec,
@@ -83,18 +122,14 @@ export function planExperiment(
   });
 
   const strategies = spec.strategies.map((choice, i) => {
+    const info = strategyInfo(choice.id);
     const { params, problems: p } = resolveStrategyParams(choice.id, choice.params);
     problems.push(...p.map((msg) => `strategies.${i}: ${msg}`));
-    const freeze = params.freezeLayers;
-    if (typeof freeze === 'number' && freeze > spec.model.hidden.length) {
-      problems.push(
-        `strategies.${i}: freezeLayers ${freeze} exceeds the model's ${spec.model.hidden.length} hidden layers`,
-      );
-    }
-    return { info: strategyInfo(choice.id), params };
+    problems.push(...checkParams(`strategies.${i}`, info, params, spec.model.hidden.length));
+    return { info, params };
   });
 
-  for (const s of strategies.filter((x) => x.info.needsSourceModel)) {
+  for (const s of strategies.filter((x) => x.info.needsSameInput)) {
     for (const [i, src] of sources.entries()) {
       for (const [j, tgt] of targets.entries()) {
         if (featureCount(src.dataset) !== featureCount(tgt.dataset)) {
@@ -116,9 +151,9 @@ export function planExperiment(
 
   const sourceTraining = spec.sourceTraining ?? spec.training;
   const sourceRuns: PlannedSourceRun[] = [];
-  const anyNeedsSource = strategies.some((s) => s.info.needsSourceModel);
+  const anyNeedsSourceModel = strategies.some((s) => s.info.needsSourceModel);
   const sourceKey = (i: number, seed: number): string => `${i}/${seed}`;
-  if (anyNeedsSource) {
+  if (anyNeedsSourceModel) {
     sources.forEach((src, i) => {
       for (const seed of spec.seeds) {
         const config: ResolvedRunConfig = {
@@ -144,7 +179,7 @@ export function planExperiment(
   const transferRuns: PlannedTransferRun[] = [];
   for (const tgt of targets) {
     for (const s of strategies) {
-      const sourceIndices = s.info.needsSourceModel ? sources.map((_, i) => i) : [null];
+      const sourceIndices = needsSource(s.info) ? sources.map((_, i) => i) : [null];
       for (const si of sourceIndices) {
         const src = si === null ? null : (sources[si] ?? null);
         for (const budget of spec.budgets) {
@@ -166,7 +201,7 @@ export function planExperiment(
               configHash: hashConfig(config, datasets),
               target: tgt,
               source: src,
-              sourceRunKey: si === null ? null : sourceKey(si, seed),
+              sourceRunKey: si === null || !s.info.needsSourceModel ? null : sourceKey(si, seed),
             });
           }
         }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { RunStatus } from '../../src-shared/domain/runs';
+import { strategyInfo } from '../../src-shared/domain/strategies';
 import type { TrainJob, TrainerToParent } from '../engine/protocol';
 import type { TrainerExit } from '../engine/trainer/host';
 import { findDatasetByName } from '../store/datasets';
@@ -159,11 +160,21 @@ export class RunQueue {
       if (!sourceModel)
         throw new Error(`Source run #${claim.dependsOn} completed but recorded no model.`);
     }
+    // Strategies that train on the source domain's rows (multi-task) get its data too.
+    let sourceData: TrainJob['sourceData'];
+    const { strategy, sourceDomain } = claim.config;
+    if (strategy !== 'source' && strategyInfo(strategy).needsSourceData) {
+      if (sourceDomain === undefined)
+        throw new Error(`Strategy ${strategy} needs a source domain; the run names none.`);
+      const source = resolveDataset(this.o.db, sourceDomain.dataset);
+      sourceData = (findDatasetByName(this.o.db, source.name) ?? source).locator;
+    }
     return {
       runId: claim.id,
       config: claim.config,
       data: fresh.locator,
       ...(sourceModel ? { sourceModel } : {}),
+      ...(sourceData ? { sourceData } : {}),
       modelsDir: join(this.o.workspaceDir, 'models'),
       saveModel: claim.config.kind === 'source',
     };

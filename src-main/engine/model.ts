@@ -43,18 +43,12 @@ export function buildMlp(
   const flat = featureShape.length > 1;
   if (flat) model.add(tf.layers.flatten({ inputShape: featureShape, name: 'flatten' }));
   spec.hidden.forEach((units, i) => {
-    const name = `hidden_${i + 1}`;
-    const kernelSeed = deriveSeed(seed, `init:${name}`);
     model.add(
-      tf.layers.dense({
+      seededDense(tf, {
         units,
         activation: spec.activation,
-        name,
-        kernelInitializer:
-          spec.activation === 'relu' || spec.activation === 'elu'
-            ? tf.initializers.heNormal({ seed: kernelSeed })
-            : tf.initializers.glorotUniform({ seed: kernelSeed }),
-        biasInitializer: 'zeros',
+        name: hiddenLayerName(i + 1),
+        seed,
         ...(i === 0 && !flat ? { inputShape: featureShape } : {}),
       }),
     );
@@ -63,20 +57,53 @@ export function buildMlp(
   return model;
 }
 
+/** The name of hidden layer i (1-based from the input), the name every strategy looks up. */
+export function hiddenLayerName(i: number): string {
+  return `hidden_${i}`;
+}
+
+/**
+ * A Dense layer whose kernel is seeded from (seed, name), so every layer of every model built
+ * from one run seed draws its own, reproducible weights: He-normal for relu/elu, Glorot-uniform
+ * otherwise (linear outputs included); zero biases. A layer of the same name, size and seed gets
+ * the same initial weights in every model, so strategies that build the run's ModelSpec start
+ * exactly where scratch starts (paired comparisons).
+ */
+export function seededDense(
+  tf: Tf,
+  o: {
+    units: number;
+    activation: ModelSpec['activation'] | 'linear';
+    name: string;
+    seed: number;
+    inputShape?: number[];
+  },
+): Layer {
+  const kernelSeed = deriveSeed(o.seed, `init:${o.name}`);
+  return tf.layers.dense({
+    units: o.units,
+    activation: o.activation,
+    name: o.name,
+    kernelInitializer:
+      o.activation === 'relu' || o.activation === 'elu'
+        ? tf.initializers.heNormal({ seed: kernelSeed })
+        : tf.initializers.glorotUniform({ seed: kernelSeed }),
+    biasInitializer: 'zeros',
+    ...(o.inputShape ? { inputShape: o.inputShape } : {}),
+  });
+}
+
 /**
  * A fresh, seeded output layer for k classes (linear: logits): Dense(1) for k = 2, Dense(k) from
  * three. The fine-tune's new head is built here too, so it follows the same rule.
  */
-export function outputLayer(tf: Tf, numClasses: number, seed: number): Layer {
-  return tf.layers.dense({
-    units: outputUnits(numClasses),
-    activation: 'linear',
-    name: OUTPUT_LAYER,
-    kernelInitializer: tf.initializers.glorotUniform({
-      seed: deriveSeed(seed, `init:${OUTPUT_LAYER}`),
-    }),
-    biasInitializer: 'zeros',
-  });
+export function outputLayer(
+  tf: Tf,
+  numClasses: number,
+  seed: number,
+  name: string = OUTPUT_LAYER,
+): Layer {
+  return seededDense(tf, { units: outputUnits(numClasses), activation: 'linear', name, seed });
 }
 
 /** The hidden Dense layers, from the input side: hidden_1, hidden_2, ... */

@@ -37,6 +37,11 @@ export const TrainJobSchema = z.object({
   data: DataLocatorSchema,
   /** For transfer runs that start from a source model: its saved files. */
   sourceModel: z.object({ dir: z.string(), hash: z.string() }).optional(),
+  /**
+   * The data of `config.sourceDomain`, for strategies that train on the source domain's labelled
+   * rows alongside the target's (multi-task; the strategy's `needs(config).sourceData`).
+   */
+  sourceData: DataLocatorSchema.optional(),
   /** Source runs save their trained model under this folder (content-addressed by the trainer). */
   modelsDir: z.string(),
   saveModel: z.boolean(),

@@ -8,13 +8,14 @@ import { loadModel, logits, saveModel, type SavedModel } from './model';
 import type { TrainJob, TrainerToParent } from './protocol';
 import { deriveSeed, Rng } from './random';
 import { strategyFor } from './strategies/index';
-import type { PreparedModel } from './strategies/strategy';
+import type { LabelledBatch, PreparedModel } from './strategies/strategy';
 
 /**
  * The training loop, shared by every strategy and run kind. A custom loop rather than
  * model.fit: fit shuffles with Math.random (irreproducible), and the loop needs to hand the
- * optimizer exactly the strategy's trainable variables, add the strategy's loss term, yield to the
- * event loop between batches (cancel), and stop on a non-finite loss.
+ * optimizer exactly the strategy's trainable variables, feed it the source and unlabelled target
+ * batches it asks for, take its loss, yield to the event loop between batches (cancel), and stop
+ * on a non-finite loss.
  */
 
 export type Emit = (message: TrainerToParent) => void;
@@ -66,12 +67,29 @@ export async function train(
     );
   }
 
+  const needs = strategy.needs(config);
   let sourceModel: LayersModel | undefined;
-  if (strategy.needsSourceModel) {
+  if (needs.sourceModel) {
     if (job.sourceModel === undefined)
       throw new Error(`Strategy ${strategy.id} needs a source model`);
     sourceModel = await loadModel(tf, job.sourceModel.dir, job.sourceModel.hash);
   }
+  const { source, unlabelled } = runData;
+  if (needs.sourceData && source === undefined) {
+    sourceModel?.dispose();
+    throw new Error(`Strategy ${strategy.id} needs the source domain's data`);
+  }
+  if (source) {
+    log('info', `Source rows: ${source.train.n} (${source.numClasses} classes)`);
+    if (source.excludedRows > 0) {
+      log(
+        'warn',
+        `${source.excludedRows} source training rows are validation or test rows of the target ` +
+          '(same dataset, another split): left out',
+      );
+    }
+  }
+  if (unlabelled) log('info', `Unlabelled target rows: ${unlabelled.n}`);
   let prepared: PreparedModel;
   try {
     prepared = strategy.prepare({
@@ -80,6 +98,17 @@ export async function train(
       featureShape: runData.featureShape,
       numClasses: runData.numClasses,
       ...(sourceModel ? { sourceModel } : {}),
+      ...(source
+        ? {
+            source: {
+              featureShape: source.featureShape,
+              numClasses: source.numClasses,
+              classes: source.classes,
+              rows: source.train.n,
+            },
+          }
+        : {}),
+      ...(unlabelled ? { unlabelledRows: unlabelled.n } : {}),
       log,
     });
   } catch (e) {
@@ -93,25 +122,49 @@ export async function train(
     toTensors(tf, split, runData.featureShape),
   );
   const [train, val, test] = tensors as [SplitTensors, SplitTensors, SplitTensors];
+  const sourceTrain = source ? toTensors(tf, source.train, source.featureShape) : undefined;
+  const pool =
+    unlabelled && unlabelled.n > 0
+      ? { x: tf.tensor(unlabelled.x, [unlabelled.n, ...runData.featureShape], 'float32') }
+      : undefined;
+  const learningRate = config.training.learningRate * (prepared.learningRateScale ?? 1);
   const optimizer: Optimizer =
-    config.training.optimizer === 'adam'
-      ? tf.train.adam(config.training.learningRate)
-      : tf.train.sgd(config.training.learningRate);
+    config.training.optimizer === 'adam' ? tf.train.adam(learningRate) : tf.train.sgd(learningRate);
   try {
     const { epochs, batchSize } = config.training;
-    const batches = Math.ceil(train.n / batchSize);
-    // Its own stream: the batch order depends on the run seed only, never on other draws.
-    const shuffle = new Rng(deriveSeed(config.seed, 'shuffle'));
+    // One seeded stream per kind of row, each from its own sub-seed of the run seed: the target's
+    // batch order depends on the run seed only, never on whether other streams draw.
+    const targetStream = new BatchStream(train.n, batchSize, deriveSeed(config.seed, 'shuffle'));
+    const sourceStream = sourceTrain
+      ? new BatchStream(sourceTrain.n, batchSize, deriveSeed(config.seed, 'shuffle:source'))
+      : undefined;
+    const poolRows = unlabelled?.n ?? 0;
+    const poolStream = pool
+      ? new BatchStream(poolRows, batchSize, deriveSeed(config.seed, 'shuffle:unlabelled'))
+      : undefined;
+    const epochRows =
+      prepared.epochLength === 'longest'
+        ? Math.max(train.n, sourceTrain?.n ?? 0, poolRows)
+        : train.n;
+    const batches = Math.ceil(epochRows / batchSize);
+    let step = 0;
     let lastProgress = -Infinity;
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = shuffle.permutation(train.n);
       for (let batch = 0; batch < batches; batch++) {
         if (isCancelled()) {
           emit({ type: 'cancelled' });
           return { status: 'cancelled' };
         }
-        const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, train.n));
-        trainBatch(tf, prepared, optimizer, train, rows, runData.numClasses);
+        trainStep(tf, prepared, optimizer, runData.numClasses, {
+          epoch,
+          step,
+          target: { split: train, rows: targetStream.next() },
+          ...(sourceTrain && sourceStream
+            ? { source: { split: sourceTrain, rows: sourceStream.next() } }
+            : {}),
+          ...(pool && poolStream ? { unlabelled: { x: pool.x, rows: poolStream.next() } } : {}),
+        });
+        step++;
         const now = performance.now();
         if (batch === batches - 1 || now - lastProgress >= PROGRESS_INTERVAL_MS) {
           lastProgress = now;
@@ -160,7 +213,39 @@ export async function train(
   } finally {
     optimizer.dispose();
     for (const split of tensors) tf.dispose([split.x, split.y]);
+    if (sourceTrain) tf.dispose([sourceTrain.x, sourceTrain.y]);
+    if (pool) tf.dispose(pool.x);
     prepared.dispose();
+  }
+}
+
+/**
+ * Batches of up to `batchSize` row indices of a split of n rows, in seeded random orders: each
+ * pass is a fresh permutation, and its last batch holds the remainder (n mod batchSize), so a
+ * pass over the target's rows is exactly one epoch of ceil(n / batchSize) batches. Streams
+ * shorter than the epoch cycle through further passes.
+ */
+class BatchStream {
+  private readonly rng: Rng;
+  private order: Int32Array = new Int32Array(0);
+  private at = 0;
+
+  constructor(
+    private readonly n: number,
+    private readonly batchSize: number,
+    seed: number,
+  ) {
+    this.rng = new Rng(seed);
+  }
+
+  next(): Int32Array {
+    if (this.at >= this.order.length) {
+      this.order = this.rng.permutation(this.n);
+      this.at = 0;
+    }
+    const rows = this.order.subarray(this.at, Math.min(this.at + this.batchSize, this.n));
+    this.at += rows.length;
+    return rows;
   }
 }
 
@@ -179,27 +264,53 @@ function toTensors(tf: Tf, split: Split, featureShape: number[]): SplitTensors {
   };
 }
 
+/** The rows of one step, by split. */
+interface StepRows {
+  epoch: number;
+  step: number;
+  target: { split: SplitTensors; rows: Int32Array };
+  source?: { split: SplitTensors; rows: Int32Array };
+  unlabelled?: { x: Tensor; rows: Int32Array };
+}
+
 /**
- * One optimizer step on the given rows: mean cross-entropy (sigmoid for two classes, softmax
- * from three; head.ts) plus the strategy's term.
+ * One optimizer step: the model's logits on the target batch, their mean cross-entropy (sigmoid
+ * for two classes, softmax from three; head.ts), and the strategy's loss over the step's batches
+ * when it defines one. Everything the step allocates is freed by the tidy.
  */
-function trainBatch(
+function trainStep(
   tf: Tf,
   prepared: PreparedModel,
   optimizer: Optimizer,
-  train: SplitTensors,
-  rows: Int32Array,
   numClasses: number,
+  rows: StepRows,
 ): void {
   tf.tidy(() => {
-    const index = tf.tensor1d(rows, 'int32');
-    const x = tf.gather(train.x, index);
-    const y = tf.gather(train.y, index);
+    const batch = (split: SplitTensors, r: Int32Array): LabelledBatch => {
+      const index = tf.tensor1d(r, 'int32');
+      return { x: tf.gather(split.x, index), y: tf.gather(split.y, index), rows: r };
+    };
+    const target = batch(rows.target.split, rows.target.rows);
+    const source = rows.source ? batch(rows.source.split, rows.source.rows) : undefined;
+    const unlabelled = rows.unlabelled
+      ? {
+          x: tf.gather(rows.unlabelled.x, tf.tensor1d(rows.unlabelled.rows, 'int32')),
+          rows: rows.unlabelled.rows,
+        }
+      : undefined;
     optimizer.minimize(
       () => {
-        const out = logits(tf, prepared.model, x, true);
-        const loss: Scalar = crossEntropy(tf, out, y, numClasses);
-        return prepared.extraLoss ? tf.add(loss, prepared.extraLoss({ x, y, logits: out })) : loss;
+        const out = logits(tf, prepared.model, target.x, true);
+        const targetLoss: Scalar = crossEntropy(tf, out, target.y, numClasses);
+        if (!prepared.loss) return targetLoss;
+        return prepared.loss({
+          target: { ...target, logits: out },
+          targetLoss,
+          ...(source ? { source } : {}),
+          ...(unlabelled ? { unlabelled } : {}),
+          epoch: rows.epoch,
+          step: rows.step,
+        });
       },
       false,
       prepared.trainable,

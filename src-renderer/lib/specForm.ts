@@ -315,7 +315,12 @@ export function buildSpec(form: SpecForm, strategies: readonly StrategyInfo[]): 
         add(`param:${info.id}.${match[1]}`, match[2]);
       else add('strategies', problem);
     }
-    choices.push({ id: info.id, params: given });
+    // The spec keeps only what differs from the defaults, as a researcher would write it by hand.
+    const changed: Record<string, number | boolean> = {};
+    for (const [key, value] of Object.entries(given)) {
+      if (info.params.find((p) => p.key === key)?.default !== value) changed[key] = value;
+    }
+    choices.push({ id: info.id, params: changed });
   }
   if (choices.length === 0) add('strategies', 'Pick at least one strategy.');
 

@@ -55,7 +55,14 @@ export const DomainSpecSchema = z
   .strict();
 export type DomainSpec = z.infer<typeof DomainSpecSchema>;
 
-export const StrategyIdSchema = z.enum(['scratch', 'fine-tune']);
+export const StrategyIdSchema = z.enum([
+  'scratch',
+  'structure',
+  'fine-tune',
+  'feature-extraction',
+  'distillation',
+  'multi-task',
+]);
 export type StrategyId = z.infer<typeof StrategyIdSchema>;
 
 export const StrategyChoiceSchema = z

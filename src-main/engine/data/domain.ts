@@ -12,6 +12,36 @@ export interface Split {
   n: number;
 }
 
+/** Rows without labels: the target's training rows that the label budget left out. */
+export interface UnlabelledSplit {
+  x: Float32Array;
+  n: number;
+}
+
+/** The source domain's training split, with every label, for strategies that train on it. */
+export interface SourceData {
+  train: Split;
+  featureShape: number[];
+  featureSize: number;
+  /** k of the source domain: its labels run 0..k-1. */
+  numClasses: number;
+  /** The original label of each source class index. */
+  classes: number[];
+  /**
+   * Rows of the source's training split left out because they are validation or test rows of
+   * the target (same dataset, another split seed or class order): they never reach training.
+   */
+  excludedRows: number;
+}
+
+/** What a run trains on beyond its labelled target rows (TransferStrategy.needs). */
+export interface RunDataExtras {
+  /** The source domain's dataset and view; `sameDataset`: it is the target's dataset. */
+  source?: { dataset: Dataset; domain: DomainSpec; sameDataset: boolean };
+  /** Adds the target's unlabelled pool (RunData.unlabelled). */
+  unlabelled?: boolean;
+}
+
 /** The exact arrays one run trains and evaluates on. */
 export interface RunData {
   train: Split;
@@ -26,7 +56,14 @@ export interface RunData {
   /** Training rows per class after the label budget. */
   trainPerClass: number[];
   scale: number;
-  /** sha256 over the train, validation and test arrays (RunDetail.dataHash). */
+  /** The source domain's training rows, when the strategy trains on them. */
+  source?: SourceData;
+  /** The target's unlabelled pool, when the strategy uses it (n = 0 with budget 'all'). */
+  unlabelled?: UnlabelledSplit;
+  /**
+   * sha256 over the train, validation and test arrays, and over the source rows and the
+   * unlabelled pool when the run uses them (RunDetail.dataHash).
+   */
   dataHash: string;
 }
 
@@ -117,13 +154,27 @@ export function sampleBudget(
 /**
  * The run's arrays: the domain's class subset (relabelled 0..k-1 in the domain's order), its
  * split, and the label budget. Source runs train on every label of their domain.
+ *
+ * `extras` adds what some strategies train on besides the labelled rows: the source domain's
+ * whole training split (its own split seed; every label) and the target's unlabelled pool, the
+ * training rows the budget did not pick (never a validation or test row). Both enter the hash.
  */
-export function prepareRunData(dataset: Dataset, config: ResolvedRunConfig): RunData {
+export function prepareRunData(
+  dataset: Dataset,
+  config: ResolvedRunConfig,
+  extras: RunDataExtras = {},
+): RunData {
   const { classes, members } = classMembers(dataset, config.domain);
   const split = stratifiedSplit(members, classes, config.domain.splitSeed);
   const budget: Budget = config.kind === 'source' ? 'all' : config.budget;
   const trainRows = sampleBudget(split.train, classes, budget, config.seed);
   const train = gather(dataset, trainRows);
+  const source = extras.source
+    ? sourceData(extras.source, extras.source.sameDataset ? [...split.val, ...split.test] : [])
+    : undefined;
+  const unlabelled = extras.unlabelled
+    ? unlabelledPool(dataset, split.train, trainRows)
+    : undefined;
   const val = gather(dataset, split.val);
   const test = gather(dataset, split.test);
   for (const [name, part] of [
@@ -147,6 +198,15 @@ export function prepareRunData(dataset: Dataset, config: ResolvedRunConfig): Run
     updateWithArray(hash, `${name}.x`, part.x);
     updateWithArray(hash, `${name}.y`, part.y);
   }
+  // Only runs that use them hash them, so the hashes of every other run stay what they were.
+  if (source) {
+    hash.update(
+      `source:featureShape:${source.featureShape.join('x')};classes:${source.classes.join(',')}\n`,
+    );
+    updateWithArray(hash, 'source.train.x', source.train.x);
+    updateWithArray(hash, 'source.train.y', source.train.y);
+  }
+  if (unlabelled) updateWithArray(hash, 'unlabelled.x', unlabelled.x);
   return {
     train,
     val,
@@ -157,8 +217,59 @@ export function prepareRunData(dataset: Dataset, config: ResolvedRunConfig): Run
     classes,
     trainPerClass: trainRows.map((rows) => rows.length),
     scale: dataset.scale,
+    ...(source ? { source } : {}),
+    ...(unlabelled ? { unlabelled } : {}),
     dataHash: hash.digest('hex'),
   };
+}
+
+/**
+ * The source domain's whole training split (every label: the budget is the target's), minus
+ * `excluded` rows of the same dataset: the target's validation and test rows, which no strategy
+ * may train on. With the same dataset and split seed a class splits the same way in both
+ * domains (stratifiedSplit), so nothing is excluded; another split seed would leak without it.
+ */
+function sourceData(
+  source: NonNullable<RunDataExtras['source']>,
+  excluded: number[][],
+): SourceData {
+  const { classes, members } = classMembers(source.dataset, source.domain);
+  const split = stratifiedSplit(members, classes, source.domain.splitSeed);
+  const banned = new Set(excluded.flat());
+  let excludedRows = 0;
+  const rows = split.train.map((r) =>
+    r.filter((row) => {
+      const keep = !banned.has(row);
+      if (!keep) excludedRows++;
+      return keep;
+    }),
+  );
+  const train = gather(source.dataset, rows);
+  if (train.n === 0) {
+    throw new Error(`Source domain "${source.domain.name}": no training rows left to train on`);
+  }
+  return {
+    train,
+    featureShape: source.dataset.featureShape,
+    featureSize: source.dataset.featureSize,
+    numClasses: classes.length,
+    classes,
+    excludedRows,
+  };
+}
+
+/** The training rows the label budget did not pick, class by class, without their labels. */
+function unlabelledPool(
+  dataset: Dataset,
+  trainMembers: number[][],
+  picked: number[][],
+): UnlabelledSplit {
+  const rows = trainMembers.map((all, c) => {
+    const taken = new Set(picked[c] ?? []);
+    return all.filter((row) => !taken.has(row));
+  });
+  const { x, n } = gather(dataset, rows);
+  return { x, n };
 }
 
 /** Copies the listed rows, class by class, labelling rows of rowsByClass[c] with c. */

@@ -1,11 +1,40 @@
-import type { TrainJob } from '../protocol';
-import { prepareRunData, type RunData } from './domain';
+import type { DataLocator, TrainJob } from '../protocol';
+import { strategyFor } from '../strategies/index';
+import { prepareRunData, type RunData, type RunDataExtras } from './domain';
 import { loadDataset } from './load';
 
-export type { RunData, Split } from './domain';
+export type { RunData, SourceData, Split, UnlabelledSplit } from './domain';
 export type { Dataset } from './load';
 
-/** The exact arrays a job trains and evaluates on: its dataset, domain view, split and budget. */
+/**
+ * The exact arrays a job trains and evaluates on: its dataset, domain view, split and budget,
+ * plus what its strategy trains on besides (strategy.needs): the source domain's training rows
+ * and the target's unlabelled pool.
+ */
 export async function loadRunData(job: TrainJob): Promise<RunData> {
-  return prepareRunData(await loadDataset(job.data), job.config);
+  const { config } = job;
+  const needs = strategyFor(config).needs(config);
+  const dataset = await loadDataset(job.data);
+  const extras: RunDataExtras = { unlabelled: needs.unlabelledTarget };
+  if (needs.sourceData) {
+    if (job.sourceData === undefined || config.sourceDomain === undefined) {
+      throw new Error(`Strategy ${config.strategy} needs the source domain's data`);
+    }
+    const sameDataset = locatorKey(job.sourceData) === locatorKey(job.data);
+    extras.source = {
+      // One dataset serves both roles when the domains are views of the same one (digits 0–4 → 5–9).
+      dataset: sameDataset ? dataset : await loadDataset(job.sourceData),
+      domain: config.sourceDomain,
+      sameDataset,
+    };
+  }
+  return prepareRunData(dataset, config, extras);
+}
+
+/** Two locators with the same key load the same arrays. */
+function locatorKey(locator: DataLocator): string {
+  if (locator.kind === 'csv')
+    return `csv:${locator.contentHash}:${locator.featureShape.join('x')}:${locator.scale ?? 'max'}`;
+  const p = locator.params;
+  return `synthetic:${p.generator}:${p.features}:${p.samples}:${p.taskSeed}:${p.angleDeg}:${p.noise}`;
 }

@@ -1,15 +1,17 @@
 import { strategyInfo } from '../../../src-shared/domain/strategies';
-import { freshModel, type TransferStrategy } from './strategy';
+import { declaredNeeds, freshModel, type TransferStrategy } from './strategy';
 
 /**
  * From scratch: the baseline every transfer strategy is compared with. The model of the run's
  * ModelSpec, initialised from the run seed (Glorot/He, see model.ts), trained on the target
- * labels only. Transfer gain = metric(strategy) − metric(scratch) on the same target, budget
- * and seed.
+ * labels only: minimise (1/n)·Σ CE(f_θ(x_i), y_i). Transfer gain = metric(strategy) −
+ * metric(scratch) on the same target, budget and seed.
  */
+const info = strategyInfo('scratch');
+
 export const scratch: TransferStrategy = {
   id: 'scratch',
-  info: strategyInfo('scratch'),
-  needsSourceModel: false,
+  info,
+  needs: declaredNeeds(info),
   prepare: freshModel,
 };

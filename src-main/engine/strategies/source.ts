@@ -1,4 +1,4 @@
-import { freshModel, type TransferStrategy } from './strategy';
+import { freshModel, NEEDS_NOTHING, type TransferStrategy } from './strategy';
 
 /**
  * Source runs: train the model of the ModelSpec from a seeded initialisation on a source domain
@@ -7,6 +7,6 @@ import { freshModel, type TransferStrategy } from './strategy';
  */
 export const source: TransferStrategy = {
   id: 'source',
-  needsSourceModel: false,
+  needs: () => NEEDS_NOTHING,
   prepare: freshModel,
 };

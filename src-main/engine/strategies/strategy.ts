@@ -1,16 +1,32 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { StrategyId } from '../../../src-shared/domain/experimentSpec';
 import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
-import type { StrategyInfo } from '../../../src-shared/domain/strategies';
+import { resolveStrategyParams, type StrategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
-import { buildMlp } from '../model';
+import { buildMlp, hiddenLayers } from '../model';
 
 /**
- * The one interface every transfer strategy implements. A strategy decides which model training
- * starts from and which of its weights move; it may add a term to the loss (R(θ) for L2-SP,
- * K(θ) for distillation, a domain discrepancy such as MMD). The training loop (train.ts) is shared:
- * it owns batching, the optimizer, metrics, cancellation and divergence.
+ * The one interface every transfer strategy implements. A strategy says what it needs (a source
+ * model, the source domain's labelled rows, the target's unlabelled rows), decides which model
+ * training starts from and which of its weights move, and may define the step's loss: the
+ * target cross-entropy plus R(θ) for L2-SP, plus K(θ) for distillation, plus a source task's
+ * loss for multi-task learning, a domain discrepancy such as MMD, ...
+ *
+ * The training loop (train.ts) is shared and is the only one: it owns batching (seeded streams
+ * of target, source and unlabelled rows), the optimizer, metrics, cancellation and divergence.
+ * Every per-step call happens inside the loop's tf.tidy and gradient tape: a strategy's `loss`
+ * creates tensors freely and keeps none.
  */
+
+/** What a run of the strategy needs besides the target's labelled rows. */
+export interface StrategyNeeds {
+  /** The model of the source run (TrainJob.sourceModel), loaded and hash-checked. */
+  sourceModel: boolean;
+  /** The source domain's labelled training rows (TrainJob.sourceData), batched every step. */
+  sourceData: boolean;
+  /** The target's training rows that the label budget left out, batched every step. */
+  unlabelledTarget: boolean;
+}
 
 export interface StrategyContext {
   tf: Tf;
@@ -18,31 +34,73 @@ export interface StrategyContext {
   featureShape: number[];
   /** k: the trained domain's classes, labelled 0..k-1. */
   numClasses: number;
-  /** The source model, loaded and hash-checked, for strategies with needsSourceModel. */
+  /**
+   * The source model, loaded and hash-checked, when `needs.sourceModel`. The prepared model owns
+   * it (its dispose frees it); when prepare throws, the loop frees it, so prepare never does.
+   */
   sourceModel?: LayersModel;
+  /** The shape of the source domain's rows that the steps will carry, when `needs.sourceData`. */
+  source?: { featureShape: number[]; numClasses: number; classes: number[]; rows: number };
+  /** Rows in the target's unlabelled pool when `needs.unlabelledTarget` (0: budget 'all'). */
+  unlabelledRows?: number;
   log(level: 'info' | 'warn', message: string): void;
 }
 
-/** One training batch, as the extra loss term sees it. */
-export interface Batch {
+/** Labelled rows of one step. */
+export interface LabelledBatch {
   x: Tensor;
-  /** int32 labels 0..k-1. */
+  /** int32 labels 0..k-1 of the batch's domain. */
   y: Tensor;
-  /** The model's output on x: logits, [n, 1] for two classes, [n, k] from three (head.ts). */
+  /** The rows' indices in their split (for per-row state such as instance weights). */
+  rows: Int32Array;
+}
+
+/** The step's labelled target rows, with the model's output on them. */
+export interface TargetBatch extends LabelledBatch {
+  /** The model's output on x (training mode): logits, [n, 1] for two classes, [n, k] from three. */
   logits: Tensor;
 }
 
+export interface UnlabelledBatch {
+  x: Tensor;
+  /** The rows' indices in the unlabelled pool. */
+  rows: Int32Array;
+}
+
+/** One optimizer step's data, as a strategy's loss sees it. */
+export interface TrainStep {
+  target: TargetBatch;
+  /** Mean cross-entropy of the target batch: the whole loss of scratch and plain fine-tuning. */
+  targetLoss: Scalar;
+  /** A seeded batch of the source domain's labelled training rows (needs.sourceData). */
+  source?: LabelledBatch;
+  /** A seeded batch of the target's unlabelled rows (needs.unlabelledTarget, pool not empty). */
+  unlabelled?: UnlabelledBatch;
+  /** 1-based epoch, and the step's index since the run started (0-based). */
+  epoch: number;
+  step: number;
+}
+
 export interface PreparedModel {
+  /** The model the run evaluates, and saves when the job asks. */
   model: LayersModel;
   /** The variables the optimizer updates; frozen weights are left out. */
   trainable: Variable[];
   /** Names of the layers whose weights stay fixed. */
   frozenLayers: string[];
   /**
-   * Added to the mean cross-entropy of each batch. Called inside the gradient tape. The model's
-   * head must have outputUnits(k) units (head.ts); the loss refuses logits of any other width.
+   * The step's total loss, called inside the gradient tape; absent: `step.targetLoss`. The
+   * model's head must have outputUnits(k) units (head.ts), which the cross-entropy checks.
    */
-  extraLoss?: (batch: Batch) => Scalar;
+  loss?: (step: TrainStep) => Scalar;
+  /** Multiplies the run's learning rate (a new head on a frozen trunk learns faster). */
+  learningRateScale?: number;
+  /**
+   * How many steps make an epoch. 'target' (default): one pass over the labelled target rows.
+   * 'longest': one pass over the longest of the streams the strategy uses (its source rows,
+   * its unlabelled pool), the shorter ones cycling in fresh seeded orders.
+   */
+  epochLength?: 'target' | 'longest';
   /** Frees every tensor the prepared model owns (the source model's included). */
   dispose(): void;
 }
@@ -52,13 +110,36 @@ export interface TransferStrategy {
   id: StrategyId | 'source';
   /** The UI's metadata (src-shared/domain/strategies.ts); absent for 'source', not user-facing. */
   info?: StrategyInfo;
-  needsSourceModel: boolean;
+  /** What a run with this config needs; within what `info` declares (the planner reads that). */
+  needs(config: ResolvedRunConfig): StrategyNeeds;
   prepare(ctx: StrategyContext): PreparedModel;
 }
 
-/** The trainable variables of a model: its layers' weights whose `trainable` flag is set. */
-export function trainableVariables(tf: Tf, model: LayersModel): Variable[] {
-  return model.trainableWeights.map((weight): Variable => {
+export const NEEDS_NOTHING: StrategyNeeds = {
+  sourceModel: false,
+  sourceData: false,
+  unlabelledTarget: false,
+};
+
+/** The needs an info declares, for strategies whose needs do not depend on their parameters. */
+export function declaredNeeds(info: StrategyInfo): () => StrategyNeeds {
+  const needs: StrategyNeeds = {
+    sourceModel: info.needsSourceModel,
+    sourceData: info.needsSourceData,
+    unlabelledTarget: info.needsUnlabelledTarget,
+  };
+  return () => needs;
+}
+
+/**
+ * The trainable variables of a model or a layer: its weights whose `trainable` flag is set (a
+ * frozen layer has none).
+ */
+export function trainableVariables(
+  tf: Tf,
+  owner: { trainableWeights: { name: string; read(): Tensor }[] },
+): Variable[] {
+  return owner.trainableWeights.map((weight): Variable => {
     // LayerVariable.read() is typed Tensor but holds the tf.Variable the optimizer must update.
     const value: Tensor = weight.read();
     if (!isVariable(tf, value)) throw new Error(`Weight ${weight.name} is not a variable`);
@@ -90,4 +171,100 @@ export function freshModel(ctx: StrategyContext): PreparedModel {
       model.dispose();
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters. The planner resolved them (defaults filled in, types and ranges checked), but a
+// job crosses a process line and may come from an older workspace: read them defensively.
+
+function paramValue(config: ResolvedRunConfig, key: string): number | boolean {
+  if (config.strategy === 'source') throw new Error('Source runs have no strategy parameters');
+  // The planner's own check (defaults, types, ranges), run again on what crossed the process line.
+  const { params, problems } = resolveStrategyParams(config.strategy, config.strategyParams);
+  if (problems.length > 0) throw new Error(`Invalid parameters: ${problems.join('; ')}`);
+  const value = params[key];
+  if (value === undefined) throw new Error(`${config.strategy} has no parameter "${key}"`);
+  return value;
+}
+
+export function numberParam(config: ResolvedRunConfig, key: string): number {
+  const value = paramValue(config, key);
+  if (typeof value !== 'number') throw new Error(`${key} is not a number`);
+  return value;
+}
+
+export function booleanParam(config: ResolvedRunConfig, key: string): boolean {
+  const value = paramValue(config, key);
+  if (typeof value !== 'boolean') throw new Error(`${key} is not a boolean`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source models.
+
+/** The source model's hidden Dense layers, refusing a source without any. */
+export function sourceHiddenLayers(sourceModel: LayersModel): LayersModel['layers'] {
+  const hidden = hiddenLayers(sourceModel);
+  if (hidden.length === 0) throw new Error('The source model has no hidden layers to transfer');
+  return hidden;
+}
+
+/** Refuses a source model whose input does not take the target's features. */
+export function checkSourceInput(sourceModel: LayersModel, featureShape: number[]): void {
+  const sourceInput = sourceModel.inputs[0]?.shape.slice(1) ?? [];
+  const wanted = featureShape.reduce((a, b) => a * b, 1);
+  const has = sourceInput.reduce<number>((a, b) => a * (b ?? 0), 1);
+  if (has !== wanted) {
+    throw new Error(
+      `The source model takes inputs of shape [${sourceInput.join(', ')}], ` +
+        `the target's features have shape [${featureShape.join(', ')}]`,
+    );
+  }
+}
+
+/**
+ * The hidden layer `layer` (1-based from the input; 0 = the last one) of a model, by name.
+ * `what` names the parameter in the error.
+ */
+export function pickHiddenLayer(
+  hidden: LayersModel['layers'],
+  layer: number,
+  what: string,
+): LayersModel['layers'][number] {
+  const index = layer === 0 ? hidden.length : layer;
+  const picked = hidden[index - 1];
+  if (picked === undefined) {
+    throw new Error(`${what} is ${layer} but the model has only ${hidden.length} hidden layer(s)`);
+  }
+  return picked;
+}
+
+/**
+ * The output of `model`'s layer `upTo` on x, computed by applying its layers in order (every
+ * Transferlab model is a chain: flatten, hidden_1..n, output). No sub-model is built, so no
+ * layer gains a reference that its model's dispose would then miss.
+ */
+export function applyUpTo(
+  tf: Tf,
+  model: LayersModel,
+  x: Tensor,
+  upTo: string,
+  training = false,
+): Tensor {
+  let h = x;
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    const out = layer.apply(h, { training });
+    if (!(out instanceof tf.Tensor)) throw new Error(`Layer ${layer.name} has several outputs`);
+    h = out;
+    if (layer.name === upTo) return h;
+  }
+  throw new Error(`The model has no layer ${upTo}`);
+}
+
+/** k of a model's output: a single logit stands for two classes. */
+export function classesOfOutput(model: LayersModel): number {
+  const units = model.outputs[0]?.shape.at(-1);
+  if (typeof units !== 'number') throw new Error('The model has no fixed output width');
+  return units === 1 ? 2 : units;
 }

@@ -49,7 +49,13 @@ describe('the core with real trainer processes', () => {
     }
     const fineTune = await core.handlers['runs.get']({ id: runs[2]?.id ?? 0 });
     expect(fineTune.sourceModelHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(fineTune.config.strategyParams).toEqual({ freezeLayers: 1 });
+    // Every parameter is resolved and recorded, defaults included (regularisers off, scales 1).
+    expect(fineTune.config.strategyParams).toEqual({
+      freezeLayers: 1,
+      l2sp: 0,
+      l2: 0,
+      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((l) => [`layerScale${l}`, 1])),
+    });
     // Live events: every epoch of every run was streamed, with progress in between.
     expect(events.filter((e) => e.type === 'run.epoch')).toHaveLength(3 + 4 + 4);
     expect(events.some((e) => e.type === 'run.progress')).toBe(true);

@@ -56,7 +56,10 @@ describe('strategies', () => {
     for (const info of STRATEGIES) {
       const impl = STRATEGY_IMPLEMENTATIONS[info.id];
       expect(impl.info).toEqual(info);
-      expect(impl.needsSourceModel).toBe(info.needsSourceModel);
+      const needs = impl.needs(runConfig({ strategy: info.id }));
+      expect(needs.sourceModel).toBe(info.needsSourceModel);
+      expect(needs.sourceData).toBe(info.needsSourceData);
+      expect(needs.unlabelledTarget).toBe(info.needsUnlabelledTarget);
     }
     expect(strategyFor(runConfig({ kind: 'source', strategy: 'source' })).id).toBe('source');
     expect(strategyFor(fineTuneConfig(0)).id).toBe('fine-tune');

@@ -1,0 +1,84 @@
+import { ActivationSchema, type ModelSpec } from '../../../src-shared/domain/experimentSpec';
+import { strategyInfo } from '../../../src-shared/domain/strategies';
+import { buildMlp } from '../model';
+import {
+  declaredNeeds,
+  sourceHiddenLayers,
+  trainableVariables,
+  type StrategyContext,
+  type TransferStrategy,
+} from './strategy';
+
+/**
+ * Structure transfer: what the source model's architecture alone carries over. The target model
+ * is the source's architecture (its hidden sizes and activation, read from the saved model) with
+ * no learned weight: every layer is re-initialised from the run seed exactly as scratch
+ * initialises the run's ModelSpec (model.ts: seeded per layer name), and the head is new for the
+ * target's k classes. It minimises the target cross-entropy only: θ_0 ~ init(seed), not θ_source.
+ * (Structure transfer in the taxonomy of Pan & Yang 2010, "A survey on transfer learning":
+ * the model's form is transferred, its parameters are not.)
+ *
+ * Because layers are seeded by name, a source whose architecture is the run's ModelSpec gives
+ * bit-for-bit the scratch run of the same seed: a transfer gain of exactly 0, as it should be.
+ * The input layer follows the target's features, so unlike parameter transfer this works across
+ * input shapes: only the hidden sizes transfer.
+ */
+const info = strategyInfo('structure');
+
+export const structure: TransferStrategy = {
+  id: 'structure',
+  info,
+  needs: declaredNeeds(info),
+  prepare: (ctx: StrategyContext) => {
+    const { tf, sourceModel } = ctx;
+    if (sourceModel === undefined) throw new Error('structure needs a source model');
+    const spec = sourceArchitecture(sourceModel);
+    const specHidden = ctx.config.model.hidden.join(',');
+    if (spec.hidden.join(',') !== specHidden || spec.activation !== ctx.config.model.activation) {
+      ctx.log(
+        'info',
+        `structure uses the source architecture [${spec.hidden.join(', ')}] ${spec.activation}, ` +
+          `not [${ctx.config.model.hidden.join(', ')}] ${ctx.config.model.activation}`,
+      );
+    }
+    const model = buildMlp(tf, spec, ctx.featureShape, ctx.numClasses, ctx.config.seed);
+    return {
+      model,
+      trainable: trainableVariables(tf, model),
+      frozenLayers: [],
+      dispose: () => {
+        model.dispose();
+        // Its weights were never used, only its description; freed with the run's model.
+        sourceModel.dispose();
+      },
+    };
+  },
+};
+
+/** The ModelSpec of a saved MLP: its hidden layers' widths and their (shared) activation. */
+export function sourceArchitecture(
+  sourceModel: Parameters<typeof sourceHiddenLayers>[0],
+): ModelSpec {
+  const hidden = sourceHiddenLayers(sourceModel);
+  const activations = hidden.map((layer) => {
+    const parsed = ActivationSchema.safeParse(layer.getConfig().activation);
+    if (!parsed.success) {
+      throw new Error(
+        `Layer ${layer.name} has activation ${JSON.stringify(layer.getConfig().activation)}, not one an MLP spec can name`,
+      );
+    }
+    return parsed.data;
+  });
+  const activation = activations[0] ?? 'relu';
+  if (activations.some((a) => a !== activation))
+    throw new Error(`The source model mixes activations (${activations.join(', ')})`);
+  return {
+    type: 'mlp',
+    hidden: hidden.map((layer) => {
+      const units = layer.outputShape.at(-1);
+      if (typeof units !== 'number') throw new Error(`Layer ${layer.name} has no fixed width`);
+      return units;
+    }),
+    activation,
+  };
+}

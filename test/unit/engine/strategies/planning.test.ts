@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseSpec,
+  planExperiment,
+  type PlannedDomain,
+} from '../../../../src-main/core/experimentPlan';
+import type { DatasetRecord } from '../../../../src-main/store/datasets';
+import type { DomainSpec } from '../../../../src-shared/domain/experimentSpec';
+import { strategyInfo } from '../../../../src-shared/domain/strategies';
+import { AppFailure } from '../../../../src-shared/result';
+import { digitsLocator, linearBinaryLocator } from '../fixtures';
+
+/** The digits dataset (64 features) and a 20-feature synthetic one, as the workspace records them. */
+const DATASETS: Record<string, DatasetRecord> = {
+  digits: {
+    id: 1,
+    name: 'digits',
+    kind: 'builtin',
+    contentHash: 'd',
+    samples: 1797,
+    featureShape: [8, 8],
+    classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    provenance: {},
+    createdAt: '',
+    locator: digitsLocator(),
+  },
+  wide: {
+    id: 2,
+    name: 'wide',
+    kind: 'synthetic',
+    contentHash: 's',
+    samples: 600,
+    featureShape: [20],
+    classes: [0, 1],
+    provenance: {},
+    createdAt: '',
+    locator: linearBinaryLocator(),
+  },
+};
+
+function resolve(d: DomainSpec): PlannedDomain {
+  const dataset = DATASETS[typeof d.dataset === 'string' ? d.dataset : 'wide'];
+  if (!dataset) throw new Error('unknown dataset');
+  return { spec: d, dataset };
+}
+
+function spec(strategies: { id: string; params?: Record<string, unknown> }[], extra: object = {}) {
+  return parseSpec({
+    name: 'plan',
+    sources: [
+      { name: 's1', dataset: 'digits', classes: [0, 1, 2, 3, 4] },
+      { name: 's2', dataset: 'digits', classes: [0, 1, 2] },
+    ],
+    targets: [{ name: 't', dataset: 'digits', classes: [5, 6, 7, 8, 9] }],
+    strategies,
+    budgets: [10],
+    seeds: [0, 1],
+    model: { type: 'mlp', hidden: [32, 16] },
+    ...extra,
+  });
+}
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppFailure) return e.issues ?? [];
+    throw e;
+  }
+  return [];
+}
+
+describe('planning the new strategies', () => {
+  it('runs source-data strategies once per source, without waiting for a source model', () => {
+    const plan = planExperiment(spec([{ id: 'scratch' }, { id: 'multi-task' }]), resolve);
+    // Nothing needs a source model: no source run is trained.
+    expect(plan.sourceRuns).toHaveLength(0);
+    const multi = plan.transferRuns.filter((r) => r.config.strategy === 'multi-task');
+    expect(multi).toHaveLength(2 * 2); // sources × seeds
+    expect(multi.map((r) => r.config.sourceDomain?.name).sort()).toEqual(['s1', 's1', 's2', 's2']);
+    expect(multi.every((r) => r.sourceRunKey === null && r.source !== null)).toBe(true);
+    expect(multi[0]?.config.strategyParams).toEqual({ taskWeight: 1 });
+    // Scratch stays once per target.
+    expect(plan.transferRuns.filter((r) => r.config.strategy === 'scratch')).toHaveLength(2);
+  });
+
+  it('plans a source run for every strategy that learns from a source model', () => {
+    const ids = ['structure', 'fine-tune', 'feature-extraction', 'distillation'];
+    const plan = planExperiment(spec(ids.map((id) => ({ id }))), resolve);
+    expect(plan.sourceRuns).toHaveLength(2 * 2);
+    for (const id of ids) {
+      const runs = plan.transferRuns.filter((r) => r.config.strategy === id);
+      expect(runs).toHaveLength(4);
+      expect(runs.map((r) => r.sourceRunKey).sort()).toEqual(['0/0', '0/1', '1/0', '1/1']);
+    }
+    const distil = plan.transferRuns.find((r) => r.config.strategy === 'distillation');
+    expect(distil?.config.strategyParams).toEqual({
+      alpha: 1,
+      temperature: 4,
+      onFeatures: false,
+      layer: 0,
+      unlabelled: true,
+    });
+  });
+
+  it('checks the layers a strategy names against the model', () => {
+    const found = problems(() =>
+      planExperiment(
+        spec([
+          {
+            id: 'fine-tune',
+            params: { freezeLayers: 3, layerScale2: 2, layerScale3: 5, l2sp: 0.1 },
+          },
+          { id: 'feature-extraction', params: { layer: 4 } },
+          { id: 'distillation', params: { layer: 2, temperature: 0.5 } },
+        ]),
+        resolve,
+      ),
+    );
+    expect(found).toEqual([
+      "strategies.0: freezeLayers 3 exceeds the model's 2 hidden layers",
+      'strategies.0: layerScale3 is set but the model has 2 hidden layers',
+      "strategies.1: layer 4 exceeds the model's 2 hidden layers",
+      'strategies.2: distillation.temperature: Too small: expected number to be >=1',
+    ]);
+  });
+
+  it('needs the same input features except for structure transfer', () => {
+    const mixed = (id: string) =>
+      problems(() =>
+        planExperiment(
+          spec([{ id }], {
+            sources: [{ name: 'w', dataset: { generator: 'linear-binary', features: 20 } }],
+          }),
+          resolve,
+        ),
+      );
+    expect(mixed('structure')).toEqual([]);
+    for (const id of ['fine-tune', 'feature-extraction', 'distillation', 'multi-task'] as const) {
+      expect(mixed(id)).toEqual([
+        `${id}: source 0 has 20 input features and target 0 has 64; ${strategyInfo(id).name} needs the same input shape`,
+      ]);
+    }
+  });
+});
