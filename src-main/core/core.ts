@@ -113,6 +113,7 @@ export async function openCore(
     },
     'experiments.list': () => experimentSummaries(db),
     'experiments.get': ({ id }) => getExperiment(db, id),
+    'experiments.transferability': ({ id }) => getExperiment(db, id).transferability,
     'runs.list': ({ experimentId, limit }) =>
       listRuns(db, {
         ...(experimentId !== undefined ? { experimentId } : {}),

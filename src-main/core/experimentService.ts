@@ -11,6 +11,7 @@ import {
 } from '../store/experiments';
 import { findReusableSourceRun, insertRun, listRuns } from '../store/runs';
 import { resolveDataset } from './datasetResolver';
+import { transferabilitySummary } from './transferabilitySummary';
 import { parseSpec, planExperiment, type PlannedDomain } from './experimentPlan';
 
 /**
@@ -103,6 +104,7 @@ export function getExperiment(db: Db, id: number): ExperimentDetail {
     }),
     spec: stored.spec,
     runs,
+    transferability: transferabilitySummary(db, id),
   };
 }
 

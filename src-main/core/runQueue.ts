@@ -6,6 +6,7 @@ import type { TrainerExit } from '../engine/trainer/host';
 import { findDatasetByName } from '../store/datasets';
 import type { Db } from '../store/db';
 import { insertEpoch } from '../store/metrics';
+import { recordTransferability } from '../store/transferability';
 import {
   claimNextRun,
   finishRun,
@@ -219,6 +220,9 @@ export class RunQueue {
         });
         return;
       }
+      case 'transferability':
+        recordTransferability(this.o.db, id, m.scores, m.samples);
+        return;
       case 'log':
         if (m.level === 'warn' || m.level === 'error') console.error(`[run ${id}] ${m.message}`);
         return;

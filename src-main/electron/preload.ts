@@ -28,6 +28,7 @@ const METHODS: Record<RpcMethod, true> = {
   'experiments.create': true,
   'experiments.list': true,
   'experiments.get': true,
+  'experiments.transferability': true,
   'runs.list': true,
   'runs.get': true,
   'runs.cancel': true,

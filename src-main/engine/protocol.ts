@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  TransferabilityScoresSchema,
   FinalMetricsSchema,
   ResolvedRunConfigSchema,
   RunEnvironmentSchema,
@@ -85,6 +86,15 @@ export const TrainerToParentSchema = z.discriminatedUnion('type', [
   /** `diverged`: the loss became NaN or infinite; training stopped. */
   z.object({ type: z.literal('failed'), error: z.string(), diverged: z.boolean() }),
   z.object({ type: z.literal('cancelled') }),
+  /**
+   * Transferability of the source model to this run's target, measured before training on it
+   * (engine/transferability/probe.ts). Informational: a failure to score is only logged.
+   */
+  z.object({
+    type: z.literal('transferability'),
+    scores: TransferabilityScoresSchema,
+    samples: z.int(),
+  }),
   z.object({
     type: z.literal('log'),
     level: z.enum(['debug', 'info', 'warn', 'error']),

@@ -15,6 +15,7 @@ import {
 import { inTransaction, type Db } from './db';
 import { nowIso, readJson } from './json';
 import { readMetrics } from './metrics';
+import { readTransferability } from './transferability';
 
 export interface NewRun {
   experimentId: number;
@@ -172,6 +173,7 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
     attempts: row.attempts,
     heartbeatAt: row.heartbeat_at,
     metrics: readMetrics(db, id),
+    transferability: readTransferability(db, id),
   };
 }
 

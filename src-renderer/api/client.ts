@@ -28,6 +28,7 @@ export function createApi(transport: Transport): Api {
     'experiments.create': method('experiments.create'),
     'experiments.list': method('experiments.list'),
     'experiments.get': method('experiments.get'),
+    'experiments.transferability': method('experiments.transferability'),
     'runs.list': method('runs.list'),
     'runs.get': method('runs.get'),
     'runs.cancel': method('runs.cancel'),

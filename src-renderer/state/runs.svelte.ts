@@ -100,12 +100,21 @@ function splitDetail(detail: RunDetail): {
     sourceModelHash,
     attempts,
     heartbeatAt,
+    transferability,
     metrics,
     ...summary
   } = detail;
   return {
     summary,
-    extra: { config, environment, dataHash, sourceModelHash, attempts, heartbeatAt },
+    extra: {
+      config,
+      environment,
+      dataHash,
+      sourceModelHash,
+      attempts,
+      heartbeatAt,
+      transferability,
+    },
     metrics,
   };
 }

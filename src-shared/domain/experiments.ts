@@ -1,5 +1,6 @@
 import type { ExperimentSpec } from './experimentSpec';
-import type { RunStatus, RunSummary } from './runs';
+import type { Budget } from './experimentSpec';
+import type { RunStatus, RunSummary, TransferabilityScores } from './runs';
 
 export interface ExperimentSummary {
   id: number;
@@ -12,6 +13,35 @@ export interface ExperimentSummary {
 export interface ExperimentDetail extends ExperimentSummary {
   spec: ExperimentSpec;
   runs: RunSummary[];
+  transferability: TransferabilitySummary;
+}
+
+/** One run's source model scored on its target before training, and the gain it then realised. */
+export interface TransferabilityItem {
+  runId: number;
+  strategy: string;
+  sourceName: string | null;
+  targetName: string;
+  budget: Budget;
+  seed: number;
+  scores: TransferabilityScores;
+  testAcc: number | null;
+  /** test_acc minus that of scratch on the same target, budget and seed; null until both exist. */
+  gain: number | null;
+}
+
+/** Kendall's τ-b between a score and the realised gain, over a strategy's runs with a gain. */
+export interface TransferabilityCorrelation {
+  strategy: string;
+  score: keyof TransferabilityScores;
+  /** null when fewer than 3 runs have a gain, or when the scores or gains are all equal. */
+  tau: number | null;
+  n: number;
+}
+
+export interface TransferabilitySummary {
+  items: TransferabilityItem[];
+  correlations: TransferabilityCorrelation[];
 }
 
 /** A spec shipped in resources/examples. */

@@ -64,6 +64,15 @@ export const RunEnvironmentSchema = z.object({
 });
 export type RunEnvironment = z.infer<typeof RunEnvironmentSchema>;
 
+/** Scores of the source model on the target before training (LEEP and NCE ≤ 0; higher is better). */
+export const TransferabilityScoresSchema = z.object({
+  leep: z.number(),
+  nce: z.number(),
+  hScore: z.number(),
+  logMe: z.number(),
+});
+export type TransferabilityScores = z.infer<typeof TransferabilityScoresSchema>;
+
 export const FinalMetricsSchema = z.record(z.string(), z.number().nullable());
 export type FinalMetrics = z.infer<typeof FinalMetricsSchema>;
 
@@ -99,6 +108,8 @@ export interface RunDetail extends RunSummary {
   attempts: number;
   heartbeatAt: string | null;
   metrics: EpochMetrics[];
+  /** Measured before training, for runs that start from a source model. */
+  transferability: (TransferabilityScores & { samples: number }) | null;
 }
 
 /** One epoch of one run. NaN survives (SQLite would store NaN as NULL; see the store). */

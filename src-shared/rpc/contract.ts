@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { DatasetSummary } from '../domain/datasets';
-import type { ExampleSpec, ExperimentDetail, ExperimentSummary } from '../domain/experiments';
+import type {
+  ExampleSpec,
+  ExperimentDetail,
+  ExperimentSummary,
+  TransferabilitySummary,
+} from '../domain/experiments';
 import type { RunDetail, RunSummary } from '../domain/runs';
 import type { StrategyInfo } from '../domain/strategies';
 
@@ -29,6 +34,7 @@ export const rpcInputs = {
   'experiments.create': z.object({ spec: z.unknown() }).strict(),
   'experiments.list': none,
   'experiments.get': byId,
+  'experiments.transferability': byId,
   'runs.list': z
     .object({
       experimentId: z.int().positive().optional(),
@@ -48,6 +54,7 @@ export interface RpcOutputs {
   'experiments.create': { experimentId: number; runIds: number[] };
   'experiments.list': ExperimentSummary[];
   'experiments.get': ExperimentDetail;
+  'experiments.transferability': TransferabilitySummary;
   'runs.list': RunSummary[];
   'runs.get': RunDetail;
   'runs.cancel': { cancelled: boolean };

@@ -1,5 +1,7 @@
-import { runEnvironment, selectBackend } from '../backend';
+import { runEnvironment, selectBackend, type Tf } from '../backend';
+import type { RunData } from '../data/domain';
 import { loadRunData } from '../data/index';
+import { probeTransferability } from '../transferability/probe';
 import { ParentToTrainerSchema, type TrainJob, type TrainerToParent } from '../protocol';
 import { train } from '../train';
 
@@ -40,6 +42,7 @@ async function run(job: TrainJob): Promise<void> {
   const selected = await selectBackend(job.config.training.backend);
   const data = await loadRunData(job);
   send({ type: 'started', environment: runEnvironment(selected), dataHash: data.dataHash });
+  if (job.sourceModel !== undefined) await sendTransferability(job.sourceModel, selected.tf, data);
   // train() emits the final message of the outcomes it handles (completed, diverged, cancelled);
   // they pass through `send`, so only the exit is left to do here.
   const result = await train(
@@ -61,6 +64,32 @@ async function run(job: TrainJob): Promise<void> {
   );
   if (!finished)
     throw new Error(`The training loop ended (${result.status}) without a final message`);
+}
+
+/** Scores the source model on the target before training; a failure is logged, not fatal. */
+async function sendTransferability(
+  sourceModel: NonNullable<TrainJob['sourceModel']>,
+  tf: Tf,
+  data: RunData,
+): Promise<void> {
+  try {
+    const { scores, samples } = await probeTransferability(tf, sourceModel, data);
+    if (Object.values(scores).every(Number.isFinite)) {
+      send({ type: 'transferability', scores: { ...scores }, samples });
+    } else {
+      send({
+        type: 'log',
+        level: 'warn',
+        message: `Transferability not finite: ${JSON.stringify(scores)}`,
+      });
+    }
+  } catch (e) {
+    send({
+      type: 'log',
+      level: 'warn',
+      message: `Transferability not computed: ${e instanceof Error ? e.message : String(e)}`,
+    });
+  }
 }
 
 if (process.send === undefined) {

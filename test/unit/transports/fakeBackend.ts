@@ -38,6 +38,7 @@ export function fakeBackend(): {
     'experiments.create': notImplemented('experiments.create'),
     'experiments.list': () => [],
     'experiments.get': notImplemented('experiments.get'),
+    'experiments.transferability': notImplemented('experiments.transferability'),
     'runs.list': (input) => {
       record('runs.list', input);
       return [];

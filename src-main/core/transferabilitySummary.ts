@@ -1,0 +1,58 @@
+import { BudgetSchema, type Budget } from '../../src-shared/domain/experimentSpec';
+import type {
+  TransferabilityCorrelation,
+  TransferabilityItem,
+  TransferabilitySummary,
+} from '../../src-shared/domain/experiments';
+import type { TransferabilityScores } from '../../src-shared/domain/runs';
+import { kendallTauB } from '../engine/transferability/rankCorrelation';
+import type { Db } from '../store/db';
+import { readJson } from '../store/json';
+import { experimentTransferability } from '../store/transferability';
+
+const SCORES: readonly (keyof TransferabilityScores)[] = ['leep', 'nce', 'hScore', 'logMe'];
+const MIN_RUNS_FOR_TAU = 3;
+
+/**
+ * The experiment's transferability scores beside the gains its runs realised, and how well each
+ * score ranked them (Kendall's τ-b per strategy): the check the scores exist for.
+ */
+export function transferabilitySummary(db: Db, experimentId: number): TransferabilitySummary {
+  const items: TransferabilityItem[] = experimentTransferability(db, experimentId).map((row) => {
+    const budget: Budget = readJson(BudgetSchema, row.budget, 'run budget');
+    return {
+      runId: row.run_id,
+      strategy: row.strategy,
+      sourceName: row.source_name,
+      targetName: row.target_name,
+      budget,
+      seed: row.seed,
+      scores: { leep: row.leep, nce: row.nce, hScore: row.h_score, logMe: row.log_me },
+      testAcc: row.test_acc,
+      gain:
+        row.test_acc === null || row.scratch_test_acc === null
+          ? null
+          : row.test_acc - row.scratch_test_acc,
+    };
+  });
+  const correlations: TransferabilityCorrelation[] = [];
+  for (const strategy of [...new Set(items.map((i) => i.strategy))]) {
+    const withGain = items.filter((i) => i.strategy === strategy && i.gain !== null);
+    for (const score of SCORES) {
+      const tau =
+        withGain.length < MIN_RUNS_FOR_TAU
+          ? NaN
+          : kendallTauB(
+              withGain.map((i) => i.scores[score]),
+              withGain.map((i) => i.gain ?? NaN),
+            );
+      correlations.push({
+        strategy,
+        score,
+        tau: Number.isFinite(tau) ? tau : null,
+        n: withGain.length,
+      });
+    }
+  }
+  return { items, correlations };
+}

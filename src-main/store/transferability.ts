@@ -1,0 +1,67 @@
+import type { TransferabilityScores } from '../../src-shared/domain/runs';
+import type { Db } from './db';
+import { nowIso } from './json';
+
+export function recordTransferability(
+  db: Db,
+  runId: number,
+  scores: TransferabilityScores,
+  samples: number,
+): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO run_transferability (run_id, leep, nce, h_score, log_me, samples, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(runId, scores.leep, scores.nce, scores.hScore, scores.logMe, samples, nowIso());
+}
+
+export function readTransferability(
+  db: Db,
+  runId: number,
+): (TransferabilityScores & { samples: number }) | null {
+  const row = db
+    .prepare('SELECT leep, nce, h_score, log_me, samples FROM run_transferability WHERE run_id = ?')
+    .get(runId) as
+    { leep: number; nce: number; h_score: number; log_me: number; samples: number } | undefined;
+  return row
+    ? { leep: row.leep, nce: row.nce, hScore: row.h_score, logMe: row.log_me, samples: row.samples }
+    : null;
+}
+
+export interface TransferabilityItemRow {
+  run_id: number;
+  strategy: string;
+  source_name: string | null;
+  target_name: string;
+  budget: string;
+  seed: number;
+  leep: number;
+  nce: number;
+  h_score: number;
+  log_me: number;
+  test_acc: number | null;
+  scratch_test_acc: number | null;
+}
+
+/**
+ * Every scored run of an experiment with its test accuracy and that of the scratch run on the
+ * same target, budget and seed (the gain's baseline), in one query.
+ */
+export function experimentTransferability(db: Db, experimentId: number): TransferabilityItemRow[] {
+  return db
+    .prepare(
+      `SELECT r.id AS run_id, r.strategy, s.name AS source_name, d.name AS target_name, r.budget, r.seed,
+              t.leep, t.nce, t.h_score, t.log_me,
+              json_extract(r.final_metrics, '$.test_acc') AS test_acc,
+              json_extract(b.final_metrics, '$.test_acc') AS scratch_test_acc
+       FROM run_transferability t
+       JOIN runs r ON r.id = t.run_id
+       JOIN domains d ON d.id = r.domain_id
+       LEFT JOIN domains s ON s.id = r.source_domain_id
+       LEFT JOIN runs b ON b.experiment_id = r.experiment_id AND b.strategy = 'scratch'
+            AND b.domain_id = r.domain_id AND b.budget = r.budget AND b.seed = r.seed
+            AND b.status = 'completed'
+       WHERE r.experiment_id = ?
+       ORDER BY r.id`,
+    )
+    .all(experimentId) as TransferabilityItemRow[];
+}
