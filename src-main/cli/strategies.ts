@@ -23,6 +23,7 @@ function needs(s: StrategyInfo): string {
   if (s.needsSourceModel) parts.push('source model');
   if (s.needsSourceData) parts.push('source data');
   if (s.needsUnlabelledTarget) parts.push('unlabelled target');
+  if (!s.needsTargetLabels) parts.push('no target label (budget 0 ok)');
   return parts.join(', ');
 }
 

@@ -10,6 +10,7 @@ import {
   MAX_HIDDEN_LAYERS,
   needsSource,
   resolveStrategyParams,
+  STRATEGIES,
   strategyInfo,
   type StrategyInfo,
 } from '../../src-shared/domain/strategies';
@@ -65,6 +66,11 @@ function checkDomain(where: string, d: PlannedDomain, problems: string[]): void 
   }
 }
 
+/** The original labels a domain keeps, in its class order. */
+function domainClasses(d: PlannedDomain): number[] {
+  return d.spec.classes ?? d.dataset.classes;
+}
+
 function featureCount(d: DatasetRecord): number {
   return d.featureShape.reduce((a, b) => a * b, 1);
 }
@@ -105,7 +111,8 @@ function checkParams(
  * model, and one transfer run per (source, target, strategy, budget, seed) for every strategy
  * that transfers from a source, by its model or its data (needsSource: fine-tune, multi-task,
  * ...). Strategies without a source (scratch) do not depend on it, so they run once per target,
- * not once per source. Every problem is collected and reported together.
+ * not once per source. Budget 0 (no target label) is refused for the strategies that train on
+ * target labels. Every problem is collected and reported together.
  */
 export function planExperiment(
   spec: ExperimentSpec,
@@ -140,6 +147,33 @@ export function planExperiment(
         }
       }
     }
+  }
+  for (const s of strategies.filter((x) => x.info.needsSameLabels)) {
+    for (const [i, src] of sources.entries()) {
+      for (const [j, tgt] of targets.entries()) {
+        const a = domainClasses(src);
+        const b = domainClasses(tgt);
+        if (a.length !== b.length || a.some((label, c) => label !== b[c])) {
+          problems.push(
+            `${s.info.id}: source ${i} has classes [${a.join(', ')}] and target ${j} has ` +
+              `[${b.join(', ')}]; ${s.info.name} trains the target's classifier on the source ` +
+              'labels and needs the same classes',
+          );
+        }
+      }
+    }
+  }
+  // Budget 0 is unsupervised domain adaptation: no target label reaches training.
+  if (spec.budgets.includes(0)) {
+    const unsupervised = STRATEGIES.filter((info) => !info.needsTargetLabels).map((i) => i.id);
+    strategies.forEach((s, i) => {
+      if (s.info.needsTargetLabels) {
+        problems.push(
+          `strategies.${i}: ${s.info.name} trains on target labels, so it cannot run with ` +
+            `budget 0 (no target labels); budget 0 suits ${unsupervised.join(', ')}`,
+        );
+      }
+    });
   }
   if (problems.length > 0) {
     throw new AppFailure(

@@ -90,6 +90,17 @@ export async function train(
     }
   }
   if (unlabelled) log('info', `Unlabelled target rows: ${unlabelled.n}`);
+  if (runData.train.n === 0) {
+    // Budget 0: unsupervised domain adaptation. Only strategies that learn without target labels
+    // may run (the planner refuses the others; a job crosses a process line, so check again).
+    if (strategy.info?.needsTargetLabels !== false) {
+      sourceModel?.dispose();
+      throw new Error(
+        `Strategy ${strategy.id} trains on target labels, and the budget gives none (budget 0)`,
+      );
+    }
+    log('info', 'No labelled target rows (budget 0): no target label is used in training');
+  }
   let prepared: PreparedModel;
   try {
     prepared = strategy.prepare({
@@ -97,6 +108,12 @@ export async function train(
       config,
       featureShape: runData.featureShape,
       numClasses: runData.numClasses,
+      classes: runData.classes,
+      data: {
+        train: runData.train,
+        ...(source ? { source: source.train } : {}),
+        ...(unlabelled ? { unlabelled } : {}),
+      },
       ...(sourceModel ? { sourceModel } : {}),
       ...(source
         ? {
@@ -128,13 +145,34 @@ export async function train(
       ? { x: tf.tensor(unlabelled.x, [unlabelled.n, ...runData.featureShape], 'float32') }
       : undefined;
   const learningRate = config.training.learningRate * (prepared.learningRateScale ?? 1);
-  const optimizer: Optimizer =
+  const newOptimizer = (): Optimizer =>
     config.training.optimizer === 'adam' ? tf.train.adam(learningRate) : tf.train.sgd(learningRate);
+  let optimizer: Optimizer = newOptimizer();
+  // The labelled rows the per-epoch loss and acc are measured on: those the strategy trains on
+  // (PreparedModel.trainMetrics). Validation and test are always the target's own splits.
+  const metricSplits = [
+    ...(prepared.trainMetrics === 'source' ? [] : [train]),
+    ...(prepared.trainMetrics !== undefined && prepared.trainMetrics !== 'target' && sourceTrain
+      ? [sourceTrain]
+      : []),
+  ].filter((split) => split.n > 0);
+  const evalLogits = prepared.evalLogits ?? ((x: Tensor): Tensor => logits(tf, prepared.model, x));
+  const measure = (splits: SplitTensors[]): { loss: number; acc: number } =>
+    evaluate(tf, evalLogits, splits, runData.numClasses);
   try {
+    if (metricSplits.length === 0) {
+      throw new Error(`Strategy ${strategy.id} trains on no labelled rows to measure`);
+    }
+    if (!prepared.loss && train.n === 0) {
+      throw new Error(`Strategy ${strategy.id} has no loss without labelled target rows`);
+    }
     const { epochs, batchSize } = config.training;
     // One seeded stream per kind of row, each from its own sub-seed of the run seed: the target's
     // batch order depends on the run seed only, never on whether other streams draw.
-    const targetStream = new BatchStream(train.n, batchSize, deriveSeed(config.seed, 'shuffle'));
+    const targetStream =
+      train.n > 0
+        ? new BatchStream(train.n, batchSize, deriveSeed(config.seed, 'shuffle'))
+        : undefined;
     const sourceStream = sourceTrain
       ? new BatchStream(sourceTrain.n, batchSize, deriveSeed(config.seed, 'shuffle:source'))
       : undefined;
@@ -142,14 +180,24 @@ export async function train(
     const poolStream = pool
       ? new BatchStream(poolRows, batchSize, deriveSeed(config.seed, 'shuffle:unlabelled'))
       : undefined;
+    const longest = Math.max(train.n, sourceTrain?.n ?? 0, poolRows);
+    // Without labelled target rows (budget 0), an epoch is a pass over the longest stream.
     const epochRows =
-      prepared.epochLength === 'longest'
-        ? Math.max(train.n, sourceTrain?.n ?? 0, poolRows)
-        : train.n;
+      prepared.epochLength === 'source'
+        ? (sourceTrain?.n ?? 0)
+        : prepared.epochLength === 'longest' || train.n === 0
+          ? longest
+          : train.n;
+    if (epochRows === 0) throw new Error(`Strategy ${strategy.id} has no rows to train on`);
     const batches = Math.ceil(epochRows / batchSize);
+    const totalSteps = batches * epochs;
     let step = 0;
     let lastProgress = -Infinity;
     for (let epoch = 1; epoch <= epochs; epoch++) {
+      if (epoch > 1 && prepared.resetOptimizerEachEpoch) {
+        optimizer.dispose();
+        optimizer = newOptimizer();
+      }
       for (let batch = 0; batch < batches; batch++) {
         if (isCancelled()) {
           emit({ type: 'cancelled' });
@@ -158,7 +206,8 @@ export async function train(
         trainStep(tf, prepared, optimizer, runData.numClasses, {
           epoch,
           step,
-          target: { split: train, rows: targetStream.next() },
+          progress: step / totalSteps,
+          ...(targetStream ? { target: { split: train, rows: targetStream.next() } } : {}),
           ...(sourceTrain && sourceStream
             ? { source: { split: sourceTrain, rows: sourceStream.next() } }
             : {}),
@@ -173,11 +222,12 @@ export async function train(
         // Lets the process see a 'cancel' message (and the parent see our messages) between batches.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      prepared.endEpoch?.(epoch);
       // Measured on whole splits with the weights at the end of the epoch (not Keras's running
       // mean over the epoch's batches, which mixes weights of different steps), so loss and
       // val_loss are directly comparable.
-      const trainEval = evaluate(tf, prepared.model, train, runData.numClasses);
-      const valEval = evaluate(tf, prepared.model, val, runData.numClasses);
+      const trainEval = measure(metricSplits);
+      const valEval = measure([val]);
       emit({
         type: 'epoch',
         epoch,
@@ -196,9 +246,9 @@ export async function train(
         return { status: 'diverged', error };
       }
     }
-    const trainEval = evaluate(tf, prepared.model, train, runData.numClasses);
-    const valEval = evaluate(tf, prepared.model, val, runData.numClasses);
-    const testEval = evaluate(tf, prepared.model, test, runData.numClasses);
+    const trainEval = measure(metricSplits);
+    const valEval = measure([val]);
+    const testEval = measure([test]);
     const finalMetrics: FinalMetrics = {
       test_loss: testEval.loss,
       test_acc: testEval.acc,
@@ -268,7 +318,9 @@ function toTensors(tf: Tf, split: Split, featureShape: number[]): SplitTensors {
 interface StepRows {
   epoch: number;
   step: number;
-  target: { split: SplitTensors; rows: Int32Array };
+  progress: number;
+  /** Absent when there are no labelled target rows (budget 0). */
+  target?: { split: SplitTensors; rows: Int32Array };
   source?: { split: SplitTensors; rows: Int32Array };
   unlabelled?: { x: Tensor; rows: Int32Array };
 }
@@ -276,7 +328,8 @@ interface StepRows {
 /**
  * One optimizer step: the model's logits on the target batch, their mean cross-entropy (sigmoid
  * for two classes, softmax from three; head.ts), and the strategy's loss over the step's batches
- * when it defines one. Everything the step allocates is freed by the tidy.
+ * when it defines one. Without a target batch (budget 0) the target loss is the constant 0 and
+ * the strategy's loss is all there is. Everything the step allocates is freed by the tidy.
  */
 function trainStep(
   tf: Tf,
@@ -290,7 +343,7 @@ function trainStep(
       const index = tf.tensor1d(r, 'int32');
       return { x: tf.gather(split.x, index), y: tf.gather(split.y, index), rows: r };
     };
-    const target = batch(rows.target.split, rows.target.rows);
+    const target = rows.target ? batch(rows.target.split, rows.target.rows) : undefined;
     const source = rows.source ? batch(rows.source.split, rows.source.rows) : undefined;
     const unlabelled = rows.unlabelled
       ? {
@@ -300,16 +353,18 @@ function trainStep(
       : undefined;
     optimizer.minimize(
       () => {
-        const out = logits(tf, prepared.model, target.x, true);
-        const targetLoss: Scalar = crossEntropy(tf, out, target.y, numClasses);
+        const out = target ? logits(tf, prepared.model, target.x, true) : undefined;
+        const targetLoss: Scalar =
+          target && out ? crossEntropy(tf, out, target.y, numClasses) : tf.scalar(0);
         if (!prepared.loss) return targetLoss;
         return prepared.loss({
-          target: { ...target, logits: out },
+          ...(target && out ? { target: { ...target, logits: out } } : {}),
           targetLoss,
           ...(source ? { source } : {}),
           ...(unlabelled ? { unlabelled } : {}),
           epoch: rows.epoch,
           step: rows.step,
+          progress: rows.progress,
         });
       },
       false,
@@ -318,26 +373,33 @@ function trainStep(
   });
 }
 
-/** Mean cross-entropy and accuracy over a whole split, in chunks. */
+/**
+ * Mean cross-entropy and accuracy over whole splits pooled (every row counts once), in chunks,
+ * of the classifier whose logits `evalLogits` gives.
+ */
 function evaluate(
   tf: Tf,
-  model: LayersModel,
-  split: SplitTensors,
+  evalLogits: (x: Tensor) => Tensor,
+  splits: SplitTensors[],
   numClasses: number,
 ): { loss: number; acc: number } {
   let lossSum = 0;
   let correct = 0;
-  for (let start = 0; start < split.n; start += EVAL_CHUNK) {
-    const size = Math.min(EVAL_CHUNK, split.n - start);
-    tf.tidy(() => {
-      const x = tf.slice(split.x, start, size);
-      const y = tf.slice(split.y, start, size);
-      const out = logits(tf, model, x);
-      const loss = crossEntropy(tf, out, y, numClasses, true);
-      const hits = tf.sum(tf.cast(tf.equal(predictedClasses(tf, out), y), 'int32'));
-      lossSum += loss.dataSync()[0] ?? NaN;
-      correct += hits.dataSync()[0] ?? 0;
-    });
+  let rows = 0;
+  for (const split of splits) {
+    rows += split.n;
+    for (let start = 0; start < split.n; start += EVAL_CHUNK) {
+      const size = Math.min(EVAL_CHUNK, split.n - start);
+      tf.tidy(() => {
+        const x = tf.slice(split.x, start, size);
+        const y = tf.slice(split.y, start, size);
+        const out = evalLogits(x);
+        const loss = crossEntropy(tf, out, y, numClasses, true);
+        const hits = tf.sum(tf.cast(tf.equal(predictedClasses(tf, out), y), 'int32'));
+        lossSum += loss.dataSync()[0] ?? NaN;
+        correct += hits.dataSync()[0] ?? 0;
+      });
+    }
   }
-  return { loss: lossSum / split.n, acc: correct / split.n };
+  return { loss: lossSum / rows, acc: correct / rows };
 }

@@ -149,15 +149,17 @@ export interface Parsed<T> {
   problems: string[];
 }
 
-/** `all`, or positive integers (labelled target samples per class), e.g. `5, 20, all`. */
+/**
+ * `all`, or whole numbers (labelled target samples per class), e.g. `5, 20, all`; 0 uses no target
+ * label (unsupervised domain adaptation, for the strategies that need none).
+ */
 export function parseBudgets(text: string): Parsed<Budget> {
   const values: Budget[] = [];
   const problems: string[] = [];
   for (const item of items(text)) {
     if (item.toLowerCase() === 'all') values.push('all');
-    else if (/^\d+$/.test(item) && Number(item) >= 1 && Number(item) <= 1_000_000)
-      values.push(Number(item));
-    else problems.push(`"${item}" is neither a whole number from 1 to 1,000,000 nor "all".`);
+    else if (/^\d+$/.test(item) && Number(item) <= 1_000_000) values.push(Number(item));
+    else problems.push(`"${item}" is neither a whole number from 0 to 1,000,000 nor "all".`);
   }
   if (values.length === 0 && problems.length === 0)
     problems.push('Give at least one budget, e.g. "all" or "5, 20, all".');

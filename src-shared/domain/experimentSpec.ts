@@ -62,6 +62,13 @@ export const StrategyIdSchema = z.enum([
   'feature-extraction',
   'distillation',
   'multi-task',
+  'source-only',
+  'mmd',
+  'coral',
+  'dann',
+  'importance-weighting',
+  'kmm',
+  'tradaboost',
 ]);
 export type StrategyId = z.infer<typeof StrategyIdSchema>;
 
@@ -98,8 +105,22 @@ export const TrainingSpecSchema = z
   .strict();
 export type TrainingSpec = z.infer<typeof TrainingSpecSchema>;
 
-/** Labelled target samples per class used for training; `all` uses the whole training split. */
-export const BudgetSchema = z.union([z.int().min(1).max(1_000_000), z.literal('all')]);
+/**
+ * Labelled target samples per class used for training; `all` uses the whole training split.
+ * 0 uses no target label at all (unsupervised domain adaptation): every target training row goes
+ * to the unlabelled pool, and only the strategies that learn without target labels accept it
+ * (source-only, MMD, CORAL, DANN, importance weighting, KMM).
+ */
+export const BudgetSchema = z.union([
+  z
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .describe(
+      'Labelled target samples per class; 0: none (unsupervised domain adaptation, for the strategies that need no target label).',
+    ),
+  z.literal('all'),
+]);
 export type Budget = z.infer<typeof BudgetSchema>;
 
 export const ExperimentSpecSchema = z

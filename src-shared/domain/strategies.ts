@@ -47,6 +47,17 @@ export interface StrategyInfo {
    * or trunk are applied to target inputs. Structure transfer only re-uses the hidden sizes.
    */
   needsSameInput: boolean;
+  /**
+   * Trains the target's classifier on the source's labelled rows too, so both domains must have
+   * the same classes (the same original labels, in the same order).
+   */
+  needsSameLabels: boolean;
+  /**
+   * Needs labelled target rows: budget 0 (no target label, unsupervised domain adaptation) is
+   * refused. The strategies without it learn from the source labels and unlabelled target rows,
+   * and use target labels too when the budget gives some.
+   */
+  needsTargetLabels: boolean;
   summary: string;
   /** The paper the formula comes from, for the UI's help. */
   reference?: string;
@@ -60,6 +71,9 @@ export interface StrategyInfo {
 export function needsSource(info: StrategyInfo): boolean {
   return info.needsSourceModel || info.needsSourceData;
 }
+
+/** The largest KMM problem, in source rows (the engine's KMM_MAX_SOURCE; its Gram matrix is n²). */
+export const KMM_MAX_ROWS = 5000;
 
 /** The deepest ModelSpec has 8 hidden layers (experimentSpec.ts): one λ multiplier per layer. */
 export const MAX_HIDDEN_LAYERS = 8;
@@ -80,12 +94,42 @@ const LAYER_PARAM = (help: string): StrategyParamInfo => ({
   help,
 });
 
+/** What a strategy needs unless its entry says otherwise: the target's labels and nothing else. */
 const NO_NEEDS = {
   needsSourceModel: false,
   needsSourceData: false,
   needsUnlabelledTarget: false,
   needsSameInput: false,
+  needsSameLabels: false,
+  needsTargetLabels: true,
 } as const;
+
+/**
+ * Domain adaptation: trains on the source's labelled rows (the target's classes) and the
+ * target's rows, with or without target labels.
+ */
+const ADAPTATION_NEEDS = {
+  ...NO_NEEDS,
+  needsSourceData: true,
+  needsSameInput: true,
+  needsSameLabels: true,
+  needsTargetLabels: false,
+} as const;
+
+/** The trade-off λ of a domain-discrepancy term added to the label loss. */
+const LAMBDA_PARAM = (fallback: number, max: number, help: string): StrategyParamInfo => ({
+  key: 'lambda',
+  label: 'Weight λ',
+  type: 'number',
+  default: fallback,
+  min: 0,
+  max,
+  help,
+});
+
+const ADAPTED_LAYER_PARAM = LAYER_PARAM(
+  'The hidden layer whose features are aligned across the domains (0 = the last one).',
+);
 
 export const STRATEGIES: readonly StrategyInfo[] = [
   {
@@ -268,6 +312,183 @@ export const STRATEGIES: readonly StrategyInfo[] = [
         min: 0,
         max: 100,
         help: 'Weight of the source task’s cross-entropy in the joint loss.',
+      },
+    ],
+  },
+  {
+    id: 'source-only',
+    name: 'Source only',
+    family: 'baseline',
+    ...ADAPTATION_NEEDS,
+    needsUnlabelledTarget: false,
+    summary:
+      'Trains the model on the source labels alone and evaluates it on the target: the ' +
+      'domain-shift baseline that adaptation gains are measured against (with the target ' +
+      'labels option, the "no adaptation" ablation of MMD, CORAL and DANN).',
+    params: [
+      {
+        key: 'targetLabels',
+        label: 'Also target labels',
+        type: 'boolean',
+        default: false,
+        help: 'Also train on the labelled target rows the budget gives (the λ = 0 ablation of the alignment methods).',
+      },
+    ],
+  },
+  {
+    id: 'mmd',
+    name: 'MMD (DAN)',
+    family: 'feature-based',
+    ...ADAPTATION_NEEDS,
+    needsUnlabelledTarget: true,
+    summary:
+      'Trains on the source labels (and any target labels) plus λ·MMD² between the source and ' +
+      "target features of a hidden layer (multi-kernel Gaussian), so the model's features look " +
+      'alike on both domains. Works without target labels.',
+    reference:
+      'Long, Cao, Wang, Jordan 2015, "Learning transferable features with deep adaptation networks"',
+    params: [
+      LAMBDA_PARAM(
+        1,
+        1000,
+        'Weight of the multi-kernel MMD² between the source and target features.',
+      ),
+      ADAPTED_LAYER_PARAM,
+    ],
+  },
+  {
+    id: 'coral',
+    name: 'Deep CORAL',
+    family: 'feature-based',
+    ...ADAPTATION_NEEDS,
+    needsUnlabelledTarget: true,
+    summary:
+      'Trains on the source labels (and any target labels) plus λ·‖C_S − C_T‖²_F/(4d²), the ' +
+      "distance between the covariances of a hidden layer's source and target features. Works " +
+      'without target labels.',
+    reference: 'Sun, Saenko 2016, "Deep CORAL: correlation alignment for deep domain adaptation"',
+    params: [
+      LAMBDA_PARAM(
+        100,
+        100_000,
+        'Weight of the CORAL loss ‖C_S − C_T‖²_F/(4d²), which shrinks as 1/d² with the layer’s width d.',
+      ),
+      ADAPTED_LAYER_PARAM,
+    ],
+  },
+  {
+    id: 'dann',
+    name: 'DANN',
+    family: 'feature-based',
+    ...ADAPTATION_NEEDS,
+    needsUnlabelledTarget: true,
+    summary:
+      'Adversarial adaptation: a small domain classifier learns to tell source features from ' +
+      'target features while, through a gradient-reversal layer, the features learn to fool it; ' +
+      'λ ramps up over training. Works without target labels.',
+    reference: 'Ganin et al. 2016, "Domain-adversarial training of neural networks"',
+    params: [
+      LAMBDA_PARAM(
+        1,
+        1000,
+        'The largest weight of the reversed domain gradient (reached as training ends).',
+      ),
+      ADAPTED_LAYER_PARAM,
+      {
+        key: 'domainHidden',
+        label: 'Domain classifier units',
+        type: 'int',
+        default: 32,
+        min: 0,
+        max: 4096,
+        help: 'Units of the hidden ReLU layer of the domain classifier; 0 makes it linear.',
+      },
+      {
+        key: 'schedule',
+        label: 'Ramp λ up',
+        type: 'boolean',
+        default: true,
+        help: 'λ_p = λ·(2/(1 + e^(−10p)) − 1) at training progress p (Ganin et al.); off: λ from the first step.',
+        advanced: true,
+      },
+    ],
+  },
+  {
+    id: 'importance-weighting',
+    name: 'Importance weighting',
+    family: 'instance-based',
+    ...ADAPTATION_NEEDS,
+    needsUnlabelledTarget: true,
+    summary:
+      'Weighs each source row by w = p(target|x)/p(source|x) from a logistic-regression domain ' +
+      'classifier trained once on the inputs (clipped, mean 1), then trains on the weighted ' +
+      'source loss plus any target labels. Works without target labels.',
+    reference:
+      'Bickel, Brückner, Scheffer 2007, "Discriminative learning for differing training and test distributions"',
+    params: [
+      {
+        key: 'clip',
+        label: 'Weight clip',
+        type: 'number',
+        default: 10,
+        min: 1,
+        max: 1000,
+        help: 'Largest prior-corrected odds before the weights are normalised to mean 1.',
+      },
+    ],
+  },
+  {
+    id: 'kmm',
+    name: 'Kernel mean matching',
+    family: 'instance-based',
+    ...ADAPTATION_NEEDS,
+    needsUnlabelledTarget: true,
+    summary:
+      'Weighs the source rows so that their mean in a Gaussian kernel space matches the ' +
+      "target's (a quadratic program solved by projected gradient), then trains on the " +
+      'weighted source loss plus any target labels. Works without target labels.',
+    reference:
+      'Huang, Smola, Gretton, Borgwardt, Schölkopf 2007, "Correcting sample selection bias by unlabeled data"',
+    params: [
+      {
+        key: 'bound',
+        label: 'Weight bound B',
+        type: 'number',
+        default: 10,
+        min: 1,
+        max: 1000,
+        help: 'Each weight β_i lies in [0, B].',
+      },
+      {
+        key: 'sampleSize',
+        label: 'Rows per problem',
+        type: 'int',
+        default: 1000,
+        min: 10,
+        max: KMM_MAX_ROWS,
+        help: 'The source is cut into seeded chunks of at most this many rows, each matched to a seeded target sample of at most as many (the cost grows as its square).',
+        advanced: true,
+      },
+    ],
+  },
+  {
+    id: 'tradaboost',
+    name: 'TrAdaBoost',
+    family: 'instance-based',
+    ...ADAPTATION_NEEDS,
+    needsTargetLabels: true,
+    summary:
+      'Boosting over the source rows and the few labelled target rows: each epoch is a round ' +
+      'that trains the model on the weighted rows, then source rows it gets wrong lose weight ' +
+      'and target rows it gets wrong gain some; the later half of the rounds vote.',
+    reference: 'Dai, Yang, Xue, Yu 2007, "Boosting for transfer learning"',
+    params: [
+      {
+        key: 'warmStart',
+        label: 'Warm start',
+        type: 'boolean',
+        default: true,
+        help: 'Each round goes on training the previous round’s model on the new weights (a copy votes); off: a fresh model per round, trained for one epoch.',
       },
     ],
   },

@@ -58,7 +58,10 @@ export interface RunData {
   scale: number;
   /** The source domain's training rows, when the strategy trains on them. */
   source?: SourceData;
-  /** The target's unlabelled pool, when the strategy uses it (n = 0 with budget 'all'). */
+  /**
+   * The target's unlabelled pool, when the strategy uses it (n = 0 with budget 'all'; every
+   * training row with budget 0, when `train` is empty).
+   */
   unlabelled?: UnlabelledSplit;
   /**
    * sha256 over the train, validation and test arrays, and over the source rows and the
@@ -131,9 +134,10 @@ export function stratifiedSplit(
 
 /**
  * The label budget: up to `budget` training rows per class, drawn with the run seed ('all' keeps
- * the whole training split). Each class draws from its own seeded shuffle and takes a prefix, so
- * for one seed a smaller budget's rows are a subset of a larger one's (nested learning curves).
- * A class with fewer rows than the budget contributes all it has (see RunData.trainPerClass).
+ * the whole training split; 0 none, for unsupervised domain adaptation). Each class draws from
+ * its own seeded shuffle and takes a prefix, so for one seed a smaller budget's rows are a subset
+ * of a larger one's (nested learning curves). A class with fewer rows than the budget
+ * contributes all it has (see RunData.trainPerClass).
  */
 export function sampleBudget(
   trainMembers: number[][],
@@ -177,12 +181,15 @@ export function prepareRunData(
     : undefined;
   const val = gather(dataset, split.val);
   const test = gather(dataset, split.test);
-  for (const [name, part] of [
-    ['training', train],
-    ['validation', val],
-    ['test', test],
+  // Budget 0 (unsupervised domain adaptation) leaves the labelled training split empty on
+  // purpose, every training row going to the unlabelled pool; the domain must still have some.
+  const trainRowsBeforeBudget = split.train.reduce((sum, rows) => sum + rows.length, 0);
+  for (const [name, n] of [
+    ['training', trainRowsBeforeBudget],
+    ['validation', val.n],
+    ['test', test.n],
   ] as const) {
-    if (part.n === 0) {
+    if (n === 0) {
       throw new Error(
         `Domain "${config.domain.name}": too few samples for a non-empty ${name} split`,
       );

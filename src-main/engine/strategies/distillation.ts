@@ -132,10 +132,13 @@ export const distillation: TransferStrategy = {
       ],
       frozenLayers: [],
       loss: (step: TrainStep) => {
-        const x =
-          useUnlabelled && step.unlabelled
-            ? tf.concat([step.target.x, step.unlabelled.x], 0)
-            : step.target.x;
+        // Distillation needs target labels (StrategyInfo.needsTargetLabels), so the loop always
+        // gives a target batch; the unlabelled rows join it.
+        const parts = [
+          ...(step.target ? [step.target.x] : []),
+          ...(useUnlabelled && step.unlabelled ? [step.unlabelled.x] : []),
+        ];
+        const x = parts.length === 1 && parts[0] ? parts[0] : tf.concat(parts, 0);
         return tf.add(step.targetLoss, tf.mul(alpha, k(x)));
       },
       ...(useUnlabelled ? { epochLength: 'longest' as const } : {}),

@@ -1,12 +1,19 @@
 import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
+import { coral } from './coral';
+import { dann } from './dann';
 import { distillation } from './distillation';
 import { featureExtraction } from './featureExtraction';
 import { fineTune } from './fineTune';
+import { importanceWeighting } from './importanceWeighting';
+import { kmm } from './kmm';
+import { mmd } from './mmd';
 import { multiTask } from './multiTask';
 import { scratch } from './scratch';
 import { source } from './source';
+import { sourceOnly } from './sourceOnly';
 import type { TransferStrategy } from './strategy';
 import { structure } from './structure';
+import { trAdaBoost } from './trAdaBoost';
 
 /** Every strategy the engine implements, by id: one file each. */
 export const STRATEGY_IMPLEMENTATIONS = {
@@ -16,6 +23,13 @@ export const STRATEGY_IMPLEMENTATIONS = {
   'feature-extraction': featureExtraction,
   distillation,
   'multi-task': multiTask,
+  'source-only': sourceOnly,
+  mmd,
+  coral,
+  dann,
+  'importance-weighting': importanceWeighting,
+  kmm,
+  tradaboost: trAdaBoost,
   source,
 } as const satisfies Record<TransferStrategy['id'], TransferStrategy>;
 

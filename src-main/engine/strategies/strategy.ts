@@ -3,6 +3,7 @@ import type { StrategyId } from '../../../src-shared/domain/experimentSpec';
 import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
 import { resolveStrategyParams, type StrategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
+import type { Split, UnlabelledSplit } from '../data/domain';
 import { buildMlp, hiddenLayers } from '../model';
 
 /**
@@ -34,6 +35,15 @@ export interface StrategyContext {
   featureShape: number[];
   /** k: the trained domain's classes, labelled 0..k-1. */
   numClasses: number;
+  /** The original label of each class index of the trained domain (the loop always gives it). */
+  classes?: number[];
+  /**
+   * The run's training arrays, for strategies that compute something from them before training
+   * (instance weights): the labelled target rows (empty at budget 0), and the source rows and
+   * the unlabelled pool when the strategy needs them. Never a validation or test row. The loop
+   * always gives it.
+   */
+  data?: { train: Split; source?: Split; unlabelled?: UnlabelledSplit };
   /**
    * The source model, loaded and hash-checked, when `needs.sourceModel`. The prepared model owns
    * it (its dispose frees it); when prepare throws, the loop frees it, so prepare never does.
@@ -69,8 +79,12 @@ export interface UnlabelledBatch {
 
 /** One optimizer step's data, as a strategy's loss sees it. */
 export interface TrainStep {
-  target: TargetBatch;
-  /** Mean cross-entropy of the target batch: the whole loss of scratch and plain fine-tuning. */
+  /** A batch of the labelled target rows; absent when there are none (budget 0). */
+  target?: TargetBatch;
+  /**
+   * Mean cross-entropy of the target batch: the whole loss of scratch and plain fine-tuning.
+   * 0 (a constant) when there is no target batch.
+   */
   targetLoss: Scalar;
   /** A seeded batch of the source domain's labelled training rows (needs.sourceData). */
   source?: LabelledBatch;
@@ -79,6 +93,8 @@ export interface TrainStep {
   /** 1-based epoch, and the step's index since the run started (0-based). */
   epoch: number;
   step: number;
+  /** Training progress, step / (the run's total steps), in [0, 1): DANN's λ schedule. */
+  progress: number;
 }
 
 export interface PreparedModel {
@@ -98,9 +114,34 @@ export interface PreparedModel {
   /**
    * How many steps make an epoch. 'target' (default): one pass over the labelled target rows.
    * 'longest': one pass over the longest of the streams the strategy uses (its source rows,
-   * its unlabelled pool), the shorter ones cycling in fresh seeded orders.
+   * its unlabelled pool), the shorter ones cycling in fresh seeded orders. 'source': one pass
+   * over the source rows (strategies that load the unlabelled pool without batching it).
    */
-  epochLength?: 'target' | 'longest';
+  epochLength?: 'target' | 'longest' | 'source';
+  /**
+   * The labelled training rows the per-epoch `loss` and `acc` (and the final train_* metrics)
+   * are measured on: those the strategy trains on. 'target' (default): the labelled target
+   * rows. 'source': the source's training rows. 'source-and-target': both, pooled (at budget 0,
+   * the source's alone). Validation and test metrics are always the target's.
+   */
+  trainMetrics?: 'target' | 'source' | 'source-and-target';
+  /**
+   * The logits the run is evaluated on (training, validation and test metrics), for a
+   * classifier that is not `model` alone (TrAdaBoost's vote of its rounds); absent: `model`'s.
+   * Called inside a tf.tidy; returns [n, outputUnits(k)].
+   */
+  evalLogits?: (x: Tensor) => Tensor;
+  /**
+   * Called once each epoch's steps are done, before its metrics are measured (TrAdaBoost ends
+   * a boosting round there).
+   */
+  endEpoch?: (epoch: number) => void;
+  /**
+   * Give the optimizer fresh state (Adam's moments) at the start of every epoch: the variables
+   * it trains may be new ones (TrAdaBoost's learner of each round), read from `trainable`
+   * again at every step.
+   */
+  resetOptimizerEachEpoch?: boolean;
   /** Frees every tensor the prepared model owns (the source model's included). */
   dispose(): void;
 }

@@ -86,7 +86,8 @@ describe('experiment designer form', () => {
 describe('list inputs', () => {
   it('reads budgets as numbers and "all"', () => {
     expect(parseBudgets('5, 20 ALL')).toEqual({ values: [5, 20, 'all'], problems: [] });
-    expect(parseBudgets('0, 1.5, x').problems).toHaveLength(3);
+    expect(parseBudgets('0, 3')).toEqual({ values: [0, 3], problems: [] });
+    expect(parseBudgets('-1, 1.5, x').problems).toHaveLength(3);
     expect(parseBudgets(' ').problems).toHaveLength(1);
   });
 

@@ -124,6 +124,7 @@ export function bareStep(
     targetLoss: tf.scalar(0),
     epoch: 1,
     step: 0,
+    progress: 0,
     ...extra,
   };
 }

@@ -52,6 +52,7 @@ function step(prepared: ReturnType<typeof prepare>): TrainStep {
     },
     epoch: 1,
     step: 0,
+    progress: 0,
   };
 }
 

@@ -143,3 +143,85 @@ describe('planning the new strategies', () => {
     }
   });
 });
+
+describe('planning domain adaptation', () => {
+  const shifted = {
+    sources: [{ name: 'digits 0–4', dataset: 'digits', classes: [0, 1, 2, 3, 4] }],
+    targets: [{ name: 'digits 0–4 again', dataset: 'digits', classes: [0, 1, 2, 3, 4] }],
+  };
+  const ADAPTATION = ['source-only', 'mmd', 'coral', 'dann', 'importance-weighting', 'kmm'];
+
+  it('runs the adaptation strategies at budget 0, once per source, without a source run', () => {
+    const plan = planExperiment(
+      spec(
+        ADAPTATION.map((id) => ({ id })),
+        { ...shifted, budgets: [0, 5] },
+      ),
+      resolve,
+    );
+    expect(plan.sourceRuns).toHaveLength(0);
+    for (const id of ADAPTATION) {
+      const runs = plan.transferRuns.filter((r) => r.config.strategy === id);
+      expect(runs.map((r) => r.config.budget).sort()).toEqual([0, 0, 5, 5]);
+      expect(runs.every((r) => r.source !== null && r.sourceRunKey === null)).toBe(true);
+    }
+    expect(
+      plan.transferRuns.find((r) => r.config.strategy === 'dann')?.config.strategyParams,
+    ).toEqual({ lambda: 1, layer: 0, domainHidden: 32, schedule: true });
+  });
+
+  it('refuses budget 0 for every strategy that learns from target labels, naming the ones that do not', () => {
+    const ids = [
+      'scratch',
+      'fine-tune',
+      'feature-extraction',
+      'structure',
+      'distillation',
+      'multi-task',
+      'tradaboost',
+      'mmd',
+    ];
+    const found = problems(() =>
+      planExperiment(
+        spec(
+          ids.map((id) => ({ id })),
+          { ...shifted, budgets: [0, 5] },
+        ),
+        resolve,
+      ),
+    );
+    const suits = 'budget 0 suits source-only, mmd, coral, dann, importance-weighting, kmm';
+    expect(found).toEqual(
+      ids
+        .slice(0, -1)
+        .map(
+          (id, i) =>
+            `strategies.${i}: ${strategyInfo(id as Parameters<typeof strategyInfo>[0]).name} trains on target labels, so it cannot run with budget 0 (no target labels); ${suits}`,
+        ),
+    );
+  });
+
+  it('needs the same classes in the source and the target', () => {
+    const found = problems(() =>
+      planExperiment(spec([{ id: 'mmd' }, { id: 'multi-task' }]), resolve),
+    );
+    expect(found).toEqual([
+      "mmd: source 0 has classes [0, 1, 2, 3, 4] and target 0 has [5, 6, 7, 8, 9]; MMD (DAN) trains the target's classifier on the source labels and needs the same classes",
+      "mmd: source 1 has classes [0, 1, 2] and target 0 has [5, 6, 7, 8, 9]; MMD (DAN) trains the target's classifier on the source labels and needs the same classes",
+    ]);
+    // Without a class list a domain keeps its dataset's classes, in order.
+    expect(
+      problems(() =>
+        planExperiment(
+          spec([{ id: 'coral' }], {
+            sources: [{ name: 'all digits', dataset: 'digits' }],
+            targets: [
+              { name: 'digits listed', dataset: 'digits', classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+            ],
+          }),
+          resolve,
+        ),
+      ),
+    ).toEqual([]);
+  });
+});
