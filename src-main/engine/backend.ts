@@ -5,6 +5,7 @@ import * as tfjs from '@tensorflow/tfjs';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference } from '../../src-shared/domain/experimentSpec';
 import type { RunEnvironment } from '../../src-shared/domain/runs';
+import { registerEngineWasmKernels } from './kernels/index';
 
 /**
  * Backend selection. The native TensorFlow bindings are optional: their install downloads
@@ -56,6 +57,10 @@ export async function selectBackend(preference: BackendPreference): Promise<Sele
     try {
       if (await tfjs.setBackend('wasm')) {
         await tfjs.ready();
+        // The stock wasm kernels fall off their fast paths where training needs them (and lack
+        // Conv2DBackpropFilter): the engine's replacements, registered once the backend's own
+        // kernels are set up, since they call into them (kernels/index.ts; issue 3, Speed).
+        registerEngineWasmKernels();
         return {
           tf: tfjs,
           backend: 'wasm',
