@@ -185,19 +185,16 @@ describe('readIdx', () => {
 
   const FASHION = '/usr/share/datasets/fashion-mnist';
   // Debian's dataset-fashion-mnist, which .ci/run installs: real data, never skipped.
-  it(
-    "reads Debian's Fashion-MNIST test split",
-    async () => {
-      const data = await readIdxImages(
-        join(FASHION, 't10k-images-idx3-ubyte.gz'),
-        join(FASHION, 't10k-labels-idx1-ubyte.gz'),
-      );
-      expect(data).toMatchObject({ n: 10_000, rows: 28, cols: 28 });
-      expect(data.images.length).toBe(10_000 * 28 * 28);
-      // Ten classes, 1,000 test images each.
-      const counts = new Array<number>(10).fill(0);
-      for (const label of data.labels) counts[label] = (counts[label] ?? 0) + 1;
-      expect(counts).toEqual(new Array<number>(10).fill(1000));
-    },
-  );
+  it("reads Debian's Fashion-MNIST test split", async () => {
+    const data = await readIdxImages(
+      join(FASHION, 't10k-images-idx3-ubyte.gz'),
+      join(FASHION, 't10k-labels-idx1-ubyte.gz'),
+    );
+    expect(data).toMatchObject({ n: 10_000, rows: 28, cols: 28 });
+    expect(data.images.length).toBe(10_000 * 28 * 28);
+    // Ten classes, 1,000 test images each.
+    const counts = new Array<number>(10).fill(0);
+    for (const label of data.labels) counts[label] = (counts[label] ?? 0) + 1;
+    expect(counts).toEqual(new Array<number>(10).fill(1000));
+  });
 });
