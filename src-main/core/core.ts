@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { STRATEGIES } from '../../src-shared/domain/strategies';
 import { isTerminal } from '../../src-shared/domain/runs';
@@ -46,7 +47,9 @@ export async function openCore(
     for (const d of builtinDatasets()) upsertDataset(db, d);
   })();
   const events = new EventBus();
-  const concurrency = options.concurrency ?? 1;
+  // One trainer per core: each trainer is single-threaded (wasm has no threads in Node), and
+  // the process owning the UI and the database is mostly idle while they train.
+  const concurrency = options.concurrency ?? availableParallelism();
   const queue =
     options.queue === 'none'
       ? null

@@ -7,7 +7,7 @@ export interface CoreOptions {
   transport: AppInfo['transport'];
   /** better-sqlite3 binary to load instead of the default (the Electron-ABI copy in the app). */
   nativeBinding?: string;
-  /** Trainer processes that may run at once (default 1). */
+  /** Trainer processes that may run at once (default: one per core). */
   concurrency?: number;
   /**
    * Which queued runs this process executes: every queued run (the app and the server), only

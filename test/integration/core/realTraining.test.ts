@@ -93,8 +93,9 @@ describe('the core with real trainer processes', () => {
       });
       return handle;
     };
+    // One trainer at a time, so the first to reach epoch 2 is the source run.
     const core = await openCore(
-      { workspaceDir: dir, transport: 'in-process', queue: 'own' },
+      { workspaceDir: dir, transport: 'in-process', queue: 'own', concurrency: 1 },
       { launch },
     );
     const { experimentId } = await core.handlers['experiments.create']({
