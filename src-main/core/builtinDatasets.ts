@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { idxContentHash, idxFiles } from '../engine/data/load';
 import type { NewDataset } from '../store/datasets';
 import { resourcesDir } from './paths';
 
+/** Where Debian's dataset-fashion-mnist package installs the IDX files. */
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+
 /**
- * Datasets shipped in resources/datasets, registered in every workspace on open. Their shape is
- * written here and checked against the real file by test/integration/core/builtinDatasets.test.ts.
+ * Datasets shipped in resources/datasets, registered in every workspace on open, and Fashion-MNIST
+ * when its files are installed. Their shape is written here and checked against the real files by
+ * test/integration/core/builtinDatasets.test.ts.
  */
-export function builtinDatasets(): NewDataset[] {
+export function builtinDatasets(fashionMnistDir: string = FASHION_MNIST_DIR): NewDataset[] {
   const digitsPath = join(resourcesDir(), 'datasets', 'digits.csv.gz');
   const contentHash = createHash('sha256').update(readFileSync(digitsPath)).digest('hex');
   return [
@@ -26,6 +31,52 @@ export function builtinDatasets(): NewDataset[] {
         licence: 'CC BY 4.0',
         source: 'https://doi.org/10.24432/C50P49',
         file: 'resources/datasets/digits.csv.gz',
+      },
+    },
+    ...fashionMnist(fashionMnistDir),
+  ];
+}
+
+/**
+ * Fashion-MNIST (Xiao, Rasul and Vollgraf 2017): 60,000 training and 10,000 test 28×28 greyscale
+ * images of 10 clothing classes, as Debian's dataset-fashion-mnist installs them. One dataset:
+ * the training files' rows, then the t10k files' (the test part of DomainSpec split 'standard').
+ * Absent when the files are not installed.
+ */
+export function fashionMnist(dir: string): NewDataset[] {
+  const locatorFiles = {
+    train: {
+      images: join(dir, 'train-images-idx3-ubyte.gz'),
+      labels: join(dir, 'train-labels-idx1-ubyte.gz'),
+    },
+    test: {
+      images: join(dir, 't10k-images-idx3-ubyte.gz'),
+      labels: join(dir, 't10k-labels-idx1-ubyte.gz'),
+    },
+  };
+  const paths = idxFiles(locatorFiles);
+  if (!paths.every((p) => existsSync(p))) return [];
+  const contentHash = idxContentHash(paths.map((p) => readFileSync(p)));
+  return [
+    {
+      name: 'fashion-mnist',
+      kind: 'builtin',
+      contentHash,
+      samples: 70_000,
+      featureShape: [28, 28],
+      classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      locator: { kind: 'idx', ...locatorFiles, featureShape: [28, 28], contentHash, scale: 255 },
+      provenance: {
+        title: 'Fashion-MNIST (train 60,000 + t10k 10,000 images), as packaged by Debian',
+        creators:
+          'H. Xiao, K. Rasul, R. Vollgraf (2017), Zalando Research: Fashion-MNIST: a Novel Image ' +
+          'Dataset for Benchmarking Machine Learning Algorithms, arXiv:1708.07747',
+        licence: 'MIT',
+        source: 'https://github.com/zalandoresearch/fashion-mnist',
+        file: dir,
+        classes:
+          '0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, ' +
+          '8 Bag, 9 Ankle boot',
       },
     },
   ];

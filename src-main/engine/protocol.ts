@@ -27,8 +27,21 @@ export const DataLocatorSchema = z.discriminatedUnion('kind', [
     /** Every feature is divided by this; default: the file's largest absolute value (digits: 16). */
     scale: z.number().positive().optional(),
   }),
+  z.object({
+    kind: z.literal('idx'),
+    /** Absolute paths of MNIST-style IDX files (plain or gzipped): uint8 images [n, h, w], labels [n]. */
+    train: z.object({ images: z.string(), labels: z.string() }),
+    /** The dataset's own test part, appended after the training rows (DomainSpec split 'standard'). */
+    test: z.object({ images: z.string(), labels: z.string() }).optional(),
+    featureShape: z.array(z.int().positive()),
+    /** idxContentHash of the files; the trainer re-hashes what it reads. */
+    contentHash: z.string(),
+    /** Every pixel is divided by this (255: uint8 pixels to [0, 1]). */
+    scale: z.number().positive(),
+  }),
   z.object({ kind: z.literal('synthetic'), params: SyntheticDatasetSchema }),
 ]);
+export type IdxLocator = Extract<z.infer<typeof DataLocatorSchema>, { kind: 'idx' }>;
 export type DataLocator = z.infer<typeof DataLocatorSchema>;
 
 export const TrainJobSchema = z.object({

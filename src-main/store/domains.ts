@@ -10,6 +10,10 @@ export function ensureDomain(db: Db, datasetId: number, spec: DomainSpec): numbe
     dataset: spec.dataset,
     classes: spec.classes ?? null,
     splitSeed: spec.splitSeed,
+    // Only when set, so the keys (and ids) of domains without them stay what they were.
+    ...(spec.split !== undefined && spec.split !== 'random' ? { split: spec.split } : {}),
+    ...(spec.samplesPerClass !== undefined ? { samplesPerClass: spec.samplesPerClass } : {}),
+    ...(spec.transform !== undefined ? { transform: spec.transform } : {}),
   });
   const specHash = createHash('sha256').update(key).digest('hex');
   const found = db.prepare('SELECT id FROM domains WHERE spec_hash = ?').get(specHash) as

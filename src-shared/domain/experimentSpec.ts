@@ -32,6 +32,34 @@ export const DatasetRefSchema = z.union([
 ]);
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;
 
+/** How a domain's rows are divided into train/validation/test (see DomainSpecSchema.split). */
+export const SplitModeSchema = z.enum(['random', 'standard']);
+export type SplitMode = z.infer<typeof SplitModeSchema>;
+
+/**
+ * A fixed transform of every row of an image domain (features [h, w] or [h, w, 1]): a bilinear
+ * rotation about the centre (zero fill), then Gaussian noise seeded by the domain's split seed
+ * and the row, so every run of the domain sees the same pixels.
+ */
+export const DomainTransformSchema = z
+  .object({
+    rotateDeg: z
+      .number()
+      .min(-360)
+      .max(360)
+      .optional()
+      .describe('Counter-clockwise rotation in degrees (bilinear, about the centre, zero fill).'),
+    noiseStd: z
+      .number()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe('Std of additive Gaussian noise on the scaled features (not clipped).'),
+  })
+  .strict()
+  .describe('A fixed transform of an image domain: rotation, then noise.');
+export type DomainTransform = z.infer<typeof DomainTransformSchema>;
+
 /** A domain: a view of a dataset playing the source or target role. */
 export const DomainSpecSchema = z
   .object({
@@ -51,6 +79,17 @@ export const DomainSpecSchema = z
       .describe(
         'Seeds the stratified 60/20/20 train/validation/test split (fixed across run seeds).',
       ),
+    split: SplitModeSchema.optional().describe(
+      '"random" (default): stratified 60/20/20 by splitSeed. "standard": test = the dataset\'s own test part (Fashion-MNIST: t10k), validation = a stratified 1/6 of its training part by splitSeed; only for datasets that have a test part.',
+    ),
+    samplesPerClass: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Keep at most this many rows per class (a subsample by splitSeed, of the training part only with split "standard"). All when omitted.',
+      ),
+    transform: DomainTransformSchema.optional(),
   })
   .strict();
 export type DomainSpec = z.infer<typeof DomainSpecSchema>;

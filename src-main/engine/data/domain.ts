@@ -4,6 +4,7 @@ import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
 import { deriveSeed, Rng } from '../random';
 import { updateWithArray } from './hash';
 import type { Dataset } from './load';
+import { applyTransform } from './transform';
 
 /** One split's rows: features n × featureSize and labels relabelled 0..k-1. */
 export interface Split {
@@ -73,6 +74,8 @@ export interface RunData {
 /** The 60/20/20 train/validation/test proportions of every domain. */
 const VAL_FRACTION = 0.2;
 const TEST_FRACTION = 0.2;
+/** Split 'standard': the share of the dataset's training part held out for validation. */
+const STANDARD_VAL_FRACTION = 1 / 6;
 
 /**
  * Rows of each class of the domain, in dataset order: members[c] holds the row indices whose
@@ -133,6 +136,58 @@ export function stratifiedSplit(
 }
 
 /**
+ * A domain's split by its `split` mode and `samplesPerClass` (DomainSpec):
+ * - 'random' (default): at most samplesPerClass rows per class (a subsample seeded by splitSeed
+ *   and the class's original label), then stratifiedSplit.
+ * - 'standard': test = the class's rows in the dataset's own test part (Dataset.testFrom), all
+ *   of them; the class's rows in the training part (subsampled to samplesPerClass) are shuffled
+ *   by splitSeed and the class's label, and a rounded 1/6 of them is the validation split, the
+ *   rest the training split. A dataset without a test part is refused.
+ * Like stratifiedSplit, each class is split the same way in every domain that has it.
+ */
+export function splitDomain(
+  dataset: Dataset,
+  domain: DomainSpec,
+  members: number[][],
+  classes: number[],
+): { train: number[][]; val: number[][]; test: number[][] } {
+  const subsample = (rows: number[], c: number): number[] => {
+    if (domain.samplesPerClass === undefined || rows.length <= domain.samplesPerClass) return rows;
+    const rng = new Rng(deriveSeed(domain.splitSeed, `subsample:class=${classes[c] ?? c}`));
+    return rng
+      .shuffle([...rows])
+      .slice(0, domain.samplesPerClass)
+      .sort(ascending);
+  };
+  if ((domain.split ?? 'random') === 'random') {
+    return stratifiedSplit(members.map(subsample), classes, domain.splitSeed);
+  }
+  const testFrom = dataset.testFrom;
+  if (testFrom === undefined) {
+    throw new Error(
+      `Domain "${domain.name}": split "standard" needs a dataset with its own test part ` +
+        '(e.g. fashion-mnist); use split "random"',
+    );
+  }
+  const train: number[][] = [];
+  const val: number[][] = [];
+  const test: number[][] = [];
+  members.forEach((rows, c) => {
+    const trainPart = subsample(
+      rows.filter((row) => row < testFrom),
+      c,
+    );
+    const rng = new Rng(deriveSeed(domain.splitSeed, `standard-split:class=${classes[c] ?? c}`));
+    const shuffled = rng.shuffle([...trainPart]);
+    const nVal = Math.round(trainPart.length * STANDARD_VAL_FRACTION);
+    val.push(shuffled.slice(0, nVal).sort(ascending));
+    train.push(shuffled.slice(nVal).sort(ascending));
+    test.push(rows.filter((row) => row >= testFrom));
+  });
+  return { train, val, test };
+}
+
+/**
  * The label budget: up to `budget` training rows per class, drawn with the run seed ('all' keeps
  * the whole training split; 0 none, for unsupervised domain adaptation). Each class draws from
  * its own seeded shuffle and takes a prefix, so for one seed a smaller budget's rows are a subset
@@ -169,18 +224,18 @@ export function prepareRunData(
   extras: RunDataExtras = {},
 ): RunData {
   const { classes, members } = classMembers(dataset, config.domain);
-  const split = stratifiedSplit(members, classes, config.domain.splitSeed);
+  const split = splitDomain(dataset, config.domain, members, classes);
   const budget: Budget = config.kind === 'source' ? 'all' : config.budget;
   const trainRows = sampleBudget(split.train, classes, budget, config.seed);
-  const train = gather(dataset, trainRows);
+  const train = gather(dataset, trainRows, config.domain);
   const source = extras.source
     ? sourceData(extras.source, extras.source.sameDataset ? [...split.val, ...split.test] : [])
     : undefined;
   const unlabelled = extras.unlabelled
-    ? unlabelledPool(dataset, split.train, trainRows)
+    ? unlabelledPool(dataset, split.train, trainRows, config.domain)
     : undefined;
-  const val = gather(dataset, split.val);
-  const test = gather(dataset, split.test);
+  const val = gather(dataset, split.val, config.domain);
+  const test = gather(dataset, split.test, config.domain);
   // Budget 0 (unsupervised domain adaptation) leaves the labelled training split empty on
   // purpose, every training row going to the unlabelled pool; the domain must still have some.
   const trainRowsBeforeBudget = split.train.reduce((sum, rows) => sum + rows.length, 0);
@@ -241,7 +296,7 @@ function sourceData(
   excluded: number[][],
 ): SourceData {
   const { classes, members } = classMembers(source.dataset, source.domain);
-  const split = stratifiedSplit(members, classes, source.domain.splitSeed);
+  const split = splitDomain(source.dataset, source.domain, members, classes);
   const banned = new Set(excluded.flat());
   let excludedRows = 0;
   const rows = split.train.map((r) =>
@@ -251,7 +306,7 @@ function sourceData(
       return keep;
     }),
   );
-  const train = gather(source.dataset, rows);
+  const train = gather(source.dataset, rows, source.domain);
   if (train.n === 0) {
     throw new Error(`Source domain "${source.domain.name}": no training rows left to train on`);
   }
@@ -270,17 +325,21 @@ function unlabelledPool(
   dataset: Dataset,
   trainMembers: number[][],
   picked: number[][],
+  domain: DomainSpec,
 ): UnlabelledSplit {
   const rows = trainMembers.map((all, c) => {
     const taken = new Set(picked[c] ?? []);
     return all.filter((row) => !taken.has(row));
   });
-  const { x, n } = gather(dataset, rows);
+  const { x, n } = gather(dataset, rows, domain);
   return { x, n };
 }
 
-/** Copies the listed rows, class by class, labelling rows of rowsByClass[c] with c. */
-function gather(dataset: Dataset, rowsByClass: number[][]): Split {
+/**
+ * Copies the listed rows, class by class, labelling rows of rowsByClass[c] with c, and applies
+ * the domain's transform (rotation, noise) to the copies.
+ */
+function gather(dataset: Dataset, rowsByClass: number[][], domain: DomainSpec): Split {
   const n = rowsByClass.reduce((sum, rows) => sum + rows.length, 0);
   const f = dataset.featureSize;
   const x = new Float32Array(n * f);
@@ -293,6 +352,14 @@ function gather(dataset: Dataset, rowsByClass: number[][]): Split {
       out++;
     }
   });
+  applyTransform(
+    x,
+    rowsByClass.flat(),
+    dataset.featureShape,
+    domain.transform,
+    domain.splitSeed,
+    domain.name,
+  );
   return { x, y, n };
 }
 

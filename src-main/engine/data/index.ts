@@ -35,6 +35,8 @@ export async function loadRunData(job: TrainJob): Promise<RunData> {
 function locatorKey(locator: DataLocator): string {
   if (locator.kind === 'csv')
     return `csv:${locator.contentHash}:${locator.featureShape.join('x')}:${locator.scale ?? 'max'}`;
+  if (locator.kind === 'idx')
+    return `idx:${locator.contentHash}:${locator.featureShape.join('x')}:${locator.scale}`;
   const p = locator.params;
   return `synthetic:${p.generator}:${p.features}:${p.samples}:${p.taskSeed}:${p.angleDeg}:${p.noise}`;
 }

@@ -3,7 +3,7 @@ import { builtinDatasets } from '../../../src-main/core/builtinDatasets';
 import { loadDataset } from '../../../src-main/engine/data/load';
 
 describe('built-in datasets', () => {
-  it('registers digits with the shape, samples and classes the real file has', async () => {
+  it('registers digits (and Fashion-MNIST when installed) with the shape, samples and classes the real files have', async () => {
     for (const d of builtinDatasets()) {
       const loaded = await loadDataset(d.locator);
       expect(loaded.n).toBe(d.samples);
@@ -15,5 +15,25 @@ describe('built-in datasets', () => {
     expect(digits?.contentHash).toBe(
       '46abec6b12486ad9e51943373abcf22bbea1b5a51a1619b361570d8893f1464a',
     );
+  });
+
+  // Debian's dataset-fashion-mnist, which .ci/run installs: never skipped.
+  it('registers Fashion-MNIST as train then t10k rows, pixels scaled by 255', async () => {
+    const fashion = builtinDatasets().find((d) => d.name === 'fashion-mnist');
+    expect(fashion?.locator.kind).toBe('idx');
+    if (fashion?.locator.kind !== 'idx') return;
+    expect(fashion.provenance.licence).toBe('MIT');
+    const data = await loadDataset(fashion.locator);
+    expect(data.testFrom).toBe(60_000);
+    expect(data.scale).toBe(255);
+    expect(Math.max(...data.x.subarray(0, 784 * 10))).toBeLessThanOrEqual(1);
+    // Every class has 6,000 training and 1,000 test images.
+    const counts = new Array<number>(10).fill(0);
+    for (let i = 60_000; i < 70_000; i++) {
+      const label = data.y[i] ?? 0;
+      counts[label] = (counts[label] ?? 0) + 1;
+    }
+    expect(counts).toEqual(new Array<number>(10).fill(1000));
+    expect(builtinDatasets('/nonexistent').map((d) => d.name)).toEqual(['digits']);
   });
 });

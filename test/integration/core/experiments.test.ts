@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCore } from '../../../src-main/core/core';
@@ -105,15 +105,23 @@ describe('experiments service', () => {
     await core.close();
   });
 
-  it('lists the built-in digits dataset and both example specs', async () => {
+  it('lists the built-in datasets and every example spec', async () => {
     const core = await readOnlyCore();
     const datasets = await core.handlers['datasets.list']({});
+    // Fashion-MNIST is registered when Debian's dataset-fashion-mnist is installed.
+    const fashion = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
     expect(datasets.map((d) => [d.name, d.samples, d.classes.length])).toEqual([
       ['digits', 1797, 10],
+      ...(fashion ? [['fashion-mnist', 70_000, 10]] : []),
     ]);
     const examples = await core.handlers['examples.list']({});
-    expect(examples.map((e) => e.id)).toEqual(['digits-0-4-to-5-9', 'related-synthetic-tasks']);
-    const synthetic = examples[1]?.spec;
+    expect(examples.map((e) => e.id)).toEqual([
+      'digits-0-4-to-5-9',
+      'fashion-0-4-to-5-9',
+      'fashion-rotated-45',
+      'related-synthetic-tasks',
+    ]);
+    const synthetic = examples[3]?.spec;
     expect(synthetic?.model.hidden).toEqual([10]);
     await core.close();
   });

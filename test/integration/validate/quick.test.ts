@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatScenario, runValidation } from '../../../scripts/validate';
+import { useTempDirs } from '../../helpers/tempDir';
+
+const tempDir = useTempDirs();
+
+describe('npm run validate --quick', () => {
+  // Needs Debian's dataset-fashion-mnist, which .ci/run installs.
+  it('runs both scenarios through the core and tabulates every strategy with finite numbers', async () => {
+    const lines: string[] = [];
+    const results = await runValidation({
+      workspace: tempDir(),
+      seeds: 2,
+      quick: true,
+      log: (line) => lines.push(line),
+    });
+    expect(results.map((r) => r.baseline)).toEqual(['scratch', 'source-only']);
+    const [task, shift] = results;
+    expect(task?.rows.map((r) => r.strategy)).toEqual([
+      'scratch',
+      'structure',
+      'fine-tune',
+      'fine-tune + L2-SP (0.01)',
+      'feature-extraction',
+      'distillation',
+      'multi-task',
+    ]);
+    expect(shift?.rows.map((r) => r.strategy)).toEqual([
+      'source-only',
+      'mmd',
+      'coral',
+      'dann',
+      'importance-weighting',
+    ]);
+    for (const result of results) {
+      expect(result.failedRuns).toEqual([]);
+      for (const row of result.rows) {
+        expect(row.accuracies).toHaveLength(2);
+        for (const acc of row.accuracies) {
+          expect(acc).toBeGreaterThanOrEqual(0);
+          expect(acc).toBeLessThanOrEqual(1);
+        }
+        expect(Number.isFinite(row.mean)).toBe(true);
+        expect(Number.isFinite(row.std)).toBe(true);
+        if (row.strategy !== result.baseline) expect(row.t).not.toBeNull();
+      }
+      const table = formatScenario(result, 2);
+      for (const row of result.rows) expect(table).toContain(row.strategy);
+      expect(table).not.toContain('NaN');
+    }
+    // Well above chance (20%) for the 5-class target even in the quick setting.
+    expect(task?.rows.find((r) => r.strategy === 'scratch')?.mean).toBeGreaterThan(0.4);
+  }, 240_000);
+});
