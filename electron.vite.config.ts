@@ -13,6 +13,8 @@ export default defineConfig({
           // The Electron shell, and the trainer child process it forks (ELECTRON_RUN_AS_NODE).
           index: resolve(root, 'src-main/electron/main.ts'),
           trainer: resolve(root, 'src-main/engine/trainer/entry.ts'),
+          // The transferability probe the designer asks for (src-main/engine/trainer/probeHost.ts).
+          probe: resolve(root, 'src-main/engine/trainer/probeEntry.ts'),
         },
       },
     },

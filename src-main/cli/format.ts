@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { RunSummary } from '../../src-shared/domain/runs';
+import { describeInputAdapter, type RunSummary } from '../../src-shared/domain/runs';
 
 /** Formatting shared by `run`'s summary and `runs`: one row per run. */
 
@@ -59,7 +59,10 @@ export function runRow(run: RunSummary): string[] {
   ];
 }
 
-/** The runs as a table; colours only on a terminal. Errors are listed below it (marked `*`). */
+/**
+ * The runs as a table; colours only on a terminal. Errors are listed below it (marked `*`), then
+ * the input adapters of runs whose target rows were fitted to the source's shape.
+ */
 export function runsTable(runs: readonly RunSummary[], color: boolean): string {
   const table = new Table({
     head: [...RUN_COLUMNS],
@@ -69,5 +72,10 @@ export function runsTable(runs: readonly RunSummary[], color: boolean): string {
   const errors = runs
     .filter((run) => run.error !== null && run.status !== 'completed')
     .map((run) => `* run ${run.id}: ${run.error ?? ''}`);
-  return [table.toString(), ...errors].join('\n') + '\n';
+  const adapters = runs.flatMap((run) =>
+    run.inputAdapter
+      ? [`run ${run.id} input adapter: ${describeInputAdapter(run.inputAdapter)}`]
+      : [],
+  );
+  return [table.toString(), ...errors, ...adapters].join('\n') + '\n';
 }

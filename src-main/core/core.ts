@@ -6,6 +6,7 @@ import { isTerminal } from '../../src-shared/domain/runs';
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import { AppFailure } from '../../src-shared/result';
 import { startTrainer } from '../engine/trainer/host';
+import { startProbe } from '../engine/trainer/probeHost';
 import { listDatasets, toSummary, upsertDataset } from '../store/datasets';
 import { openDb } from '../store/db';
 import {
@@ -21,6 +22,8 @@ import { EventBus } from './events';
 import { listExamples } from './examples';
 import { createExperiment, experimentSummaries, getExperiment } from './experimentService';
 import { RunQueue, type TrainerLauncher } from './runQueue';
+import { estimateTransferability } from './transferabilityEstimate';
+import { ProbeQueue, type ProbeStarter } from './transferabilityEstimateProbes';
 import type { Core, CoreOptions } from './types';
 
 const VERSION = '0.1.0';
@@ -28,6 +31,8 @@ const VERSION = '0.1.0';
 export interface OpenCoreOverrides {
   /** Tests may launch trainers differently (e.g. to simulate a crash). */
   launch?: TrainerLauncher;
+  /** Starts the designer's transferability probes (default: a probe child process). */
+  probe?: ProbeStarter;
   pollMs?: number;
 }
 
@@ -63,6 +68,9 @@ export async function openCore(
           scope: options.queue,
           ...(overrides.pollMs !== undefined ? { pollMs: overrides.pollMs } : {}),
         });
+
+  // tfjs never runs in this process: the designer's scores come from probe child processes.
+  const probes = new ProbeQueue(overrides.probe ?? ((jobs) => startProbe(jobs)));
 
   const cancelRun = (id: number): boolean => {
     const current = runStatus(db, id);
@@ -117,6 +125,7 @@ export async function openCore(
     'experiments.list': () => experimentSummaries(db),
     'experiments.get': ({ id }) => getExperiment(db, id),
     'experiments.transferability': ({ id }) => getExperiment(db, id).transferability,
+    'transferability.estimate': (input) => estimateTransferability(db, input, probes.run),
     'runs.list': ({ experimentId, limit }) =>
       listRuns(db, {
         ...(experimentId !== undefined ? { experimentId } : {}),
@@ -176,6 +185,7 @@ export async function openCore(
     close: async () => {
       if (closed) return;
       closed = true;
+      probes.close();
       await queue?.stop();
       db.close();
     },

@@ -16,6 +16,9 @@ import {
 } from '../../src-shared/domain/strategies';
 import { parseUnknown } from '../../src-shared/parse';
 import { AppFailure } from '../../src-shared/result';
+import { inputFit } from '../engine/adapterShapes';
+import { cnnInputProblem } from '../engine/cnn';
+import { weightLayerCount } from '../engine/model';
 import type { DatasetRecord } from '../store/datasets';
 import { canonicalJson } from '../store/json';
 
@@ -71,39 +74,69 @@ function domainClasses(d: PlannedDomain): number[] {
   return d.spec.classes ?? d.dataset.classes;
 }
 
-function featureCount(d: DatasetRecord): number {
-  return d.featureShape.reduce((a, b) => a * b, 1);
-}
-
 /**
  * Problems of one strategy's resolved parameters against the model: a layer it names must exist.
  * Only the shared ModelSpec is known here (source models are trained from it); the engine checks
- * the source model itself again.
+ * the source model itself again. `layer` picks a hidden Dense layer; `freezeLayers` and the
+ * `layerScale<l>` multipliers count weight layers from the input (a CNN's convolutions, then its
+ * Dense layers: model.ts weightLayers), which for an MLP are its hidden layers.
  */
 function checkParams(
   where: string,
   info: StrategyInfo,
   params: Record<string, number | boolean>,
-  depth: number,
+  model: ExperimentSpec['model'],
 ): string[] {
   const problems: string[] = [];
+  const hidden = model.type === 'mlp' ? model.hidden.length : model.dense.length;
+  const weights = weightLayerCount(model);
+  const weightsWord =
+    model.type === 'mlp' ? 'hidden layers' : 'weight layers (convolutions and hidden layers)';
   const freeze = params.freezeLayers;
-  if (typeof freeze === 'number' && freeze > depth) {
-    problems.push(`${where}: freezeLayers ${freeze} exceeds the model's ${depth} hidden layers`);
+  if (typeof freeze === 'number' && freeze > weights) {
+    problems.push(`${where}: freezeLayers ${freeze} exceeds the model's ${weights} ${weightsWord}`);
   }
   const layer = params.layer;
-  if (typeof layer === 'number' && layer > depth) {
-    problems.push(`${where}: layer ${layer} exceeds the model's ${depth} hidden layers`);
+  if (typeof layer === 'number' && layer > hidden) {
+    problems.push(`${where}: layer ${layer} exceeds the model's ${hidden} hidden layers`);
   }
-  for (let l = depth + 1; l <= MAX_HIDDEN_LAYERS; l++) {
+  for (let l = weights + 1; l <= MAX_HIDDEN_LAYERS; l++) {
     const key = layerScaleKey(l);
     const scale = params[key];
     const unset = info.params.find((p) => p.key === key)?.default;
     if (scale !== undefined && scale !== unset) {
-      problems.push(`${where}: ${key} is set but the model has ${depth} hidden layers`);
+      problems.push(`${where}: ${key} is set but the model has ${weights} ${weightsWord}`);
     }
   }
   return problems;
+}
+
+/**
+ * A CNN needs image rows on every domain a model is built on: the sources when a strategy
+ * transfers from them (their source runs, or one model trained on both domains at the source's
+ * shape), the targets when a strategy builds its model on the target's own rows (scratch,
+ * structure). Rank-1 (tabular) features, or images too small for its blocks, are refused.
+ */
+function checkCnnInputs(
+  model: ExperimentSpec['model'],
+  sources: PlannedDomain[],
+  targets: PlannedDomain[],
+  infos: StrategyInfo[],
+): string[] {
+  if (model.type !== 'cnn') return [];
+  const onSources = infos.some((info) => needsSource(info));
+  const onTargets = infos.some((info) => !info.needsSameInput);
+  const check = (role: string, domains: PlannedDomain[]): string[] =>
+    domains.flatMap((d, i) => {
+      const problem = cnnInputProblem(model, d.dataset.featureShape);
+      return problem === undefined
+        ? []
+        : [`${role}.${i}: model: ${problem} (dataset ${d.dataset.name})`];
+    });
+  return [
+    ...(onSources ? check('sources', sources) : []),
+    ...(onTargets ? check('targets', targets) : []),
+  ];
 }
 
 /**
@@ -132,17 +165,31 @@ export function planExperiment(
     const info = strategyInfo(choice.id);
     const { params, problems: p } = resolveStrategyParams(choice.id, choice.params);
     problems.push(...p.map((msg) => `strategies.${i}: ${msg}`));
-    problems.push(...checkParams(`strategies.${i}`, info, params, spec.model.hidden.length));
+    problems.push(...checkParams(`strategies.${i}`, info, params, spec.model));
     return { info, params };
   });
+  problems.push(
+    ...checkCnnInputs(
+      spec.model,
+      sources,
+      targets,
+      strategies.map((s) => s.info),
+    ),
+  );
 
-  for (const s of strategies.filter((x) => x.info.needsSameInput)) {
+  // Differing input shapes get an input adapter (engine/adapterShapes.ts): a fixed resize between
+  // images, a learned linear layer otherwise. Only the strategies that compare source and target
+  // rows in the input space before training cannot use a learned one.
+  for (const s of strategies.filter((x) => x.info.needsSameInput && x.info.comparesInputs)) {
     for (const [i, src] of sources.entries()) {
       for (const [j, tgt] of targets.entries()) {
-        if (featureCount(src.dataset) !== featureCount(tgt.dataset)) {
+        const fit = inputFit(tgt.dataset.featureShape, src.dataset.featureShape);
+        if (fit.kind === 'adapter' && fit.adapter.kind === 'linear') {
           problems.push(
-            `${s.info.id}: source ${i} has ${featureCount(src.dataset)} input features and target ${j} has ` +
-              `${featureCount(tgt.dataset)}; ${s.info.name} needs the same input shape`,
+            `${s.info.id}: source ${i} has rows of shape [${src.dataset.featureShape.join(', ')}] ` +
+              `and target ${j} [${tgt.dataset.featureShape.join(', ')}]; ${s.info.name} compares ` +
+              'the rows of both domains in the input space, which a learned input adapter cannot ' +
+              'map (only images are resized to fit)',
           );
         }
       }

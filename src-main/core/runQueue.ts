@@ -164,11 +164,14 @@ export class RunQueue {
     // Strategies that train on the source domain's rows (multi-task) get its data too.
     let sourceData: TrainJob['sourceData'];
     const { strategy, sourceDomain } = claim.config;
+    const sourceDataset =
+      sourceDomain === undefined ? undefined : resolveDataset(this.o.db, sourceDomain.dataset);
+    const source =
+      sourceDataset && (findDatasetByName(this.o.db, sourceDataset.name) ?? sourceDataset);
     if (strategy !== 'source' && strategyInfo(strategy).needsSourceData) {
-      if (sourceDomain === undefined)
+      if (source === undefined)
         throw new Error(`Strategy ${strategy} needs a source domain; the run names none.`);
-      const source = resolveDataset(this.o.db, sourceDomain.dataset);
-      sourceData = (findDatasetByName(this.o.db, source.name) ?? source).locator;
+      sourceData = source.locator;
     }
     return {
       runId: claim.id,
@@ -176,6 +179,8 @@ export class RunQueue {
       data: fresh.locator,
       ...(sourceModel ? { sourceModel } : {}),
       ...(sourceData ? { sourceData } : {}),
+      // The source's row shape: a target of another shape is fitted to it (an input adapter).
+      ...(source ? { sourceInputShape: source.featureShape } : {}),
       modelsDir: join(this.o.workspaceDir, 'models'),
       saveModel: claim.config.kind === 'source',
     };
@@ -186,7 +191,7 @@ export class RunQueue {
     const epochs = run.claim.config.training.epochs;
     switch (m.type) {
       case 'started':
-        markStarted(this.o.db, id, m.environment, m.dataHash);
+        markStarted(this.o.db, id, m.environment, m.dataHash, m.inputAdapter ?? null);
         this.emitStatus(id, 'running', null, m.environment.backend);
         return;
       case 'progress': {

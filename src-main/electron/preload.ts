@@ -29,6 +29,7 @@ const METHODS: Record<RpcMethod, true> = {
   'experiments.list': true,
   'experiments.get': true,
   'experiments.transferability': true,
+  'transferability.estimate': true,
   'runs.list': true,
   'runs.get': true,
   'runs.cancel': true,

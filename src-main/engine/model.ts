@@ -3,13 +3,14 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { io, layers, LayersModel, Tensor } from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { ModelSpec } from '../../src-shared/domain/experimentSpec';
+import type { MlpSpec, ModelSpec } from '../../src-shared/domain/experimentSpec';
 import type { Tf } from './backend';
+import { cnnLayers } from './cnn';
 import { outputUnits, probabilitiesFromLogits } from './head';
 import { deriveSeed } from './random';
 
 /**
- * The MLP and its files.
+ * The run's model (an MLP, or a CNN: cnn.ts) and its files.
  *
  * Output (head.ts): two-class domains get a single unit, the logit z of p(class 1) = σ(z), trained
  * with sigmoid cross-entropy: the articles' Dense(1, sigmoid) + binary cross-entropy, with the
@@ -20,9 +21,63 @@ import { deriveSeed } from './random';
 
 export const OUTPUT_LAYER = 'output';
 const HIDDEN = /^hidden_(\d+)$/;
+const CONV = /^conv_(\d+)$/;
 
 /** The layer type of tf.layers.dense, without importing the tfjs value here. */
 type Layer = ReturnType<typeof layers.dense>;
+/** Any tfjs layer. */
+type AnyLayer = LayersModel['layers'][number];
+
+/**
+ * The one builder of a run's ModelSpec, for inputs of `featureShape` and k = numClasses classes:
+ * the MLP, or the CNN (cnn.ts; image features only, refused with the reason otherwise). Every
+ * strategy that builds "the run's model" comes here, so all of them build the same one.
+ */
+export function buildModel(
+  tf: Tf,
+  spec: ModelSpec,
+  featureShape: number[],
+  numClasses: number,
+  seed: number,
+): LayersModel {
+  if (spec.type === 'mlp') return buildMlp(tf, spec, featureShape, numClasses, seed);
+  const model = tf.sequential();
+  for (const layer of trunkLayers(tf, spec, featureShape, seed)) model.add(layer);
+  model.add(outputLayer(tf, numClasses, seed));
+  return model;
+}
+
+/**
+ * The layers of a ModelSpec below its output layer, the first carrying the input shape: what a
+ * strategy with its own heads (multi-task) applies to its input. buildModel is these plus the
+ * output layer, so both initialise alike for one seed.
+ */
+export function trunkLayers(
+  tf: Tf,
+  spec: ModelSpec,
+  featureShape: number[],
+  seed: number,
+): AnyLayer[] {
+  if (spec.type === 'cnn') return cnnLayers(tf, spec, featureShape, seed);
+  const flat = featureShape.length > 1;
+  return [
+    ...(flat ? [tf.layers.flatten({ inputShape: featureShape, name: 'flatten' })] : []),
+    ...spec.hidden.map((units, i) =>
+      seededDense(tf, {
+        units,
+        activation: spec.activation,
+        name: hiddenLayerName(i + 1),
+        seed,
+        ...(i === 0 && !flat ? { inputShape: featureShape } : {}),
+      }),
+    ),
+  ];
+}
+
+/** How many transferable weight layers a ModelSpec has: a CNN's conv blocks and Dense layers. */
+export function weightLayerCount(spec: ModelSpec): number {
+  return spec.type === 'mlp' ? spec.hidden.length : spec.conv.length + spec.dense.length;
+}
 
 /**
  * Builds the MLP of a ModelSpec for inputs of `featureShape` and k = numClasses classes (one
@@ -39,20 +94,10 @@ export function buildMlp(
   numClasses: number,
   seed: number,
 ): LayersModel {
+  if (spec.type !== 'mlp')
+    throw new Error(`buildMlp builds MLPs, not a ${spec.type}: use buildModel`);
   const model = tf.sequential();
-  const flat = featureShape.length > 1;
-  if (flat) model.add(tf.layers.flatten({ inputShape: featureShape, name: 'flatten' }));
-  spec.hidden.forEach((units, i) => {
-    model.add(
-      seededDense(tf, {
-        units,
-        activation: spec.activation,
-        name: hiddenLayerName(i + 1),
-        seed,
-        ...(i === 0 && !flat ? { inputShape: featureShape } : {}),
-      }),
-    );
-  });
+  for (const layer of trunkLayers(tf, spec, featureShape, seed)) model.add(layer);
   model.add(outputLayer(tf, numClasses, seed));
   return model;
 }
@@ -73,7 +118,7 @@ export function seededDense(
   tf: Tf,
   o: {
     units: number;
-    activation: ModelSpec['activation'] | 'linear';
+    activation: MlpSpec['activation'] | 'linear';
     name: string;
     seed: number;
     inputShape?: number[];
@@ -115,6 +160,23 @@ export function hiddenLayers(model: LayersModel): LayersModel['layers'] {
 
 function hiddenIndex(name: string): number {
   return Number(HIDDEN.exec(name)?.[1] ?? 0);
+}
+
+/**
+ * The trunk's weight layers from the input side: a CNN's convolutions conv_1, conv_2, ... then
+ * the hidden Dense layers hidden_1, ...; an MLP's hidden layers alone. What fine-tune's
+ * `freezeLayers` counts and its `layerScale<l>` multipliers index: freezing "the first n layers
+ * from the input" (Yosinski et al. 2014) includes the convolutions, which come first.
+ */
+export function weightLayers(model: LayersModel): LayersModel['layers'] {
+  const convs = model.layers
+    .filter((layer) => CONV.test(layer.name))
+    .sort((a, b) => convIndex(a.name) - convIndex(b.name));
+  return [...convs, ...hiddenLayers(model)];
+}
+
+function convIndex(name: string): number {
+  return Number(CONV.exec(name)?.[1] ?? 0);
 }
 
 /**

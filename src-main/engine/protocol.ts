@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  InputAdapterSchema,
   TransferabilityScoresSchema,
   FinalMetricsSchema,
   ResolvedRunConfigSchema,
@@ -56,6 +57,11 @@ export const TrainJobSchema = z.object({
    * rows alongside the target's (multi-task; the strategy's `needs(config).sourceData`).
    */
   sourceData: DataLocatorSchema.optional(),
+  /**
+   * The row shape of the source domain's dataset (the source model's input), for transfer runs
+   * from a source: a target of another shape is fitted to it (RunData.inputAdapter).
+   */
+  sourceInputShape: z.array(z.int().positive()).optional(),
   /** Source runs save their trained model under this folder (content-addressed by the trainer). */
   modelsDir: z.string(),
   saveModel: z.boolean(),
@@ -75,6 +81,8 @@ export const TrainerToParentSchema = z.discriminatedUnion('type', [
     environment: RunEnvironmentSchema,
     /** sha256 over the exact arrays trained and evaluated on (after split and budget). */
     dataHash: z.string(),
+    /** What fitted the target's rows to the source's shape, when they differed. */
+    inputAdapter: InputAdapterSchema.optional(),
   }),
   z.object({
     type: z.literal('progress'),

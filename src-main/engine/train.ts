@@ -1,8 +1,9 @@
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
-import type { FinalMetrics } from '../../src-shared/domain/runs';
+import { describeInputAdapter, type FinalMetrics } from '../../src-shared/domain/runs';
 import type { Tf } from './backend';
 import type { RunData, Split } from './data/domain';
 import { loadRunData } from './data/index';
+import { EarlyStopper } from './earlyStopping';
 import { crossEntropy, predictedClasses } from './head';
 import { loadModel, logits, saveModel, type SavedModel } from './model';
 import type { TrainJob, TrainerToParent } from './protocol';
@@ -55,6 +56,8 @@ export async function train(
   const { config } = job;
   const strategy = strategyFor(config);
   if (runData.scale !== 1) log('info', `Features divided by ${runData.scale}`);
+  if (runData.inputAdapter)
+    log('info', `Input adapter: ${describeInputAdapter(runData.inputAdapter)}`);
   const { budget } = config;
   if (
     config.kind === 'transfer' &&
@@ -126,6 +129,7 @@ export async function train(
           }
         : {}),
       ...(unlabelled ? { unlabelledRows: unlabelled.n } : {}),
+      ...(runData.inputAdapter ? { inputAdapter: runData.inputAdapter } : {}),
       log,
     });
   } catch (e) {
@@ -159,7 +163,16 @@ export async function train(
   const evalLogits = prepared.evalLogits ?? ((x: Tensor): Tensor => logits(tf, prepared.model, x));
   const measure = (splits: SplitTensors[]): { loss: number; acc: number } =>
     evaluate(tf, evalLogits, splits, runData.numClasses);
+  const stopping = config.training.earlyStopping;
+  const stopper =
+    stopping && val.n > 0 ? new EarlyStopper(tf, prepared.model, stopping) : undefined;
   try {
+    if (stopping && val.n === 0) log('warn', 'No validation rows: early stopping is off');
+    if (stopper && stopping?.restoreBest && prepared.restorable === false) {
+      throw new Error(
+        `Strategy ${strategy.id} cannot restore its best epoch (set restoreBest: false)`,
+      );
+    }
     if (metricSplits.length === 0) {
       throw new Error(`Strategy ${strategy.id} trains on no labelled rows to measure`);
     }
@@ -245,7 +258,19 @@ export async function train(
         emit({ type: 'failed', error, diverged: true });
         return { status: 'diverged', error };
       }
+      if (
+        stopper?.update(epoch, { val_loss: valEval.loss, val_acc: valEval.acc }) &&
+        epoch < epochs
+      ) {
+        log(
+          'info',
+          `Early stopping after epoch ${epoch}: ${stopping?.monitor ?? 'val_loss'} last improved at epoch ${stopper.bestEpochSeen}`,
+        );
+        break;
+      }
     }
+    const restored = stopper?.restore();
+    if (restored !== undefined) log('info', `Evaluating the weights of epoch ${restored}`);
     const trainEval = measure(metricSplits);
     const valEval = measure([val]);
     const testEval = measure([test]);
@@ -256,12 +281,14 @@ export async function train(
       val_acc: valEval.acc,
       train_loss: trainEval.loss,
       train_acc: trainEval.acc,
+      ...(stopper ? { best_epoch: stopper.bestEpochSeen } : {}),
     };
     const model = job.saveModel ? await saveModel(tf, prepared.model, job.modelsDir) : undefined;
     emit({ type: 'completed', finalMetrics, ...(model ? { model } : {}) });
     return { status: 'completed', finalMetrics, ...(model ? { model } : {}) };
   } finally {
     optimizer.dispose();
+    stopper?.dispose();
     for (const split of tensors) tf.dispose([split.x, split.y]);
     if (sourceTrain) tf.dispose([sourceTrain.x, sourceTrain.y]);
     if (pool) tf.dispose(pool.x);

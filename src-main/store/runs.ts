@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { BudgetSchema, type Budget } from '../../src-shared/domain/experimentSpec';
 import {
   FinalMetricsSchema,
+  InputAdapterSchema,
   ResolvedRunConfigSchema,
   RunEnvironmentSchema,
   type FinalMetrics,
+  type InputAdapter,
   type ResolvedRunConfig,
   type RunDetail,
   type RunEnvironment,
@@ -87,6 +89,7 @@ interface RunRow {
   final_metrics: string | null;
   error: string | null;
   depends_on: number | null;
+  input_adapter: string | null;
 }
 
 interface RunDetailRow extends RunRow {
@@ -102,7 +105,7 @@ const SUMMARY_SELECT = `
   SELECT r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy,
          s.name AS source_name, d.name AS domain_name, r.budget, r.seed, r.status, r.backend,
          r.created_at, r.started_at, r.finished_at, r.epochs_done, r.epochs, r.final_metrics,
-         r.error, r.depends_on
+         r.error, r.depends_on, r.input_adapter
   FROM runs r
   JOIN experiments e ON e.id = r.experiment_id
   JOIN domains d ON d.id = r.domain_id
@@ -132,6 +135,10 @@ function summaryFromRow(row: RunRow): RunSummary {
         : readJson(FinalMetricsSchema, row.final_metrics, 'final metrics'),
     error: row.error,
     dependsOn: row.depends_on,
+    inputAdapter:
+      row.input_adapter === null
+        ? null
+        : readJson(InputAdapterSchema, row.input_adapter, 'input adapter'),
   };
 }
 
@@ -236,10 +243,19 @@ export function markStarted(
   id: number,
   environment: RunEnvironment,
   dataHash: string,
+  inputAdapter: InputAdapter | null = null,
 ): void {
   db.prepare(
-    'UPDATE runs SET backend = ?, environment = ?, data_hash = ?, heartbeat_at = ? WHERE id = ?',
-  ).run(environment.backend, JSON.stringify(environment), dataHash, nowIso(), id);
+    `UPDATE runs SET backend = ?, environment = ?, data_hash = ?, input_adapter = ?, heartbeat_at = ?
+     WHERE id = ?`,
+  ).run(
+    environment.backend,
+    JSON.stringify(environment),
+    dataHash,
+    inputAdapter === null ? null : JSON.stringify(inputAdapter),
+    nowIso(),
+    id,
+  );
 }
 
 export type EndStatus = Extract<

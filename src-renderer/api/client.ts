@@ -29,6 +29,7 @@ export function createApi(transport: Transport): Api {
     'experiments.list': method('experiments.list'),
     'experiments.get': method('experiments.get'),
     'experiments.transferability': method('experiments.transferability'),
+    'transferability.estimate': method('transferability.estimate'),
     'runs.list': method('runs.list'),
     'runs.get': method('runs.get'),
     'runs.cancel': method('runs.cancel'),

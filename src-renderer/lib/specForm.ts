@@ -5,11 +5,30 @@ import {
   type DomainSpec,
   type ExperimentSpec,
   type ExperimentSpecInput,
-  type ModelSpec,
   type StrategyChoice,
   type TrainingSpec,
 } from '../../src-shared/domain/experimentSpec';
 import { resolveStrategyParams, type StrategyInfo } from '../../src-shared/domain/strategies';
+import {
+  applyDomainOptions,
+  domainFieldKey,
+  domainOptionProblems,
+  domainOptionsFromSpec,
+  type DomainFieldKey,
+  type DomainOptionsForm,
+  type DomainRole,
+} from './domainForm';
+import { items, parseIntList, type Parsed } from './listInput';
+import { buildModel, modelFormFromSpec, type ModelField, type ModelForm } from './modelForm';
+import {
+  earlyStoppingFormFromSpec,
+  earlyStoppingFromForm,
+  earlyStoppingProblems,
+  type EarlyStoppingField,
+  type EarlyStoppingForm,
+} from './trainingForm';
+
+export { parseIntList, type Parsed } from './listInput';
 
 /**
  * The experiment designer's form: what the inputs hold (lists as text, numbers possibly empty),
@@ -21,9 +40,11 @@ export type ParamValue = number | boolean | null;
 export interface StrategyFormState {
   enabled: boolean;
   params: Record<string, ParamValue>;
+  /** Parameters the spec wrote out: written again even at their default, so a spec round-trips. */
+  written: readonly string[];
 }
 
-export type Activation = ModelSpec['activation'];
+export type { Activation } from './modelForm';
 export type Optimizer = TrainingSpec['optimizer'];
 
 export interface SpecForm {
@@ -32,16 +53,25 @@ export interface SpecForm {
   /** Read-only for now: they come from the chosen example (dataset import is a later issue). */
   sources: DomainSpec[];
   targets: DomainSpec[];
+  /** Per source and target, in their order: split, samples per class, transform (editable). */
+  sourceOptions: DomainOptionsForm[];
+  targetOptions: DomainOptionsForm[];
   strategies: Record<string, StrategyFormState>;
   budgets: string;
   seeds: string;
-  hidden: string;
-  activation: Activation;
+  model: ModelForm;
   epochs: number | null;
   learningRate: number | null;
   batchSize: number | null;
   optimizer: Optimizer;
   backend: BackendPreference;
+  earlyStopping: EarlyStoppingForm;
+  /**
+   * The spec's `training` as given: what the form does not edit is kept from it, so that a spec
+   * the user does not touch comes back unchanged (its source runs' config hash, by which trained
+   * source models are reused, includes `training` when there is no `sourceTraining`).
+   */
+  trainingKept: TrainingSpec | undefined;
   /** Kept from the example as it is (shown read-only). */
   sourceTraining: TrainingSpec | undefined;
 }
@@ -54,15 +84,16 @@ export type FieldKey =
   | 'strategies'
   | 'budgets'
   | 'seeds'
-  | 'hidden'
-  | 'activation'
+  | ModelField
+  | EarlyStoppingField
   | 'epochs'
   | 'learningRate'
   | 'batchSize'
   | 'optimizer'
   | 'backend'
   | 'form'
-  | `param:${string}`;
+  | `param:${string}`
+  | DomainFieldKey;
 
 export type Problems = Partial<Record<FieldKey, string[]>>;
 
@@ -78,18 +109,21 @@ export function emptyForm(strategies: readonly StrategyInfo[]): SpecForm {
     description: '',
     sources: [],
     targets: [],
+    sourceOptions: [],
+    targetOptions: [],
     strategies: Object.fromEntries(
-      strategies.map((s) => [s.id, { enabled: true, params: paramDefaults(s) }]),
+      strategies.map((s) => [s.id, { enabled: true, params: paramDefaults(s), written: [] }]),
     ),
     budgets: 'all',
     seeds: '0',
-    hidden: '64',
-    activation: 'relu',
+    model: modelFormFromSpec(undefined),
     epochs: 20,
     learningRate: 0.001,
     batchSize: 32,
     optimizer: 'adam',
     backend: 'auto',
+    earlyStopping: earlyStoppingFormFromSpec(undefined),
+    trainingKept: undefined,
     sourceTraining: undefined,
   };
 }
@@ -114,6 +148,8 @@ export function formFromSpec(spec: ExperimentSpec, strategies: readonly Strategy
     description: spec.description ?? '',
     sources: structuredClone(spec.sources),
     targets: structuredClone(spec.targets),
+    sourceOptions: spec.sources.map(domainOptionsFromSpec),
+    targetOptions: spec.targets.map(domainOptionsFromSpec),
     strategies: Object.fromEntries(
       strategies.map((info) => {
         const choice = chosen.get(info.id);
@@ -121,32 +157,24 @@ export function formFromSpec(spec: ExperimentSpec, strategies: readonly Strategy
         for (const [key, value] of Object.entries(choice?.params ?? {})) {
           params[key] = toParamValue(info, key, value);
         }
-        return [info.id, { enabled: choice !== undefined, params }];
+        return [
+          info.id,
+          { enabled: choice !== undefined, params, written: Object.keys(choice?.params ?? {}) },
+        ];
       }),
     ),
     budgets: spec.budgets.join(', '),
     seeds: spec.seeds.join(', '),
-    hidden: spec.model.hidden.join(', '),
-    activation: spec.model.activation,
+    model: modelFormFromSpec(spec.model),
     epochs: spec.training.epochs,
     learningRate: spec.training.learningRate,
     batchSize: spec.training.batchSize,
     optimizer: spec.training.optimizer,
     backend: spec.training.backend,
-    sourceTraining: spec.sourceTraining ? { ...spec.sourceTraining } : undefined,
+    earlyStopping: earlyStoppingFormFromSpec(spec.training.earlyStopping),
+    trainingKept: structuredClone(spec.training),
+    sourceTraining: spec.sourceTraining ? structuredClone(spec.sourceTraining) : undefined,
   };
-}
-
-function items(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-export interface Parsed<T> {
-  values: T[];
-  problems: string[];
 }
 
 /**
@@ -168,25 +196,6 @@ export function parseBudgets(text: string): Parsed<Budget> {
     if (seen.has(v)) problems.push(`Budget ${v} appears twice.`);
     seen.add(v);
   }
-  return { values, problems };
-}
-
-export function parseIntList(
-  text: string,
-  { min, max, what, example }: { min: number; max: number; what: string; example: string },
-): Parsed<number> {
-  const values: number[] = [];
-  const problems: string[] = [];
-  for (const item of items(text)) {
-    const n = Number(item);
-    if (/^\d+$/.test(item) && n >= min && n <= max) values.push(n);
-    else
-      problems.push(
-        `"${item}" is not a whole number from ${min} to ${max.toLocaleString('en-US')}.`,
-      );
-  }
-  if (values.length === 0 && problems.length === 0)
-    problems.push(`Give at least one ${what}, e.g. "${example}".`);
   return { values, problems };
 }
 
@@ -216,9 +225,18 @@ export function fieldOfPath(
       return head;
     case 'sources':
     case 'targets':
-      return 'domains';
+      return domainField(head, second, third, fourth);
     case 'model':
-      return second === 'activation' ? 'activation' : 'hidden';
+      switch (second) {
+        case 'hidden':
+        case 'activation':
+        case 'conv':
+        case 'dense':
+        case 'kernelSize':
+          return second;
+        default:
+          return 'modelType';
+      }
     case 'training':
       switch (second) {
         case 'epochs':
@@ -227,12 +245,31 @@ export function fieldOfPath(
         case 'optimizer':
         case 'backend':
           return second;
+        case 'earlyStopping':
+          return third === 'monitor' || third === 'patience'
+            ? `earlyStopping.${third}`
+            : 'earlyStopping';
         default:
           return 'form';
       }
     default:
       return 'form';
   }
+}
+
+/** A domain option's input (`sources.0.transform.rotateDeg`), or the domains field. */
+function domainField(
+  role: DomainRole,
+  index: PropertyKey | undefined,
+  field: PropertyKey | undefined,
+  sub: PropertyKey | undefined,
+): FieldKey {
+  const i = Number(index);
+  if (!Number.isInteger(i) || i < 0) return 'domains';
+  if (field === 'split' || field === 'samplesPerClass') return domainFieldKey(role, i, field);
+  if (field === 'transform' && (sub === 'rotateDeg' || sub === 'noiseStd'))
+    return domainFieldKey(role, i, sub);
+  return 'domains';
 }
 
 /** Server issues are lines `path: message` (src-shared/parse.ts); place each by its path. */
@@ -246,6 +283,11 @@ export function placeServerIssues(
     const path = colon > 0 ? line.slice(0, colon) : '';
     const message = colon > 0 ? line.slice(colon + 2) : line;
     const key = /^[\w$.]+$/.test(path) ? fieldOfPath(path.split('.'), strategyIds) : 'form';
+    // The plan's model checks name the domain (`sources.0: model: …`), but the model is the fix.
+    if (key === 'domains' && message.startsWith('model: ')) {
+      (problems.modelType ??= []).push(`${path}: ${message.slice('model: '.length)}`);
+      continue;
+    }
     (problems[key] ??= []).push(key === 'form' ? line : message);
   }
   return problems;
@@ -259,7 +301,15 @@ export interface BuiltSpec {
   combinations: number;
 }
 
-export function buildSpec(form: SpecForm, strategies: readonly StrategyInfo[]): BuiltSpec {
+/**
+ * The form's spec and every problem placed by field. `featureShapes` (dataset name → feature
+ * shape, from the catalog) lets a rotation of a non-image dataset be flagged before sending.
+ */
+export function buildSpec(
+  form: SpecForm,
+  strategies: readonly StrategyInfo[],
+  featureShapes: ReadonlyMap<string, readonly number[]> = new Map(),
+): BuiltSpec {
   const problems: Problems = {};
   const add = (key: FieldKey, message: string): void => {
     (problems[key] ??= []).push(message);
@@ -270,6 +320,17 @@ export function buildSpec(form: SpecForm, strategies: readonly StrategyInfo[]): 
   if (form.sources.length === 0 || form.targets.length === 0) {
     add('domains', 'Pick an example: sources and targets come from it for now.');
   }
+
+  const withOptions = (role: DomainRole, list: DomainSpec[], options: DomainOptionsForm[]) =>
+    list.map((d, i) => {
+      const o = options[i] ?? domainOptionsFromSpec(d);
+      const shape = typeof d.dataset === 'string' ? featureShapes.get(d.dataset) : undefined;
+      for (const p of domainOptionProblems(d, o, shape))
+        add(domainFieldKey(role, i, p.field), p.message);
+      return applyDomainOptions(d, o);
+    });
+  const sources = withOptions('sources', form.sources, form.sourceOptions);
+  const targets = withOptions('targets', form.targets, form.targetOptions);
 
   const budgets = parseBudgets(form.budgets);
   budgets.problems.forEach((m) => {
@@ -285,15 +346,9 @@ export function buildSpec(form: SpecForm, strategies: readonly StrategyInfo[]): 
     add('seeds', m);
   });
   if (new Set(seeds.values).size !== seeds.values.length) add('seeds', 'A seed appears twice.');
-  const hidden = parseIntList(form.hidden, {
-    min: 1,
-    max: 4096,
-    what: 'layer width',
-    example: '64, 32',
-  });
-  hidden.problems.forEach((m) => {
-    add('hidden', m);
-  });
+  const model = buildModel(form.model, [...form.sources, ...form.targets], featureShapes);
+  for (const p of model.problems) add(p.field, p.message);
+  for (const p of earlyStoppingProblems(form.earlyStopping)) add(p.field, p.message);
 
   for (const key of ['epochs', 'learningRate', 'batchSize'] as const) {
     const value = form[key];
@@ -317,31 +372,38 @@ export function buildSpec(form: SpecForm, strategies: readonly StrategyInfo[]): 
         add(`param:${info.id}.${match[1]}`, match[2]);
       else add('strategies', problem);
     }
-    // The spec keeps only what differs from the defaults, as a researcher would write it by hand.
+    // The spec keeps only what differs from the defaults, as a researcher would write it by hand,
+    // and what the spec it came from wrote out.
     const changed: Record<string, number | boolean> = {};
     for (const [key, value] of Object.entries(given)) {
-      if (info.params.find((p) => p.key === key)?.default !== value) changed[key] = value;
+      const isDefault = info.params.find((p) => p.key === key)?.default === value;
+      if (!isDefault || state.written.includes(key)) changed[key] = value;
     }
     choices.push({ id: info.id, params: changed });
   }
   if (choices.length === 0) add('strategies', 'Pick at least one strategy.');
 
+  // Over the spec's own training, so that a field the form does not know survives.
   const training: TrainingSpec = {
+    ...form.trainingKept,
     epochs: form.epochs ?? 0,
     learningRate: form.learningRate ?? 0,
     batchSize: form.batchSize ?? 0,
     optimizer: form.optimizer,
     backend: form.backend,
   };
+  delete training.earlyStopping;
+  const earlyStopping = earlyStoppingFromForm(form.earlyStopping);
+  if (earlyStopping) training.earlyStopping = earlyStopping;
   const spec: ExperimentSpecInput = {
     name,
     ...(form.description.trim() === '' ? {} : { description: form.description.trim() }),
-    sources: form.sources,
-    targets: form.targets,
+    sources,
+    targets,
     strategies: choices,
     budgets: budgets.values,
     seeds: seeds.values,
-    model: { type: 'mlp', hidden: hidden.values, activation: form.activation },
+    model: model.model,
     training,
     ...(form.sourceTraining ? { sourceTraining: form.sourceTraining } : {}),
   };

@@ -121,17 +121,67 @@ export type StrategyChoice = z.infer<typeof StrategyChoiceSchema>;
 
 export const ActivationSchema = z.enum(['relu', 'tanh', 'sigmoid', 'elu']);
 
-export const ModelSpecSchema = z
+export const MlpSpecSchema = z
   .object({
     type: z.literal('mlp'),
     hidden: z.array(z.int().min(1).max(4096)).min(1).max(8).default([64]),
     activation: ActivationSchema.default('relu'),
   })
-  .strict();
+  .strict()
+  .describe('A multilayer perceptron: Dense hidden layers on the flattened features.');
+export type MlpSpec = z.infer<typeof MlpSpecSchema>;
+
+/**
+ * A small convolutional network for image domains (features [h, w] or [h, w, c]): blocks of
+ * Conv2D(k×k, 'valid', ReLU) + MaxPool(2×2), Flatten, Dense(ReLU) hidden layers, the output layer.
+ * At most 4 + 4 weight layers, so that fine-tune's per-layer multipliers (8) cover them all.
+ */
+export const CnnSpecSchema = z
+  .object({
+    type: z.literal('cnn'),
+    conv: z
+      .array(z.int().min(1).max(512))
+      .min(1)
+      .max(4)
+      .default([32, 64])
+      .describe('Filters of each convolution + 2×2 max-pooling block, from the input side.'),
+    dense: z
+      .array(z.int().min(1).max(4096))
+      .min(1)
+      .max(4)
+      .default([128])
+      .describe('Units of the hidden Dense (ReLU) layers after the convolution blocks.'),
+    kernelSize: z
+      .int()
+      .min(1)
+      .max(7)
+      .default(3)
+      .describe('Side of the square convolution kernels.'),
+  })
+  .strict()
+  .describe('A convolutional network, for image domains only.');
+export type CnnSpec = z.infer<typeof CnnSpecSchema>;
+
+export const ModelSpecSchema = z.discriminatedUnion('type', [MlpSpecSchema, CnnSpecSchema]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
 export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
 export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
+
+/**
+ * Model selection on the target's validation split, as Keras's EarlyStopping with
+ * restore_best_weights does: with few labels, a fixed epoch count either under-trains a new head
+ * or lets a strategy over-fit its labelled rows (see docs/experiment-spec.md). The test split is
+ * never looked at; the epoch chosen is recorded as the run's `best_epoch`.
+ */
+export const EarlyStoppingSchema = z
+  .object({
+    monitor: z.enum(['val_loss', 'val_acc']).default('val_loss'),
+    patience: z.int().min(1).max(10_000).default(10),
+    restoreBest: z.boolean().default(true),
+  })
+  .strict();
+export type EarlyStopping = z.infer<typeof EarlyStoppingSchema>;
 
 export const TrainingSpecSchema = z
   .object({
@@ -140,6 +190,9 @@ export const TrainingSpecSchema = z
     batchSize: z.int().min(1).max(65_536).default(32),
     optimizer: z.enum(['adam', 'sgd']).default('adam'),
     backend: BackendPreferenceSchema.default('auto'),
+    earlyStopping: EarlyStoppingSchema.optional().describe(
+      'Stop when the validation metric has not improved for `patience` epochs and evaluate the best epoch’s weights; absent: train every epoch and evaluate the last.',
+    ),
   })
   .strict();
 export type TrainingSpec = z.infer<typeof TrainingSpecSchema>;

@@ -64,6 +64,54 @@ export const RunEnvironmentSchema = z.object({
 });
 export type RunEnvironment = z.infer<typeof RunEnvironmentSchema>;
 
+const ShapeSchema = z.array(z.int().positive()).min(1);
+
+/**
+ * What a run put between the target's inputs and a model built for the source's input shape,
+ * when the two differ (src-main/engine/adapterShapes.ts decides which):
+ * - `resize`: image rows ([h, w] or [h, w, c]) resized once, when the data is loaded, bilinearly
+ *   with half-pixel centres (as tf.image.resizeBilinear with halfPixelCenters), with a grey ↔ RGB
+ *   conversion when the channels differ; the model and the strategy see `to` only.
+ * - `linear`: a trainable, seeded Dense(prod(to)) layer without activation prepended to the
+ *   model on the target's path (flattening `from`, reshaping to `to`), trained with the run.
+ */
+export const InputAdapterSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('resize'),
+    from: ShapeSchema,
+    to: ShapeSchema,
+    method: z.literal('bilinear'),
+    channels: z.enum(['same', 'grey-to-rgb', 'rgb-to-grey']),
+  }),
+  z.object({
+    kind: z.literal('linear'),
+    from: ShapeSchema,
+    to: ShapeSchema,
+    /** Weights of the adapter (kernel and bias). */
+    parameters: z.int().nonnegative(),
+  }),
+]);
+export type InputAdapter = z.infer<typeof InputAdapterSchema>;
+
+/** One line for people: the run log, the run view, the CLI. */
+export function describeInputAdapter(adapter: InputAdapter): string {
+  const from = `[${adapter.from.join(', ')}]`;
+  const to = `[${adapter.to.join(', ')}]`;
+  if (adapter.kind === 'resize') {
+    const channels =
+      adapter.channels === 'same'
+        ? ''
+        : adapter.channels === 'grey-to-rgb'
+          ? ', grey → RGB'
+          : ', RGB → grey';
+    return `target images resized ${from} → ${to} (bilinear${channels})`;
+  }
+  return (
+    `learned linear adapter ${from} → ${to} before the model ` +
+    `(${adapter.parameters} weights, trained with the run)`
+  );
+}
+
 /** Scores of the source model on the target before training (LEEP and NCE ≤ 0; higher is better). */
 export const TransferabilityScoresSchema = z.object({
   leep: z.number(),
@@ -98,6 +146,11 @@ export interface RunSummary {
   error: string | null;
   /** The source run whose model this run starts from. */
   dependsOn: number | null;
+  /**
+   * How the target's inputs were fitted to the source's input shape, when they differed; known
+   * once the trainer has loaded the data.
+   */
+  inputAdapter: InputAdapter | null;
 }
 
 export interface RunDetail extends RunSummary {

@@ -43,10 +43,19 @@ export interface StrategyInfo {
   /** Uses the target's unlabelled training rows: those the label budget left out. */
   needsUnlabelledTarget: boolean;
   /**
-   * Source and target must have the same input features (feature count): the source's weights
-   * or trunk are applied to target inputs. Structure transfer only re-uses the hidden sizes.
+   * Applies one model to the inputs of both domains (the source's weights or trunk on target
+   * rows, or one model trained on both), so target rows must take the source's shape. When the
+   * shapes differ the run inserts an input adapter (src-main/engine/adapterShapes.ts): a fixed
+   * resize between images, a learned linear layer otherwise. Structure transfer only re-uses the
+   * hidden sizes, so it builds its model on the target's own inputs.
    */
   needsSameInput: boolean;
+  /**
+   * Compares source and target rows in the input space itself, before any training (instance
+   * weights from a domain classifier or a kernel on the inputs, TrAdaBoost's pooled rows): only a
+   * fixed adapter (an image resize) can reconcile differing shapes, a learned one cannot.
+   */
+  comparesInputs: boolean;
   /**
    * Trains the target's classifier on the source's labelled rows too, so both domains must have
    * the same classes (the same original labels, in the same order).
@@ -75,7 +84,10 @@ export function needsSource(info: StrategyInfo): boolean {
 /** The largest KMM problem, in source rows (the engine's KMM_MAX_SOURCE; its Gram matrix is n²). */
 export const KMM_MAX_ROWS = 5000;
 
-/** The deepest ModelSpec has 8 hidden layers (experimentSpec.ts): one λ multiplier per layer. */
+/**
+ * The deepest ModelSpec has 8 weight layers (experimentSpec.ts: an MLP's 8 hidden layers, a CNN's
+ * 4 convolutions + 4 Dense layers): one λ multiplier per layer.
+ */
 export const MAX_HIDDEN_LAYERS = 8;
 
 /** `layerScale1`..`layerScale8`: fine-tune's per-layer multipliers of λ. */
@@ -100,6 +112,7 @@ const NO_NEEDS = {
   needsSourceData: false,
   needsUnlabelledTarget: false,
   needsSameInput: false,
+  comparesInputs: false,
   needsSameLabels: false,
   needsTargetLabels: true,
 } as const;
@@ -174,7 +187,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
         default: 0,
         min: 0,
         max: MAX_HIDDEN_LAYERS,
-        help: 'How many hidden layers, counted from the input, keep their source weights unchanged.',
+        help: 'How many weight layers, counted from the input, keep their source weights unchanged (a CNN counts its convolutions first, then its hidden Dense layers).',
       },
       {
         key: 'l2sp',
@@ -201,7 +214,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
         default: 1,
         min: 0,
         max: 1000,
-        help: `Multiplies both λ for hidden layer ${i + 1} (1 = the layer nearest the input).`,
+        help: `Multiplies both λ for weight layer ${i + 1} (1 = the layer nearest the input; a CNN's convolutions come first).`,
         advanced: true,
       })),
     ],
@@ -418,6 +431,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
     name: 'Importance weighting',
     family: 'instance-based',
     ...ADAPTATION_NEEDS,
+    comparesInputs: true,
     needsUnlabelledTarget: true,
     summary:
       'Weighs each source row by w = p(target|x)/p(source|x) from a logistic-regression domain ' +
@@ -442,6 +456,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
     name: 'Kernel mean matching',
     family: 'instance-based',
     ...ADAPTATION_NEEDS,
+    comparesInputs: true,
     needsUnlabelledTarget: true,
     summary:
       'Weighs the source rows so that their mean in a Gaussian kernel space matches the ' +
@@ -476,6 +491,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
     name: 'TrAdaBoost',
     family: 'instance-based',
     ...ADAPTATION_NEEDS,
+    comparesInputs: true,
     needsTargetLabels: true,
     summary:
       'Boosting over the source rows and the few labelled target rows: each epoch is a round ' +

@@ -8,6 +8,10 @@ import type {
 } from '../domain/experiments';
 import type { RunDetail, RunSummary } from '../domain/runs';
 import type { StrategyInfo } from '../domain/strategies';
+import {
+  TransferabilityEstimateInputSchema,
+  type TransferabilityEstimate,
+} from './transferability';
 
 /**
  * The RPC contract: one map `method -> {input schema, output type}` shared by the three front
@@ -35,6 +39,7 @@ export const rpcInputs = {
   'experiments.list': none,
   'experiments.get': byId,
   'experiments.transferability': byId,
+  'transferability.estimate': TransferabilityEstimateInputSchema,
   'runs.list': z
     .object({
       experimentId: z.int().positive().optional(),
@@ -55,6 +60,7 @@ export interface RpcOutputs {
   'experiments.list': ExperimentSummary[];
   'experiments.get': ExperimentDetail;
   'experiments.transferability': TransferabilitySummary;
+  'transferability.estimate': TransferabilityEstimate;
   'runs.list': RunSummary[];
   'runs.get': RunDetail;
   'runs.cancel': { cancelled: boolean };

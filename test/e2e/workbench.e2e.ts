@@ -1,31 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src-main/core/paths';
-import { launchChromium } from './browser';
-import { startServeProcess, type ServerProcess } from './server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useWorkbench } from './workbench';
 
-/** Screenshots are test artifacts: test-results/ is kept by CI and ignored by git. */
-const ARTIFACTS = join(projectRoot(), 'test-results');
-
-let workspace: string;
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'transferlab-e2e-'));
-  server = await startServeProcess(workspace);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser.close();
-  await server.stop();
-  rmSync(workspace, { recursive: true, force: true });
-});
+const bench = useWorkbench('main');
 
 async function points(page: Page, testId: string): Promise<number> {
   const value = await page.getByTestId(testId).first().getAttribute('data-points');
@@ -34,11 +12,11 @@ async function points(page: Page, testId: string): Promise<number> {
 
 describe('the headless workbench in Chromium', () => {
   it('runs the built-in example from the UI, streams curves, and keeps everything across a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await bench.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
-    await page.goto(server.url);
+    await page.goto(bench.server.url);
     await page.getByTestId('nav-experiments').click();
     await page.getByTestId('new-experiment').click();
     await page.getByTestId('example-select').selectOption('digits-0-4-to-5-9');
@@ -97,8 +75,8 @@ describe('the headless workbench in Chromium', () => {
   });
 
   it('cancels running runs from the experiment view', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
+    const page = await bench.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(bench.server.url);
     await page.getByTestId('nav-experiments').click();
     await page.getByTestId('new-experiment').click();
     await page.getByTestId('example-select').selectOption('digits-0-4-to-5-9');

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Budget, DomainSpec } from '../../../src-shared/domain/experimentSpec';
-import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
+import type { InputAdapter, ResolvedRunConfig } from '../../../src-shared/domain/runs';
+import { inputFit } from '../adapterShapes';
 import { deriveSeed, Rng } from '../random';
 import { updateWithArray } from './hash';
 import type { Dataset } from './load';
+import { resizeRows } from './resize';
 import { applyTransform } from './transform';
 
 /** One split's rows: features n × featureSize and labels relabelled 0..k-1. */
@@ -41,6 +43,12 @@ export interface RunDataExtras {
   source?: { dataset: Dataset; domain: DomainSpec; sameDataset: boolean };
   /** Adds the target's unlabelled pool (RunData.unlabelled). */
   unlabelled?: boolean;
+  /**
+   * The row shape the run's model takes when it is not the dataset's own: the source's, for
+   * strategies that apply one model to both domains. The rows are fitted to it (adapterShapes.ts):
+   * images resized here, once; other shapes get a learned adapter in the model (RunData.inputAdapter).
+   */
+  inputShape?: number[];
 }
 
 /** The exact arrays one run trains and evaluates on. */
@@ -54,6 +62,12 @@ export interface RunData {
   numClasses: number;
   /** The original label of each class index. */
   classes: number[];
+  /**
+   * What fits the rows to RunDataExtras.inputShape when their own shape differs: a 'resize'
+   * already applied to every array here (featureShape is then the model's), or a 'linear'
+   * adapter the model must prepend (featureShape stays the dataset's).
+   */
+  inputAdapter?: InputAdapter;
   /** Training rows per class after the label budget. */
   trainPerClass: number[];
   scale: number;
@@ -227,15 +241,24 @@ export function prepareRunData(
   const split = splitDomain(dataset, config.domain, members, classes);
   const budget: Budget = config.kind === 'source' ? 'all' : config.budget;
   const trainRows = sampleBudget(split.train, classes, budget, config.seed);
-  const train = gather(dataset, trainRows, config.domain);
+  const fit = extras.inputShape ? inputFit(dataset.featureShape, extras.inputShape) : undefined;
+  const adapter = fit?.kind === 'adapter' ? fit.adapter : undefined;
+  // A resize is fixed: done once here, so models and strategies see the source's shape only.
+  const fitted = <T extends { x: Float32Array; n: number }>(part: T): T =>
+    adapter?.kind === 'resize' ? { ...part, x: resizeRows(part.x, part.n, adapter) } : part;
+  const featureShape =
+    extras.inputShape && (fit?.kind === 'reshape' || adapter?.kind === 'resize')
+      ? extras.inputShape
+      : dataset.featureShape;
+  const train = fitted(gather(dataset, trainRows, config.domain));
   const source = extras.source
     ? sourceData(extras.source, extras.source.sameDataset ? [...split.val, ...split.test] : [])
     : undefined;
   const unlabelled = extras.unlabelled
-    ? unlabelledPool(dataset, split.train, trainRows, config.domain)
+    ? fitted(unlabelledPool(dataset, split.train, trainRows, config.domain))
     : undefined;
-  const val = gather(dataset, split.val, config.domain);
-  const test = gather(dataset, split.test, config.domain);
+  const val = fitted(gather(dataset, split.val, config.domain));
+  const test = fitted(gather(dataset, split.test, config.domain));
   // Budget 0 (unsupervised domain adaptation) leaves the labelled training split empty on
   // purpose, every training row going to the unlabelled pool; the domain must still have some.
   const trainRowsBeforeBudget = split.train.reduce((sum, rows) => sum + rows.length, 0);
@@ -252,6 +275,8 @@ export function prepareRunData(
   }
   const hash = createHash('sha256');
   hash.update(`featureShape:${dataset.featureShape.join('x')};classes:${classes.join(',')}\n`);
+  // Only runs with an adapter hash it, so every other run's hash stays what it was.
+  if (adapter) hash.update(`inputAdapter:${JSON.stringify(adapter)}\n`);
   for (const [name, part] of [
     ['train', train],
     ['val', val],
@@ -273,10 +298,11 @@ export function prepareRunData(
     train,
     val,
     test,
-    featureShape: dataset.featureShape,
-    featureSize: dataset.featureSize,
+    featureShape,
+    featureSize: featureShape.reduce((a, b) => a * b, 1),
     numClasses: classes.length,
     classes,
+    ...(adapter ? { inputAdapter: adapter } : {}),
     trainPerClass: trainRows.map((rows) => rows.length),
     scale: dataset.scale,
     ...(source ? { source } : {}),

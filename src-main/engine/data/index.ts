@@ -9,13 +9,19 @@ export type { Dataset } from './load';
 /**
  * The exact arrays a job trains and evaluates on: its dataset, domain view, split and budget,
  * plus what its strategy trains on besides (strategy.needs): the source domain's training rows
- * and the target's unlabelled pool.
+ * and the target's unlabelled pool. A strategy that applies one model to both domains
+ * (StrategyInfo.needsSameInput) gets its rows fitted to the source's shape when it differs
+ * (RunData.inputAdapter).
  */
 export async function loadRunData(job: TrainJob): Promise<RunData> {
   const { config } = job;
-  const needs = strategyFor(config).needs(config);
+  const strategy = strategyFor(config);
+  const needs = strategy.needs(config);
   const dataset = await loadDataset(job.data);
   const extras: RunDataExtras = { unlabelled: needs.unlabelledTarget };
+  const sourceShape = job.sourceInputShape ?? (job.sourceData && locatorShape(job.sourceData));
+  if (config.kind === 'transfer' && strategy.info?.needsSameInput === true && sourceShape)
+    extras.inputShape = sourceShape;
   if (needs.sourceData) {
     if (job.sourceData === undefined || config.sourceDomain === undefined) {
       throw new Error(`Strategy ${config.strategy} needs the source domain's data`);
@@ -29,6 +35,11 @@ export async function loadRunData(job: TrainJob): Promise<RunData> {
     };
   }
   return prepareRunData(dataset, config, extras);
+}
+
+/** The row shape of a locator's dataset. */
+function locatorShape(locator: DataLocator): number[] {
+  return locator.kind === 'synthetic' ? [locator.params.features] : locator.featureShape;
 }
 
 /** Two locators with the same key load the same arrays. */

@@ -1,7 +1,7 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { crossEntropy } from '../head';
-import { buildMlp, hiddenLayers, logits } from '../model';
+import { buildModel, hiddenLayers, logits } from '../model';
 import {
   applyUpTo,
   numberParam,
@@ -67,7 +67,7 @@ export function contextData(
 
 /** The run's ModelSpec, initialised from the run seed exactly as scratch initialises it. */
 export function freshRunModel(ctx: StrategyContext, seed = ctx.config.seed): LayersModel {
-  return buildMlp(ctx.tf, ctx.config.model, ctx.featureShape, ctx.numClasses, seed);
+  return buildModel(ctx.tf, ctx.config.model, ctx.featureShape, ctx.numClasses, seed);
 }
 
 /** The hidden layer the `layer` parameter names (1-based from the input, 0 = the last). */

@@ -3,7 +3,7 @@ import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
 import { strategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
 import { outputUnits } from '../head';
-import { buildMlp, hiddenLayers, logits, seededDense } from '../model';
+import { buildModel, hiddenLayers, logits, seededDense } from '../model';
 import {
   applyUpTo,
   booleanParam,
@@ -71,7 +71,7 @@ export const distillation: TransferStrategy = {
       labelSpacesMatch(config, classesOfOutput(teacher), ctx.numClasses);
     // The teacher never moves: no variable of it reaches the optimizer.
     for (const layer of teacher.layers) layer.trainable = false;
-    const student = buildMlp(tf, config.model, ctx.featureShape, ctx.numClasses, config.seed);
+    const student = buildModel(tf, config.model, ctx.featureShape, ctx.numClasses, config.seed);
     const useUnlabelled = booleanParam(config, 'unlabelled') && (ctx.unlabelledRows ?? 0) > 0;
 
     let regressor: ReturnType<typeof seededDense> | undefined;

@@ -1,5 +1,5 @@
 import { strategyInfo } from '../../../src-shared/domain/strategies';
-import { outputLayer, seededDense } from '../model';
+import { outputLayer, seededDense, weightLayers } from '../model';
 import {
   checkSourceInput,
   declaredNeeds,
@@ -69,8 +69,10 @@ export const featureExtraction: TransferStrategy = {
       outputs: out,
       name: 'feature_extraction',
     });
-    // The whole trunk up to the cut is frozen: the optimizer sees the head's variables only.
-    const frozen = hidden.slice(0, hidden.indexOf(cut) + 1);
+    // The whole trunk up to the cut is frozen (a CNN's convolutions included, which come before
+    // its hidden Dense layers): the optimizer sees the head's variables only.
+    const trunk = weightLayers(sourceModel);
+    const frozen = trunk.slice(0, trunk.indexOf(cut) + 1);
     for (const layer of frozen) layer.trainable = false;
     ctx.log(
       'info',

@@ -1,7 +1,7 @@
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { layerScaleKey, strategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
-import { outputLayer } from '../model';
+import { outputLayer, weightLayers } from '../model';
 import {
   checkSourceInput,
   declaredNeeds,
@@ -19,12 +19,16 @@ import {
  *
  *   L(θ) = (1/n)·Σ CE(f_θ(x_i), y_i) + R(θ).
  *
- * The first `freezeLayers` hidden layers keep θ_source exactly (lower layers learn general
- * features, Yosinski et al. 2014, "How transferable are features in deep neural networks?");
- * freezing every hidden layer is feature extraction with a new linear head.
+ * The first `freezeLayers` weight layers of the trunk, counted from the input, keep θ_source
+ * exactly (lower layers learn general features, Yosinski et al. 2014, "How transferable are
+ * features in deep neural networks?", who freeze a CNN's first n layers, convolutions included).
+ * For an MLP these are its hidden layers; for a CNN its convolutions conv_1.. first, then its
+ * hidden Dense layers (model.ts weightLayers): freezeLayers 2 on the default CNN freezes both
+ * convolutions and trains the Dense layers. Freezing every one is feature extraction with a new
+ * linear head.
  *
- * R(θ), with S the trainable transferred (hidden) layers, H the new head and m_l the per-layer
- * multiplier `layerScale<l>`:
+ * R(θ), with S the trainable transferred (weight) layers, H the new head and m_l the per-layer
+ * multiplier `layerScale<l>` (l indexing the same weight layers as freezeLayers):
  *   - none:   R = 0 (l2 = l2sp = 0, the default);
  *   - L2:     R = λ_L2·(Σ_{l∈S} m_l·‖θ_l‖² + ‖θ_H‖²), weight decay towards 0 (l2sp = 0);
  *   - L2-SP:  R = λ_SP·Σ_{l∈S} m_l·‖θ_l − θ_l^source‖² + λ_L2·‖θ_H‖², the "starting point"
@@ -48,21 +52,28 @@ export const fineTune: TransferStrategy = {
     const freeze = numberParam(config, 'freezeLayers');
     const l2sp = numberParam(config, 'l2sp');
     const l2 = numberParam(config, 'l2');
-    const hidden = sourceHiddenLayers(sourceModel);
-    const last = hidden[hidden.length - 1];
+    const hiddenCount = sourceHiddenLayers(sourceModel).length;
+    const last = sourceHiddenLayers(sourceModel).at(-1);
     if (last === undefined) throw new Error('The source model has no hidden layers to transfer');
-    if (freeze > hidden.length) {
+    // The weight layers freezeLayers and layerScale<l> count: an MLP's hidden layers, a CNN's
+    // convolutions and then its hidden layers.
+    const transferred = weightLayers(sourceModel);
+    if (freeze > transferred.length) {
       throw new Error(
-        `freezeLayers is ${freeze} but the source model has only ${hidden.length} hidden layer(s)`,
+        `freezeLayers is ${freeze} but the source model has only ${transferred.length} ` +
+          `${transferred.length > hiddenCount ? 'weight' : 'hidden'} layer(s)`,
       );
     }
     checkSourceInput(sourceModel, ctx.featureShape);
-    const specHidden = config.model.hidden.join(',');
-    const sourceHidden = hidden.map((layer) => layer.outputShape.at(-1)).join(',');
-    if (specHidden !== sourceHidden) {
+    const { model: spec } = config;
+    const specWidths = (spec.type === 'mlp' ? spec.hidden : [...spec.conv, ...spec.dense]).join(
+      ',',
+    );
+    const sourceWidths = transferred.map((layer) => layer.outputShape.at(-1)).join(',');
+    if (specWidths !== sourceWidths) {
       ctx.log(
         'info',
-        `fine-tune keeps the source model's hidden sizes [${sourceHidden}], not [${specHidden}]`,
+        `fine-tune keeps the source model's layer sizes [${sourceWidths}], not [${specWidths}]`,
       );
     }
 
@@ -75,7 +86,7 @@ export const fineTune: TransferStrategy = {
     if (!(head instanceof tf.SymbolicTensor))
       throw new Error('The new head did not build symbolically');
     const model = tf.model({ inputs: sourceModel.inputs, outputs: head, name: 'fine_tuned' });
-    const frozen = hidden.slice(0, freeze);
+    const frozen = transferred.slice(0, freeze);
     // No compile step follows: the training loop hands the optimizer exactly the variables that
     // remain trainable, so frozen weights receive no update at all and stay bit-identical.
     for (const layer of frozen) layer.trainable = false;
@@ -83,7 +94,7 @@ export const fineTune: TransferStrategy = {
     // R(θ): the anchors θ_source are copies taken now, before any step moves the weights.
     const terms: PenaltyTerm[] = [];
     const headWeights = trainableVariables(tf, headLayer);
-    hidden.slice(freeze).forEach((layer, i) => {
+    transferred.slice(freeze).forEach((layer, i) => {
       const scale = numberParam(config, layerScaleKey(freeze + i + 1));
       for (const variable of trainableVariables(tf, layer)) {
         if (l2sp > 0) terms.push({ variable, anchor: variable.clone(), lambda: l2sp * scale });

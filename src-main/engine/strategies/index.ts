@@ -1,4 +1,5 @@
 import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
+import { withInputAdapter } from '../adapter';
 import { coral } from './coral';
 import { dann } from './dann';
 import { distillation } from './distillation';
@@ -33,10 +34,14 @@ export const STRATEGY_IMPLEMENTATIONS = {
   source,
 } as const satisfies Record<TransferStrategy['id'], TransferStrategy>;
 
-/** The strategy a run config asks for. Source runs always use 'source'. */
+/**
+ * The strategy a run config asks for. Source runs always use 'source'. Transfer strategies come
+ * wrapped so that a learned input adapter, when the run needs one, is prepended to whatever
+ * model they prepare (adapter.ts).
+ */
 export function strategyFor(config: ResolvedRunConfig): TransferStrategy {
   if (config.kind === 'source') return STRATEGY_IMPLEMENTATIONS.source;
   if (config.strategy === 'source')
     throw new Error("A transfer run cannot use the 'source' strategy");
-  return STRATEGY_IMPLEMENTATIONS[config.strategy];
+  return withInputAdapter(STRATEGY_IMPLEMENTATIONS[config.strategy]);
 }

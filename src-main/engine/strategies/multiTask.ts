@@ -1,7 +1,7 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { strategyInfo } from '../../../src-shared/domain/strategies';
 import { crossEntropy } from '../head';
-import { hiddenLayerName, logits, outputLayer, seededDense } from '../model';
+import { logits, outputLayer, trunkLayers } from '../model';
 import {
   declaredNeeds,
   numberParam,
@@ -22,7 +22,7 @@ import {
  * domain's training rows (all their labels). The source task shapes the shared features: its
  * labels are the inductive bias. Only g_T∘φ is evaluated and saved.
  *
- * The trunk and the target head are the run's ModelSpec initialised exactly as scratch
+ * The trunk and the target head are the run's ModelSpec (MLP or CNN) initialised exactly as scratch
  * initialises it (model.ts seeds each layer by name), and the target's batches come in scratch's
  * seeded order, so any difference from scratch is the source task's doing. An epoch is one pass
  * over the longer of the two training sets (the source's, at small budgets), the target's rows
@@ -53,19 +53,12 @@ export const multiTask: TransferStrategy = {
         throw new Error('The model did not build symbolically');
       return out;
     };
-    let trunk =
-      ctx.featureShape.length > 1 ? apply(tf.layers.flatten({ name: 'flatten' }), input) : input;
-    config.model.hidden.forEach((units, i) => {
-      trunk = apply(
-        seededDense(tf, {
-          units,
-          activation: config.model.activation,
-          name: hiddenLayerName(i + 1),
-          seed: config.seed,
-        }),
-        trunk,
-      );
-    });
+    // The run's ModelSpec below its output layer (an MLP's or a CNN's), initialised as
+    // buildModel initialises it for scratch.
+    const trunk = trunkLayers(tf, config.model, ctx.featureShape, config.seed).reduce(
+      (h, layer) => apply(layer, h),
+      input,
+    );
     const sourceHead = outputLayer(tf, source.numClasses, config.seed, 'source_output');
     const model = tf.model({
       inputs: input,

@@ -1,10 +1,10 @@
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { StrategyId } from '../../../src-shared/domain/experimentSpec';
-import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
+import type { InputAdapter, ResolvedRunConfig } from '../../../src-shared/domain/runs';
 import { resolveStrategyParams, type StrategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
 import type { Split, UnlabelledSplit } from '../data/domain';
-import { buildMlp, hiddenLayers } from '../model';
+import { buildModel, hiddenLayers } from '../model';
 
 /**
  * The one interface every transfer strategy implements. A strategy says what it needs (a source
@@ -53,6 +53,13 @@ export interface StrategyContext {
   source?: { featureShape: number[]; numClasses: number; classes: number[]; rows: number };
   /** Rows in the target's unlabelled pool when `needs.unlabelledTarget` (0: budget 'all'). */
   unlabelledRows?: number;
+  /**
+   * What fits the target's rows to the source's shape (RunData.inputAdapter). A 'resize' was
+   * applied to the data already (featureShape is the source's); a 'linear' adapter is prepended
+   * to the prepared model by strategies/index.ts (adapter.ts), which hands the strategy the
+   * source's shape as featureShape.
+   */
+  inputAdapter?: InputAdapter;
   log(level: 'info' | 'warn', message: string): void;
 }
 
@@ -142,6 +149,11 @@ export interface PreparedModel {
    * again at every step.
    */
   resetOptimizerEachEpoch?: boolean;
+  /**
+   * False when the evaluated classifier depends on more than `model`'s weights (TrAdaBoost's
+   * vote of its rounds): early stopping cannot put the best epoch back by restoring them.
+   */
+  restorable?: boolean;
   /** Frees every tensor the prepared model owns (the source model's included). */
   dispose(): void;
 }
@@ -197,7 +209,7 @@ function isVariable(tf: Tf, value: Tensor): value is Variable {
  * trains on the target and a source run trains on the source.
  */
 export function freshModel(ctx: StrategyContext): PreparedModel {
-  const model = buildMlp(
+  const model = buildModel(
     ctx.tf,
     ctx.config.model,
     ctx.featureShape,

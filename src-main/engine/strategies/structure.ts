@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { ActivationSchema, type ModelSpec } from '../../../src-shared/domain/experimentSpec';
 import { strategyInfo } from '../../../src-shared/domain/strategies';
-import { buildMlp } from '../model';
+import { buildModel, weightLayers } from '../model';
 import {
   declaredNeeds,
   sourceHiddenLayers,
@@ -33,15 +34,14 @@ export const structure: TransferStrategy = {
     const { tf, sourceModel } = ctx;
     if (sourceModel === undefined) throw new Error('structure needs a source model');
     const spec = sourceArchitecture(sourceModel);
-    const specHidden = ctx.config.model.hidden.join(',');
-    if (spec.hidden.join(',') !== specHidden || spec.activation !== ctx.config.model.activation) {
+    if (describeSpec(spec) !== describeSpec(ctx.config.model)) {
       ctx.log(
         'info',
-        `structure uses the source architecture [${spec.hidden.join(', ')}] ${spec.activation}, ` +
-          `not [${ctx.config.model.hidden.join(', ')}] ${ctx.config.model.activation}`,
+        `structure uses the source architecture ${describeSpec(spec)}, ` +
+          `not ${describeSpec(ctx.config.model)}`,
       );
     }
-    const model = buildMlp(tf, spec, ctx.featureShape, ctx.numClasses, ctx.config.seed);
+    const model = buildModel(tf, spec, ctx.featureShape, ctx.numClasses, ctx.config.seed);
     return {
       model,
       trainable: trainableVariables(tf, model),
@@ -55,11 +55,23 @@ export const structure: TransferStrategy = {
   },
 };
 
-/** The ModelSpec of a saved MLP: its hidden layers' widths and their (shared) activation. */
+/** A ModelSpec in a few words, for the run's log. */
+function describeSpec(spec: ModelSpec): string {
+  return spec.type === 'mlp'
+    ? `[${spec.hidden.join(', ')}] ${spec.activation}`
+    : `CNN conv [${spec.conv.join(', ')}] ${spec.kernelSize}×${spec.kernelSize}, dense [${spec.dense.join(', ')}]`;
+}
+
+/**
+ * The ModelSpec of a saved model: a CNN's filters, kernel size and Dense widths when it has
+ * convolutions (cnn.ts), otherwise an MLP's hidden layers' widths and their (shared) activation.
+ */
 export function sourceArchitecture(
   sourceModel: Parameters<typeof sourceHiddenLayers>[0],
 ): ModelSpec {
   const hidden = sourceHiddenLayers(sourceModel);
+  const convs = weightLayers(sourceModel).slice(0, -hidden.length);
+  if (convs.length > 0) return cnnArchitecture(convs, hidden);
   const activations = hidden.map((layer) => {
     const parsed = ActivationSchema.safeParse(layer.getConfig().activation);
     if (!parsed.success) {
@@ -80,5 +92,23 @@ export function sourceArchitecture(
       return units;
     }),
     activation,
+  };
+}
+
+/** The CnnSpec of a saved CNN's convolutions and hidden Dense layers. */
+function cnnArchitecture(
+  convs: ReturnType<typeof sourceHiddenLayers>,
+  hidden: ReturnType<typeof sourceHiddenLayers>,
+): ModelSpec {
+  const IntList = z.array(z.int().positive());
+  const kernels = convs.map((layer) => IntList.parse(layer.getConfig().kernelSize));
+  const kernelSize = kernels[0]?.[0] ?? 3;
+  if (kernels.some((k) => k.some((side) => side !== kernelSize)))
+    throw new Error('The source CNN mixes kernel sizes, which a CNN spec cannot name');
+  return {
+    type: 'cnn',
+    conv: convs.map((layer) => z.int().positive().parse(layer.getConfig().filters)),
+    dense: hidden.map((layer) => z.int().positive().parse(layer.outputShape.at(-1))),
+    kernelSize,
   };
 }

@@ -193,6 +193,7 @@ export const trAdaBoost: TransferStrategy = {
           trainee = freshRunModel(ctx, deriveSeed(config.seed, `tradaboost:round=${epoch + 1}`));
         }
       },
+      restorable: false,
       evalLogits: (xs: Tensor): Tensor => {
         const done = history;
         if (done.length === 0) return logits(tf, trainee, xs);

@@ -41,8 +41,23 @@ function fail(e: unknown): void {
 async function run(job: TrainJob): Promise<void> {
   const selected = await selectBackend(job.config.training.backend);
   const data = await loadRunData(job);
-  send({ type: 'started', environment: runEnvironment(selected), dataHash: data.dataHash });
-  if (job.sourceModel !== undefined) await sendTransferability(job.sourceModel, selected.tf, data);
+  send({
+    type: 'started',
+    environment: runEnvironment(selected),
+    dataHash: data.dataHash,
+    ...(data.inputAdapter ? { inputAdapter: data.inputAdapter } : {}),
+  });
+  if (data.inputAdapter?.kind === 'linear') {
+    // The source model cannot read the target's rows before the adapter has learned its map.
+    send({
+      type: 'log',
+      level: 'info',
+      message:
+        'Transferability not computed: the target reaches the source model only through a learned input adapter',
+    });
+  } else if (job.sourceModel !== undefined) {
+    await sendTransferability(job.sourceModel, selected.tf, data);
+  }
   // train() emits the final message of the outcomes it handles (completed, diverged, cancelled);
   // they pass through `send`, so only the exit is left to do here.
   const result = await train(

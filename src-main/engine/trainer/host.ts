@@ -1,8 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { engineScript, forkEngine, type EngineProcess } from './fork';
 import type { FinalMetrics } from '../../../src-shared/domain/runs';
 import {
   TrainerToParentSchema,
@@ -48,27 +45,11 @@ const DEFAULT_CANCEL_GRACE_MS = 3000;
 /** The end of the trainer's stderr kept for crash reports (a native abort or OOM prints there). */
 const STDERR_TAIL_CHARS = 4000;
 
-/** The script to fork and the Node flags it needs. */
+const TRAINER: EngineProcess = { source: 'entry.ts', bundle: 'trainer.js' };
+
+/** The trainer script to fork and the Node flags it needs. */
 export function trainerEntry(): { script: string; execArgv: string[] } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    // From the sources (tsx, vitest): fork the TypeScript entry through tsx's ESM loader, resolved
-    // from this project so it does not depend on the current directory.
-    const tsxLoader = createRequire(import.meta.url).resolve('tsx/esm');
-    return {
-      script: join(dirname(here), 'entry.ts'),
-      execArgv: ['--import', pathToFileURL(tsxLoader).href],
-    };
-  }
-  // Bundled by electron-vite: out/main/trainer.js sits beside out/main/index.js; this code may
-  // also have been split into out/main/chunks/, one level down.
-  const dir = dirname(here);
-  const script = [join(dir, 'trainer.js'), join(dir, '..', 'trainer.js')].find((p) =>
-    existsSync(p),
-  );
-  if (script === undefined)
-    throw new Error(`Cannot find the trainer script (trainer.js) near ${dir}`);
-  return { script, execArgv: [] };
+  return engineScript(TRAINER);
 }
 
 /**
@@ -82,20 +63,9 @@ export function startTrainer(
   options: TrainerOptions = {},
 ): TrainerHandle {
   const graceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
-  const { script, execArgv } = trainerEntry();
   let child: ChildProcess;
   try {
-    child = fork(script, [], {
-      // Not the parent's execArgv: vitest's or Electron's flags would break the child.
-      execArgv,
-      // 'advanced' (structured clone) carries NaN and ±Infinity, which JSON cannot.
-      serialization: 'advanced',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // In Electron, process.execPath is the Electron binary: this makes it run the script as Node.
-      env: !('electron' in process.versions)
-        ? process.env
-        : { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    child = forkEngine(TRAINER);
   } catch (e) {
     const error = `Could not start the trainer: ${e instanceof Error ? e.message : String(e)}`;
     return {

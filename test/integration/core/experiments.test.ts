@@ -122,7 +122,7 @@ describe('experiments service', () => {
       'related-synthetic-tasks',
     ]);
     const synthetic = examples[3]?.spec;
-    expect(synthetic?.model.hidden).toEqual([10]);
+    expect(synthetic?.model).toMatchObject({ type: 'mlp', hidden: [10] });
     await core.close();
   });
 

@@ -36,7 +36,7 @@ describe('migration 002 (transferability)', () => {
     const versions = db
       .prepare('SELECT version, name FROM schema_migrations ORDER BY version')
       .all();
-    expect(versions).toEqual([
+    expect(versions.slice(0, 2)).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'transferability' },
     ]);

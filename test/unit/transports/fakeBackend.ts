@@ -39,6 +39,7 @@ export function fakeBackend(): {
     'experiments.list': () => [],
     'experiments.get': notImplemented('experiments.get'),
     'experiments.transferability': notImplemented('experiments.transferability'),
+    'transferability.estimate': notImplemented('transferability.estimate'),
     'runs.list': (input) => {
       record('runs.list', input);
       return [];

@@ -337,5 +337,27 @@ describe('TrAdaBoost', () => {
         'Round 4',
       ]);
     }
+    // Its vote is not the model's weights alone: early stopping may stop it, never restore it.
+    const stopping = { monitor: 'val_loss', patience: 2 } as const;
+    await expect(
+      run(
+        syntheticJob(
+          'tradaboost',
+          {},
+          {
+            budget: 10,
+            training: { epochs: 4, earlyStopping: { ...stopping, restoreBest: true } },
+          },
+        ),
+      ),
+    ).rejects.toThrow('cannot restore its best epoch (set restoreBest: false)');
+    const stopped = await run(
+      syntheticJob(
+        'tradaboost',
+        {},
+        { budget: 10, training: { epochs: 4, earlyStopping: { ...stopping, restoreBest: false } } },
+      ),
+    );
+    expect(stopped.result.status).toBe('completed');
   });
 });
