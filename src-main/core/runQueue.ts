@@ -6,6 +6,7 @@ import type { TrainerExit } from '../engine/trainer/host';
 import { findDatasetByName } from '../store/datasets';
 import type { Db } from '../store/db';
 import { insertEpoch } from '../store/metrics';
+import { appendRunLog } from '../store/runLogs';
 import { recordTransferability } from '../store/transferability';
 import {
   claimNextRun,
@@ -229,6 +230,7 @@ export class RunQueue {
         recordTransferability(this.o.db, id, m.scores, m.samples);
         return;
       case 'log':
+        appendRunLog(this.o.db, id, m.level, m.message);
         if (m.level === 'warn' || m.level === 'error') console.error(`[run ${id}] ${m.message}`);
         return;
       case 'completed':

@@ -17,6 +17,7 @@ import {
 import { inTransaction, type Db } from './db';
 import { nowIso, readJson } from './json';
 import { readMetrics } from './metrics';
+import { readRunLog } from './runLogs';
 import { readTransferability } from './transferability';
 
 export interface NewRun {
@@ -181,6 +182,7 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
     heartbeatAt: row.heartbeat_at,
     metrics: readMetrics(db, id),
     transferability: readTransferability(db, id),
+    log: readRunLog(db, id),
   };
 }
 

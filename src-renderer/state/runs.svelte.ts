@@ -101,6 +101,7 @@ function splitDetail(detail: RunDetail): {
     attempts,
     heartbeatAt,
     transferability,
+    log,
     metrics,
     ...summary
   } = detail;
@@ -114,6 +115,7 @@ function splitDetail(detail: RunDetail): {
       attempts,
       heartbeatAt,
       transferability,
+      log,
     },
     metrics,
   };

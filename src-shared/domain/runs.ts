@@ -163,6 +163,22 @@ export interface RunDetail extends RunSummary {
   metrics: EpochMetrics[];
   /** Measured before training, for runs that start from a source model. */
   transferability: (TransferabilityScores & { samples: number }) | null;
+  /** What the trainer reported while it ran, oldest first (capped; see store/runLogs.ts). */
+  log: RunLogEntry[];
+}
+
+/** 'debug': a failed trainer's stack trace. */
+export type RunLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** One line of a run's log. */
+export interface RunLogEntry {
+  seq: number;
+  /** The run's attempt that wrote it (a run re-queued after a crash tries again). */
+  attempt: number;
+  level: RunLogLevel;
+  message: string;
+  /** ISO time. */
+  at: string;
 }
 
 /** One epoch of one run. NaN survives (SQLite would store NaN as NULL; see the store). */

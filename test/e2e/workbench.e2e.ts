@@ -50,6 +50,13 @@ describe('the headless workbench in Chromium', () => {
     await expect.poll(() => points(page, 'chart-acc')).toBe(30);
     expect(await page.getByTestId('run-status').textContent()).toMatch(/completed/i);
     expect(await page.getByTestId('run-backend').textContent()).toMatch(/wasm|cpu|tensorflow/);
+    // The trainer's log is kept with the run: digits' 0–16 pixels are scaled to [0, 1].
+    await expect
+      .poll(() => page.getByTestId('run-log').textContent(), { timeout: 10_000 })
+      .toContain('Features divided by 16');
+    await page
+      .locator('section', { has: page.getByTestId('run-log') })
+      .screenshot({ path: join(ARTIFACTS, 'run-log.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'run-view.png'), fullPage: true });
 
     // Reload: the history still lists every run with its status, and a run's metrics are there.

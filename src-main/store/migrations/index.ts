@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { migration001 } from './001_initial';
 import { migration002 } from './002_transferability';
 import { migration003 } from './003_input_adapter';
+import { migration004 } from './004_run_logs';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,9 @@ export interface Migration {
 }
 
 /** Append only: a released migration is never edited or reordered (migrate() checks). */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];

@@ -54,6 +54,11 @@ describe('a run whose target differs in shape from its source', () => {
         'learned linear adapter [12] → [20] before the model (260 weights, trained with the run)',
       );
       expect(detail.finalMetrics?.test_acc).toBeGreaterThan(0.5);
+      // The trainer's own words are kept with the run (store/runLogs.ts).
+      expect(detail.log.map((l) => `${l.level}: ${l.message}`)).toContain(
+        `info: Input adapter: ${describeInputAdapter(detail.inputAdapter ?? { kind: 'resize', from: [], to: [], method: 'bilinear', channels: 'same' })}`,
+      );
+      expect(detail.log.every((l) => l.attempt === 1)).toBe(true);
     } finally {
       await core.close();
     }
