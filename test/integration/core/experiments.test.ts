@@ -118,10 +118,11 @@ describe('experiments service', () => {
     expect(examples.map((e) => e.id)).toEqual([
       'digits-0-4-to-5-9',
       'fashion-0-4-to-5-9',
+      'fashion-cnn-0-4-to-5-9',
       'fashion-rotated-45',
       'related-synthetic-tasks',
     ]);
-    const synthetic = examples[3]?.spec;
+    const synthetic = examples.find((e) => e.id === 'related-synthetic-tasks')?.spec;
     expect(synthetic?.model).toMatchObject({ type: 'mlp', hidden: [10] });
     await core.close();
   });
