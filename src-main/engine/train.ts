@@ -4,6 +4,7 @@ import type { Tf } from './backend';
 import type { RunData, Split } from './data/domain';
 import { loadRunData } from './data/index';
 import { EarlyStopper } from './earlyStopping';
+import { engineAdam } from './kernels/index';
 import { crossEntropy, predictedClasses } from './head';
 import { loadModel, logits, saveModel, type SavedModel } from './model';
 import type { TrainJob, TrainerToParent } from './protocol';
@@ -150,7 +151,9 @@ export async function train(
       : undefined;
   const learningRate = config.training.learningRate * (prepared.learningRateScale ?? 1);
   const newOptimizer = (): Optimizer =>
-    config.training.optimizer === 'adam' ? tf.train.adam(learningRate) : tf.train.sgd(learningRate);
+    // The engine's Adam is tf.train.adam's update in one kernel per variable on wasm (about
+    // fifteen otherwise; kernels/adam.ts), the same ops elsewhere.
+    config.training.optimizer === 'adam' ? engineAdam(learningRate) : tf.train.sgd(learningRate);
   let optimizer: Optimizer = newOptimizer();
   // The labelled rows the per-epoch loss and acc are measured on: those the strategy trains on
   // (PreparedModel.trainMetrics). Validation and test are always the target's own splits.
