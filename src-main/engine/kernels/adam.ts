@@ -126,6 +126,9 @@ export class EngineAdam extends Optimizer {
     const { learningRate, beta1, beta2, epsilon } = this;
     tidy(() => {
       for (const [name, gradient] of list) {
+        // Like tfjs's own optimizers, skip a variable the loss did not reach this step (DANN's
+        // domain classifier at λ = 0): minimize() hands it over without a gradient.
+        if ((gradient as Tensor | null | undefined) == null) continue;
         const value = engine().registeredVariables[name];
         if (value === undefined) throw new Error(`No variable named ${name}`);
         const { m, v } = this.slotsOf(name, value);

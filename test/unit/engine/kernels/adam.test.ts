@@ -49,6 +49,22 @@ describe('EngineAdam', () => {
     });
   }
 
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`leaves a variable the loss did not reach alone on ${backend}, as tf.train.adam does`, async () => {
+      const { tf } = await selectBackend(backend);
+      const used = tf.variable(tf.tensor1d([1, 2]), true, `adam-skip-${backend}/used`);
+      const unused = tf.variable(tf.tensor1d([5, 6]), true, `adam-skip-${backend}/unused`);
+      const optimizer = new EngineAdam(0.1);
+      // minimize() passes every listed variable; `unused` arrives without a gradient.
+      optimizer.minimize(() => tf.sum(tf.square(used)), false, [used, unused]);
+      expect(Array.from(unused.dataSync())).toEqual([5, 6]);
+      expect(used.dataSync()[0]).toBeCloseTo(0.9, 5);
+      optimizer.dispose();
+      tf.dispose([used, unused]);
+      await tf.setBackend('wasm');
+    });
+  }
+
   it('saves and restores its moments and step count', async () => {
     const { tf } = await selectBackend('wasm');
     const a = new EngineAdam(0.01);
