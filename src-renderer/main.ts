@@ -5,6 +5,7 @@ import App from './App.svelte';
 import { connectApi } from './api';
 import { Catalog } from './state/catalog.svelte';
 import { Clock } from './state/clock.svelte';
+import { DomainHandoff } from './state/handoff';
 import type { AppContext } from './state/context';
 import { Router } from './state/router.svelte';
 import { RunsStore } from './state/runs.svelte';
@@ -18,7 +19,7 @@ function localStorageOrNull(): Storage | null {
   }
 }
 
-const { api, connection } = connectApi(window);
+const { api, connection, files } = connectApi(window);
 const ctx: AppContext = {
   api,
   connection,
@@ -27,6 +28,8 @@ const ctx: AppContext = {
   catalog: new Catalog(api),
   runs: new RunsStore(api),
   clock: new Clock(),
+  files,
+  handoff: new DomainHandoff(),
 };
 
 const target = document.getElementById('app');

@@ -30,7 +30,7 @@ function kindOf(path: string): 'file' | 'dir' | 'other' | 'missing' {
   }
 }
 
-const wholeNumber = z.string().trim().regex(/^\d+$/, 'must be a whole number');
+export const wholeNumber = z.string().trim().regex(/^\d+$/, 'must be a whole number');
 
 export const PortSchema = wholeNumber
   .transform(Number)
@@ -48,6 +48,20 @@ export const WorkspaceSchema = z
     const kind = kindOf(path);
     return kind === 'dir' || kind === 'missing';
   }, 'exists and is not a folder');
+
+/** A file or a folder that exists (an image folder is imported as a folder). */
+export const ExistingPathSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .transform((path) => resolve(path))
+  .superRefine((path, ctx) => {
+    const kind = kindOf(path);
+    if (kind === 'missing')
+      ctx.addIssue({ code: 'custom', message: `no such file or folder: ${path}` });
+    else if (kind === 'other')
+      ctx.addIssue({ code: 'custom', message: `not a file or folder: ${path}` });
+  });
 
 export const ExistingFileSchema = z
   .string()
@@ -95,6 +109,21 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   workspace: '--workspace',
   json: '--json',
   experiment: '--experiment',
+  path: '<file-or-folder>',
+  format: '--format',
+  labels: '--labels',
+  testImages: '--test-images',
+  testLabels: '--test-labels',
+  labelColumn: '--label-column',
+  features: '--features',
+  missing: '--missing',
+  delimiter: '--delimiter',
+  header: '--header',
+  labelKey: '--label-key',
+  width: '--width',
+  height: '--height',
+  color: '--color',
+  name: '--name',
 };
 
 /**

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AppFailure } from '../../src-shared/result';
 import { UsageError } from './args';
 import { processIo, type CliIo } from './io';
+import { datasetsCommand, datasetsDeleteCommand, datasetsImportCommand } from './datasets';
 import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
@@ -40,7 +41,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
         io.err(text);
       },
     })
-    .exitOverride();
+    .exitOverride()
+    // `datasets --workspace` and `datasets import --workspace` are different options: a flag
+    // belongs to the command it follows.
+    .enablePositionalOptions();
 
   program
     .command('run')
@@ -77,6 +81,50 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print a JSON array on stdout instead of a table')
     .action((options: Record<string, unknown>) => {
       setExitCode(strategiesCommand(options, io));
+    });
+
+  const datasets = program
+    .command('datasets')
+    .description('List the datasets of a workspace; import or delete one.')
+    .enablePositionalOptions()
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print a JSON array on stdout instead of a table')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await datasetsCommand(options, io));
+    });
+
+  datasets
+    .command('import')
+    .description('Import a CSV/TSV, IDX, JSON, NPY file or an image folder into the workspace.')
+    .argument('<file-or-folder>', 'the data file, or a folder with one subfolder per class')
+    .option('--format <format>', 'csv | idx | json | npy | image-folder (default: guessed)')
+    .option('--labels <file>', 'IDX/NPY: the labels file')
+    .option('--test-images <file>', 'IDX: the dataset’s own test images')
+    .option('--test-labels <file>', 'IDX: the dataset’s own test labels')
+    .option('--label-column <column>', 'CSV: label column, by name or 0-based index')
+    .option('--features <columns>', 'CSV: feature columns, comma-separated (default: all others)')
+    .option('--missing <policy>', 'CSV: refuse | drop-rows | mean | zero (default: refuse)')
+    .option('--delimiter <d>', "CSV: auto | , | ; | tab | '|' (default: auto)")
+    .option('--header <h>', 'CSV: auto | yes | no (default: auto)')
+    .option('--label-key <key>', 'JSON records: the label’s key (default: label)')
+    .option('--width <n>', 'image folder: width to resize to')
+    .option('--height <n>', 'image folder: height to resize to')
+    .option('--color <c>', 'image folder: gray | rgb (default: gray)')
+    .option('--name <name>', 'the dataset’s name (default: the file’s name)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the import result as one JSON document on stdout')
+    .action(async (path: string, options: Record<string, unknown>) => {
+      setExitCode(await datasetsImportCommand(path, options, io));
+    });
+
+  datasets
+    .command('delete')
+    .description('Delete an imported dataset (refused while an experiment uses it).')
+    .argument('<id>', 'the dataset’s id (see `transferlab datasets`)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print {"deleted": true} on stdout')
+    .action(async (id: string, options: Record<string, unknown>) => {
+      setExitCode(await datasetsDeleteCommand(id, options, io));
     });
 
   return program;

@@ -1,4 +1,4 @@
-import { defaultWorkspaceDir, projectRoot } from '../core/paths';
+import { defaultWorkspaceDir, projectRoot, uploadsDir } from '../core/paths';
 import { startServer } from '../transports/wsServer';
 import { parseArgs, ServeArgsSchema } from './args';
 import { buildApp, isRendererBuilt, rendererDir } from './build';
@@ -26,7 +26,12 @@ export async function serveWorkbench(options: {
   const root = options.root ?? projectRoot();
   const core = await openCliCore(options.workspaceDir, 'all', 'websocket');
   try {
-    const server = await startServer({ core, port: options.port, staticDir: rendererDir(root) });
+    const server = await startServer({
+      core,
+      port: options.port,
+      staticDir: rendererDir(root),
+      uploadsDir: uploadsDir(options.workspaceDir),
+    });
     return {
       url: server.url,
       port: server.port,

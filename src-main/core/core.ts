@@ -18,12 +18,14 @@ import {
   runStatus,
 } from '../store/runs';
 import { builtinDatasets } from './builtinDatasets';
+import { datasetHandlers } from './datasetService';
 import { EventBus } from './events';
 import { listExamples } from './examples';
 import { createExperiment, experimentSummaries, getExperiment } from './experimentService';
 import { RunQueue, type TrainerLauncher } from './runQueue';
 import { estimateTransferability } from './transferabilityEstimate';
 import { ProbeQueue, type ProbeStarter } from './transferabilityEstimateProbes';
+import type { ImportProgressListener } from '../import/types';
 import type { Core, CoreOptions } from './types';
 
 const VERSION = '0.1.0';
@@ -95,6 +97,8 @@ export async function openCore(
     return requestCancel(db, id);
   };
 
+  const importListeners = new Set<ImportProgressListener>();
+
   const handlers: RpcHandlers = {
     'app.info': () => ({
       name: 'Transferlab',
@@ -106,6 +110,9 @@ export async function openCore(
     'examples.list': () => listExamples(),
     'strategies.list': () => [...STRATEGIES],
     'datasets.list': () => listDatasets(db).map(toSummary),
+    ...datasetHandlers(db, options.workspaceDir, (progress) => {
+      for (const listener of importListeners) listener(progress);
+    }),
     'experiments.create': ({ spec }) => {
       const created = createExperiment(db, spec, options.transport);
       events.emit({ type: 'experiment.created', experimentId: created.experimentId });
@@ -155,6 +162,10 @@ export async function openCore(
     workspaceDir: options.workspaceDir,
     handlers,
     onEvent: (listener) => events.on(listener),
+    onImportProgress: (listener) => {
+      importListeners.add(listener);
+      return () => importListeners.delete(listener);
+    },
     waitForExperiment: (experimentId) =>
       new Promise<void>((resolve) => {
         const check = (): boolean =>

@@ -10,6 +10,7 @@ import {
   listExperiments,
 } from '../store/experiments';
 import { findReusableSourceRun, insertRun, listRuns } from '../store/runs';
+import { transformProblems } from '../engine/data/transform';
 import { resolveDataset } from './datasetResolver';
 import { transferabilitySummary } from './transferabilitySummary';
 import { parseSpec, planExperiment, type PlannedDomain } from './experimentPlan';
@@ -27,10 +28,19 @@ export function createExperiment(
 ): { experimentId: number; runIds: number[] } {
   const spec = parseSpec(specInput);
   return inTransaction(db, () => {
-    const resolveDomain = (d: DomainSpec): PlannedDomain => ({
-      spec: d,
-      dataset: resolveDataset(db, d.dataset),
-    });
+    const resolveDomain = (d: DomainSpec): PlannedDomain => {
+      const dataset = resolveDataset(db, d.dataset);
+      // Rotation on a table or a shift on images would only fail later, in the trainer.
+      const problems = transformProblems(d.transform, dataset.featureShape);
+      if (problems.length > 0) {
+        throw new AppFailure(
+          'invalid_input',
+          `Domain "${d.name}": the transform does not fit dataset "${dataset.name}".`,
+          problems,
+        );
+      }
+      return { spec: d, dataset };
+    };
     const plan = planExperiment(spec, resolveDomain);
     const experimentId = insertExperiment(db, { name: spec.name, specInput, spec, origin });
     const runIds: number[] = [];

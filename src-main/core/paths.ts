@@ -43,3 +43,13 @@ export function defaultWorkspaceDir(): string {
   if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
   return envPaths('Transferlab', { suffix: '' }).data;
 }
+
+/** Imported datasets, content-addressed: <workspace>/datasets/<sha256>/ (engine/data/arrays.ts). */
+export function datasetsDir(workspaceDir: string): string {
+  return join(workspaceDir, 'datasets');
+}
+
+/** Files the browser uploaded for an import (transports/uploads.ts), deleted after a day. */
+export function uploadsDir(workspaceDir: string): string {
+  return join(workspaceDir, 'uploads');
+}

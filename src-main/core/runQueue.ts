@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import type { RunStatus } from '../../src-shared/domain/runs';
+import { FinalMetricsSchema, type RunStatus } from '../../src-shared/domain/runs';
 import { strategyInfo } from '../../src-shared/domain/strategies';
 import type { TrainJob, TrainerToParent } from '../engine/protocol';
 import type { TrainerExit } from '../engine/trainer/host';
 import { findDatasetByName } from '../store/datasets';
 import type { Db } from '../store/db';
 import { insertEpoch } from '../store/metrics';
+import { readJson } from '../store/json';
 import { appendRunLog } from '../store/runLogs';
 import { recordTransferability } from '../store/transferability';
 import {
@@ -306,8 +307,9 @@ export class RunQueue {
     backend: string | null = null,
   ): void {
     const row = this.o.db
-      .prepare('SELECT experiment_id, backend FROM runs WHERE id = ?')
-      .get(runId) as { experiment_id: number; backend: string | null } | undefined;
+      .prepare('SELECT experiment_id, backend, final_metrics FROM runs WHERE id = ?')
+      .get(runId) as
+      { experiment_id: number; backend: string | null; final_metrics: string | null } | undefined;
     if (!row) return;
     this.o.events.emit({
       type: 'run.status',
@@ -316,6 +318,9 @@ export class RunQueue {
       status,
       backend: backend ?? row.backend,
       error,
+      ...(status === 'completed' && row.final_metrics !== null
+        ? { finalMetrics: readJson(FinalMetricsSchema, row.final_metrics, 'final metrics') }
+        : {}),
     });
   }
 

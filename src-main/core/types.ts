@@ -1,3 +1,4 @@
+import type { ImportProgressListener } from '../import/types';
 import type { AppEvent } from '../../src-shared/rpc/events';
 import type { AppInfo, RpcHandlers } from '../../src-shared/rpc/contract';
 
@@ -21,6 +22,8 @@ export interface Core {
   readonly workspaceDir: string;
   readonly handlers: RpcHandlers;
   onEvent(listener: (event: AppEvent) => void): () => void;
+  /** In-process only (the CLI's progress bar): how far a running dataset import is. */
+  onImportProgress(listener: ImportProgressListener): () => void;
   /** Resolves once every run of the experiment has reached a terminal status. */
   waitForExperiment(experimentId: number): Promise<void>;
   /** Stops the queue (cancelling running trainers) and closes the database. */

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { Api, ApiMethods } from '../../src-shared/rpc/api';
 import type { RpcMethod } from '../../src-shared/rpc/contract';
 import type { AppEvent } from '../../src-shared/rpc/events';
@@ -25,6 +25,10 @@ const METHODS: Record<RpcMethod, true> = {
   'examples.list': true,
   'strategies.list': true,
   'datasets.list': true,
+  'datasets.inspect': true,
+  'datasets.import': true,
+  'datasets.preview': true,
+  'datasets.delete': true,
   'experiments.create': true,
   'experiments.list': true,
   'experiments.get': true,
@@ -62,8 +66,21 @@ const methods = Object.fromEntries(
   ]),
 ) as ApiMethods;
 
+/**
+ * Beyond the RPC methods: where a file the user chose or dropped lies on disk, so the core reads
+ * it in place (datasets.import with `{kind: 'path'}`). Electron 32 removed `File.path`;
+ * webUtils.getPathForFile is its replacement and works in a sandboxed preload. The renderer checks
+ * for this function before using it (api/bridgeFiles.ts).
+ */
+interface BridgeFiles {
+  pathForFile(file: File): string;
+}
+
 const api = {
   ...methods,
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
+  },
   onEvent(listener: (event: AppEvent) => void): () => void {
     const forward = (_event: IpcRendererEvent, payload: unknown): void => {
       listener(payload as AppEvent);
@@ -73,6 +90,6 @@ const api = {
       ipcRenderer.removeListener(eventChannel, forward);
     };
   },
-} satisfies Api;
+} satisfies Api & BridgeFiles;
 
 contextBridge.exposeInMainWorld(bridgeName, api);

@@ -40,8 +40,27 @@ export const DataLocatorSchema = z.discriminatedUnion('kind', [
     /** Every pixel is divided by this (255: uint8 pixels to [0, 1]). */
     scale: z.number().positive(),
   }),
+  z.object({
+    kind: z.literal('arrays'),
+    /**
+     * An imported dataset's folder, <workspace>/datasets/<contentHash>/ (engine/data/arrays.ts):
+     * features.f32 (rows × featureSize float32, little-endian) and labels.i32 (rows int32).
+     */
+    dir: z.string(),
+    featureShape: z.array(z.int().positive()),
+    rows: z.int().nonnegative(),
+    /** Rows from this index on are the dataset's own test part (an IDX import's t10k files). */
+    testFrom: z.int().nonnegative().optional(),
+    /** arraysContentHash of the two files; the trainer re-hashes what it reads. */
+    contentHash: z.string(),
+    /** Every feature is divided by this (255: pixels to [0, 1]; 1: as imported). */
+    scale: z.number().positive(),
+    /** Tabular data: each feature is standardised by its mean and std over the whole dataset. */
+    standardize: z.boolean(),
+  }),
   z.object({ kind: z.literal('synthetic'), params: SyntheticDatasetSchema }),
 ]);
+export type ArraysLocator = Extract<z.infer<typeof DataLocatorSchema>, { kind: 'arrays' }>;
 export type IdxLocator = Extract<z.infer<typeof DataLocatorSchema>, { kind: 'idx' }>;
 export type DataLocator = z.infer<typeof DataLocatorSchema>;
 

@@ -106,3 +106,57 @@ export function toSummary(d: DatasetRecord): DatasetSummary {
     createdAt: d.createdAt,
   };
 }
+
+export function findDatasetById(db: Db, id: number): DatasetRecord | undefined {
+  const row = db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** An imported dataset with this content (content-addressed storage: one copy per content). */
+export function findImportedByContentHash(db: Db, contentHash: string): DatasetRecord | undefined {
+  const row = db
+    .prepare(
+      "SELECT * FROM datasets WHERE kind = 'imported' AND content_hash = ? ORDER BY id LIMIT 1",
+    )
+    .get(contentHash) as DatasetRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Inserts a new dataset; its name must be free (the UNIQUE constraint says so otherwise). */
+export function insertDataset(db: Db, d: NewDataset): DatasetRecord {
+  const info = db
+    .prepare(
+      `INSERT INTO datasets (name, kind, content_hash, samples, feature_shape, classes, locator, provenance, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      d.name,
+      d.kind,
+      d.contentHash,
+      d.samples,
+      JSON.stringify(d.featureShape),
+      JSON.stringify(d.classes),
+      JSON.stringify(d.locator),
+      JSON.stringify(d.provenance),
+      nowIso(),
+    );
+  const created = findDatasetById(db, Number(info.lastInsertRowid));
+  if (!created) throw new Error(`Dataset ${d.name} vanished after insert`);
+  return created;
+}
+
+/** How many domains (and so experiments) use the dataset: it cannot be deleted while any do. */
+export function domainsUsingDataset(db: Db, id: number): { domains: number; experiments: number } {
+  const row = db
+    .prepare(
+      `SELECT COUNT(DISTINCT d.id) AS domains, COUNT(DISTINCT ed.experiment_id) AS experiments
+       FROM domains d LEFT JOIN experiment_domains ed ON ed.domain_id = d.id
+       WHERE d.dataset_id = ?`,
+    )
+    .get(id) as { domains: number; experiments: number };
+  return row;
+}
+
+export function deleteDatasetRow(db: Db, id: number): boolean {
+  return db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+}

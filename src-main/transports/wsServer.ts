@@ -20,6 +20,7 @@ import {
   tokensEqual,
 } from './httpGuard';
 import { contentTypeFor, resolveStaticFile } from './staticFiles';
+import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload, sweepUploads, UPLOAD_PATH } from './uploads';
 import { eventFrame, handleFrame, serializeFrame, UNKNOWN_REQUEST_ID } from './wsFrames';
 
 /**
@@ -41,6 +42,10 @@ export interface ServerOptions {
   maxMessageBytes?: number;
   /** Requests one connection may have running at once; more get a `busy` error. */
   maxInFlight?: number;
+  /** Where `POST /api/uploads` stores files (the workspace's uploads/); absent: no uploads. */
+  uploadsDir?: string;
+  /** Largest upload accepted (default 4 GiB). */
+  maxUploadBytes?: number;
 }
 
 export interface RunningServer {
@@ -154,7 +159,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stream.pipe(res);
   };
 
+  const uploadsDir = options.uploadsDir;
   const server = createServer((req, res) => {
+    if (uploadsDir !== undefined && splitUrl(req.url).pathname === UPLOAD_PATH) {
+      handleUpload(req, res, {
+        dir: uploadsDir,
+        maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+        token,
+        port,
+      }).catch(() => {
+        res.destroy();
+      });
+      return;
+    }
     serveStatic(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -242,9 +259,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw e;
   }
 
+  // Uploads nobody imported are deleted after a day: at start, then every hour.
+  const sweep = (): void => {
+    if (uploadsDir !== undefined) sweepUploads(uploadsDir).catch(() => undefined);
+  };
+  sweep();
+  const sweeper = setInterval(sweep, 60 * 60 * 1000);
+  sweeper.unref();
+
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolveClose) => {
+      clearInterval(sweeper);
       unsubscribe();
       for (const client of wss.clients) client.terminate();
       wss.close();

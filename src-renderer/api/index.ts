@@ -1,15 +1,20 @@
 import type { Api } from '../../src-shared/rpc/api';
 import { BRIDGE_NAME } from '../../src-shared/rpc/wire';
 import { bridgeTransport } from './bridge';
+import { bridgeFiles } from './bridgeFiles';
 import { openBrowserSocket } from './browserSocket';
 import { createApi } from './client';
 import { ConnectionState } from './connection.svelte';
+import { unavailableFiles, type FileSender } from './files';
 import { rpcUrl, takeToken } from './token';
+import { uploadFiles, uploadUrl } from './upload';
 import { WsTransport } from './wsClient';
 
 export interface Connected {
   api: Api;
   connection: ConnectionState;
+  /** How chosen files reach the core: as paths in Electron, as uploads in a browser. */
+  files: FileSender;
 }
 
 /**
@@ -25,8 +30,17 @@ function sessionStorageOf(win: Window): Storage | null {
 }
 
 export function connectApi(win: Window): Connected {
-  const bridge = bridgeTransport(Reflect.get(win, BRIDGE_NAME));
-  if (bridge) return { api: createApi(bridge), connection: new ConnectionState('electron', true) };
+  const rawBridge: unknown = Reflect.get(win, BRIDGE_NAME);
+  const bridge = bridgeTransport(rawBridge);
+  if (bridge) {
+    return {
+      api: createApi(bridge),
+      connection: new ConnectionState('electron', true),
+      files:
+        bridgeFiles(rawBridge) ??
+        unavailableFiles('This window cannot read files: restart Transferlab after updating it.'),
+    };
+  }
 
   const token = takeToken({
     location: win.location,
@@ -53,5 +67,9 @@ export function connectApi(win: Window): Connected {
     transport.reconnectNow();
   });
   transport.start();
-  return { api: createApi(transport), connection };
+  return {
+    api: createApi(transport),
+    connection,
+    files: uploadFiles(uploadUrl(win.location), token),
+  };
 }

@@ -1,4 +1,8 @@
-import type { DomainSpec, SplitMode } from '../../src-shared/domain/experimentSpec';
+import type {
+  DomainSpec,
+  DomainTransform,
+  SplitMode,
+} from '../../src-shared/domain/experimentSpec';
 
 /**
  * The designer's per-domain options (DomainSpecSchema: split, samplesPerClass, transform) as the
@@ -43,7 +47,13 @@ export function applyDomainOptions(d: DomainSpec, o: DomainOptionsForm): DomainS
   delete rest.split;
   delete rest.samplesPerClass;
   delete rest.transform;
-  const transform = {
+  // The designer edits rotation and noise; the rest of a transform (zoom, inversion, feature
+  // shift and scale, set in the dataset view) is kept as it came.
+  const kept: DomainTransform = { ...d.transform };
+  delete kept.rotateDeg;
+  delete kept.noiseStd;
+  const transform: DomainTransform = {
+    ...kept,
     ...(o.rotateDeg !== null ? { rotateDeg: o.rotateDeg } : {}),
     ...(o.noiseStd !== null ? { noiseStd: o.noiseStd } : {}),
   };

@@ -1,13 +1,13 @@
 /**
- * ECharts, tree-shaken: only the line chart, its components and the canvas renderer. Nothing here
+ * ECharts, tree-shaken: only the line and bar charts, its components and the canvas renderer. Nothing here
  * needs `eval` or `new Function`, so the strict CSP (script-src 'self') holds.
  */
-import { LineChart } from 'echarts/charts';
+import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { init, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+use([LineChart, BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export { init };
 export type { ECharts } from 'echarts/core';

@@ -6,6 +6,7 @@ export type Route =
   | { name: 'runs' }
   | { name: 'run'; id: number }
   | { name: 'datasets' }
+  | { name: 'dataset'; id: number }
   | { name: 'compare' }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
@@ -38,7 +39,11 @@ export function parseHash(hash: string): Route {
       const id = parseId(second);
       return id === null ? { name: 'not-found', path: pathPart } : { name: 'run', id };
     }
-    case 'datasets':
+    case 'datasets': {
+      if (second === undefined) return { name: 'datasets' };
+      const id = parseId(second);
+      return id === null ? { name: 'not-found', path: pathPart } : { name: 'dataset', id };
+    }
     case 'compare':
     case 'settings':
       return second === undefined ? { name: head } : { name: 'not-found', path: pathPart };
@@ -63,6 +68,8 @@ export function href(route: Route): string {
       return `#/experiments/${route.id}`;
     case 'run':
       return `#/runs/${route.id}`;
+    case 'dataset':
+      return `#/datasets/${route.id}`;
     case 'not-found':
       return `#/${route.path}`;
   }
@@ -82,6 +89,8 @@ export function sectionOf(route: Route): Section | null {
     case 'compare':
     case 'settings':
       return route.name;
+    case 'dataset':
+      return 'datasets';
     case 'not-found':
       return null;
   }
@@ -101,6 +110,8 @@ export function routeTitle(route: Route): string {
       return `Run ${route.id}`;
     case 'datasets':
       return 'Datasets';
+    case 'dataset':
+      return `Dataset ${route.id}`;
     case 'compare':
       return 'Compare';
     case 'settings':

@@ -50,7 +50,7 @@ export type Optimizer = TrainingSpec['optimizer'];
 export interface SpecForm {
   name: string;
   description: string;
-  /** Read-only for now: they come from the chosen example (dataset import is a later issue). */
+  /** From the chosen example, plus domains defined on a dataset's page (lib/designerDomains.ts). */
   sources: DomainSpec[];
   targets: DomainSpec[];
   /** Per source and target, in their order: split, samples per class, transform (editable). */
@@ -318,7 +318,10 @@ export function buildSpec(
   const name = form.name.trim();
   if (name === '') add('name', 'Give the experiment a name.');
   if (form.sources.length === 0 || form.targets.length === 0) {
-    add('domains', 'Pick an example: sources and targets come from it for now.');
+    add(
+      'domains',
+      'Give at least one source and one target: from an example, or from a dataset’s page (Use as source / target).',
+    );
   }
 
   const withOptions = (role: DomainRole, list: DomainSpec[], options: DomainOptionsForm[]) =>

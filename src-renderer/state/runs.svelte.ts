@@ -334,6 +334,7 @@ export class RunsStore {
     run.status = event.status;
     if (event.backend !== null) run.backend = event.backend;
     run.error = event.error;
+    if (event.finalMetrics) run.finalMetrics = event.finalMetrics;
     const now = nowIso();
     if (event.status === 'running') run.startedAt ??= now;
     if (isTerminal(event.status)) {

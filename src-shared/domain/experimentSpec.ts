@@ -37,10 +37,16 @@ export const SplitModeSchema = z.enum(['random', 'standard']);
 export type SplitMode = z.infer<typeof SplitModeSchema>;
 
 /**
- * A fixed transform of every row of an image domain (features [h, w] or [h, w, 1]): a bilinear
- * rotation about the centre (zero fill), then Gaussian noise seeded by the domain's split seed
- * and the row, so every run of the domain sees the same pixels.
+ * A fixed transform of every row of a domain, so that a shifted copy of a dataset can be a domain
+ * of its own (covariate shift with the same labels). Images (features [h, w] or [h, w, c]): a
+ * bilinear zoom and rotation about the centre (zero fill), then inversion, then Gaussian noise.
+ * Tabular data (features [d]): a per-feature shift and multiplication in the file's own units,
+ * before the dataset's standardisation, then Gaussian noise. Noise is seeded by the domain's split
+ * seed and the row, so every run of the domain sees the same values. Which fields apply to which
+ * kind is checked against the dataset when an experiment is created (issue 4).
  */
+const PerFeatureSchema = z.union([z.number(), z.array(z.number()).min(1).max(100_000)]);
+
 export const DomainTransformSchema = z
   .object({
     rotateDeg: z
@@ -48,16 +54,40 @@ export const DomainTransformSchema = z
       .min(-360)
       .max(360)
       .optional()
-      .describe('Counter-clockwise rotation in degrees (bilinear, about the centre, zero fill).'),
+      .describe(
+        'Images: counter-clockwise rotation in degrees (bilinear, about the centre, zero fill).',
+      ),
+    scale: z
+      .number()
+      .min(0.25)
+      .max(4)
+      .optional()
+      .describe(
+        'Images: zoom about the centre (bilinear, zero fill); 2 doubles the size of what is shown, 0.5 halves it.',
+      ),
+    invert: z
+      .boolean()
+      .optional()
+      .describe('Images: every scaled pixel x becomes 1 − x (after rotation and zoom).'),
+    shift: PerFeatureSchema.optional().describe(
+      "Tabular: added to every feature (one number) or to each feature (one per feature), in the file's units, after `multiply`.",
+    ),
+    multiply: PerFeatureSchema.optional().describe(
+      "Tabular: every feature (one number) or each feature (one per feature) is multiplied by this, in the file's units.",
+    ),
     noiseStd: z
       .number()
       .min(0)
       .max(10)
       .optional()
-      .describe('Std of additive Gaussian noise on the scaled features (not clipped).'),
+      .describe(
+        'Std of additive Gaussian noise on the features the model sees (scaled pixels, standardised columns); not clipped.',
+      ),
   })
   .strict()
-  .describe('A fixed transform of an image domain: rotation, then noise.');
+  .describe(
+    'A fixed transform of a domain. Images: zoom and rotation, inversion, then noise. Tabular: multiply, shift, standardise, then noise.',
+  );
 export type DomainTransform = z.infer<typeof DomainTransformSchema>;
 
 /** A domain: a view of a dataset playing the source or target role. */

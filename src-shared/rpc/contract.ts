@@ -9,6 +9,15 @@ import type {
 import type { RunDetail, RunSummary } from '../domain/runs';
 import type { StrategyInfo } from '../domain/strategies';
 import {
+  DeleteDatasetInputSchema,
+  ImportInputSchema,
+  InspectInputSchema,
+  PreviewInputSchema,
+  type DatasetPreview,
+  type ImportResult,
+  type InspectResult,
+} from './datasets';
+import {
   TransferabilityEstimateInputSchema,
   type TransferabilityEstimate,
 } from './transferability';
@@ -35,6 +44,10 @@ export const rpcInputs = {
   'examples.list': none,
   'strategies.list': none,
   'datasets.list': none,
+  'datasets.inspect': InspectInputSchema,
+  'datasets.import': ImportInputSchema,
+  'datasets.preview': PreviewInputSchema,
+  'datasets.delete': DeleteDatasetInputSchema,
   'experiments.create': z.object({ spec: z.unknown() }).strict(),
   'experiments.list': none,
   'experiments.get': byId,
@@ -56,6 +69,11 @@ export interface RpcOutputs {
   'examples.list': ExampleSpec[];
   'strategies.list': StrategyInfo[];
   'datasets.list': DatasetSummary[];
+  'datasets.inspect': InspectResult;
+  'datasets.import': ImportResult;
+  'datasets.preview': DatasetPreview;
+  /** Refused while an experiment uses the dataset. */
+  'datasets.delete': { deleted: boolean };
   'experiments.create': { experimentId: number; runIds: number[] };
   'experiments.list': ExperimentSummary[];
   'experiments.get': ExperimentDetail;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunStatusSchema } from '../domain/runs';
+import { FinalMetricsSchema, RunStatusSchema } from '../domain/runs';
 
 /** Events pushed from the core to every connected client. */
 export const RunStatusEventSchema = z.object({
@@ -9,6 +9,11 @@ export const RunStatusEventSchema = z.object({
   status: RunStatusSchema,
   backend: z.string().nullable(),
   error: z.string().nullable(),
+  /**
+   * A completed run's final metrics, in the same event, so a list never shows a completed run
+   * without its test accuracy while a refresh is on its way.
+   */
+  finalMetrics: FinalMetricsSchema.nullable().optional(),
 });
 
 /**

@@ -363,7 +363,7 @@ function unlabelledPool(
 
 /**
  * Copies the listed rows, class by class, labelling rows of rowsByClass[c] with c, and applies
- * the domain's transform (rotation, noise) to the copies.
+ * the domain's transform (and a tabular dataset's standardisation) to the copies.
  */
 function gather(dataset: Dataset, rowsByClass: number[][], domain: DomainSpec): Split {
   const n = rowsByClass.reduce((sum, rows) => sum + rows.length, 0);
@@ -385,6 +385,7 @@ function gather(dataset: Dataset, rowsByClass: number[][], domain: DomainSpec): 
     domain.transform,
     domain.splitSeed,
     domain.name,
+    dataset.standardize,
   );
   return { x, y, n };
 }

@@ -48,6 +48,8 @@ function locatorKey(locator: DataLocator): string {
     return `csv:${locator.contentHash}:${locator.featureShape.join('x')}:${locator.scale ?? 'max'}`;
   if (locator.kind === 'idx')
     return `idx:${locator.contentHash}:${locator.featureShape.join('x')}:${locator.scale}`;
+  if (locator.kind === 'arrays')
+    return `arrays:${locator.contentHash}:${locator.scale}:${locator.standardize}`;
   const p = locator.params;
   return `synthetic:${p.generator}:${p.features}:${p.samples}:${p.taskSeed}:${p.angleDeg}:${p.noise}`;
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { DataLocator, IdxLocator } from '../protocol';
+import type { ArraysLocator, DataLocator, IdxLocator } from '../protocol';
+import { featureSizeOf, readArrays, standardizerOf } from './arrays';
 import { csvText, parseNumericCsv, type NumericTable } from './csv';
 import { parseIdx } from './idx';
 import { generateLinearBinary } from './synthetic';
+import type { Standardizer } from './transform';
 
 /** A whole dataset in memory, before any domain view (class subset, split, budget). */
 export interface Dataset {
@@ -23,6 +25,11 @@ export interface Dataset {
    * by DomainSpec split 'standard'; absent when the dataset has no test part.
    */
   testFrom?: number;
+  /**
+   * Tabular imports: `x` holds the file's own values, and each domain's rows are standardised by
+   * these after its transform (applyTransform), so that a shift is given in the file's units.
+   */
+  standardize?: Standardizer;
 }
 
 /**
@@ -37,6 +44,7 @@ export async function loadDataset(locator: DataLocator): Promise<Dataset> {
     return toDataset(table, [table.featureCount], 1);
   }
   if (locator.kind === 'idx') return loadIdx(locator);
+  if (locator.kind === 'arrays') return loadArrays(locator);
   const bytes = await readFile(locator.path);
   const fileHash = createHash('sha256').update(bytes).digest('hex');
   if (fileHash !== locator.contentHash) {
@@ -165,5 +173,27 @@ async function loadIdx(locator: IdxLocator): Promise<Dataset> {
     classes,
     scale: locator.scale,
     ...(locator.test ? { testFrom: parts[0]?.n ?? 0 } : {}),
+  };
+}
+
+/** An imported dataset (engine/data/arrays.ts), re-hashed as it is read. */
+async function loadArrays(locator: ArraysLocator): Promise<Dataset> {
+  const { features, labels } = await readArrays(locator);
+  const featureSize = featureSizeOf(locator.featureShape);
+  if (locator.scale !== 1)
+    for (let i = 0; i < features.length; i++) features[i] = (features[i] ?? 0) / locator.scale;
+  const classes = [...new Set(labels)].sort((a, b) => a - b);
+  return {
+    x: features,
+    y: labels,
+    n: locator.rows,
+    featureShape: locator.featureShape,
+    featureSize,
+    classes,
+    scale: locator.scale,
+    ...(locator.testFrom !== undefined ? { testFrom: locator.testFrom } : {}),
+    ...(locator.standardize
+      ? { standardize: standardizerOf(features, locator.rows, featureSize) }
+      : {}),
   };
 }

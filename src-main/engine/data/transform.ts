@@ -7,35 +7,77 @@ import { deriveSeed, Rng } from '../random';
  * domain of its own (covariate shift with the same labels, e.g. rotated Fashion-MNIST).
  */
 
-/** The [height, width] of an image feature shape ([h, w] or [h, w, 1]); throws otherwise. */
-export function imageSize(featureShape: readonly number[], what: string): [number, number] {
+/** [height, width, channels] of image features ([h, w] or [h, w, c]); undefined for other shapes. */
+export function imageDims(featureShape: readonly number[]): [number, number, number] | undefined {
   const [h, w, c = 1] = featureShape;
-  if (featureShape.length < 2 || featureShape.length > 3 || c !== 1 || !h || !w) {
+  if (featureShape.length < 2 || featureShape.length > 3 || !h || !w || !c) return undefined;
+  return [h, w, c];
+}
+
+/** The [height, width] of an image feature shape ([h, w] or [h, w, c]); throws otherwise. */
+export function imageSize(featureShape: readonly number[], what: string): [number, number] {
+  const dims = imageDims(featureShape);
+  if (dims === undefined) {
     throw new Error(
-      `${what}: a rotation needs single-channel images ([h, w] or [h, w, 1]), ` +
+      `${what}: a rotation or zoom needs images ([h, w] or [h, w, c]), ` +
         `not features of shape [${featureShape.join(', ')}]`,
     );
   }
-  return [h, w];
+  return [dims[0], dims[1]];
 }
 
 /**
- * The bilinear taps of a rotation of h × w images counter-clockwise (as displayed, row 0 at the
- * top) by `deg` degrees about the centre ((h−1)/2, (w−1)/2): output pixel p takes the input at
- * R(−θ)·(p − c) + c (inverse mapping), interpolated from its 4 neighbours; neighbours outside
- * the image count as 0 (zero fill). Computed once per shape and angle, applied to every row.
+ * Why `transform` does not fit a dataset of `featureShape`, one line per problem (empty when it
+ * does): image fields need image features, tabular fields need rank-1 features, and a
+ * per-feature list needs one value per feature.
+ */
+export function transformProblems(
+  transform: DomainTransform | undefined,
+  featureShape: readonly number[],
+): string[] {
+  if (transform === undefined) return [];
+  const problems: string[] = [];
+  const shape = `[${featureShape.join(', ')}]`;
+  const image = imageDims(featureShape) !== undefined;
+  const tabular = featureShape.length === 1;
+  const imageFields = (['rotateDeg', 'scale', 'invert'] as const).filter(
+    (k) => transform[k] !== undefined,
+  );
+  for (const field of imageFields) {
+    if (!image) problems.push(`transform.${field} applies to images only, not features ${shape}`);
+  }
+  for (const field of ['shift', 'multiply'] as const) {
+    const value = transform[field];
+    if (value === undefined) continue;
+    if (!tabular) {
+      problems.push(`transform.${field} applies to tabular features [d] only, not ${shape}`);
+    } else if (Array.isArray(value) && value.length !== featureShape[0]) {
+      problems.push(
+        `transform.${field} has ${value.length} values; the dataset has ${featureShape[0] ?? 0} features`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * The bilinear taps of a zoom by `zoom` and a rotation counter-clockwise (as displayed, row 0 at
+ * the top) by `deg` degrees, of h × w images about the centre ((h−1)/2, (w−1)/2): output pixel p
+ * takes the input at R(−θ)·(p − c)/zoom + c (inverse mapping), interpolated from its 4
+ * neighbours; neighbours outside the image count as 0 (zero fill). Computed once per shape,
+ * angle and zoom, applied to every row (and every channel).
  */
 export interface RotationMap {
-  /** 4 input indices per output pixel (−1: outside the image). */
+  /** 4 input pixel indices per output pixel (−1: outside the image). */
   index: Int32Array;
   /** The matching 4 bilinear weights. */
   weight: Float64Array;
 }
 
-export function rotationMap(h: number, w: number, deg: number): RotationMap {
+export function rotationMap(h: number, w: number, deg: number, zoom = 1): RotationMap {
   const theta = (deg * Math.PI) / 180;
-  const cos = Math.cos(theta);
-  const sin = Math.sin(theta);
+  const cos = Math.cos(theta) / zoom;
+  const sin = Math.sin(theta) / zoom;
   const cy = (h - 1) / 2;
   const cx = (w - 1) / 2;
   const index = new Int32Array(4 * h * w).fill(-1);
@@ -71,21 +113,27 @@ export function rotationMap(h: number, w: number, deg: number): RotationMap {
   return { index, weight };
 }
 
-/** Applies a rotation map to one image: out[p] = Σ weight · src[index]. */
+/**
+ * Applies a rotation map to one image of `channels` interleaved channels ([h, w, c] row-major):
+ * out[p, d] = Σ weight · src[index, d].
+ */
 export function applyRotation(
   src: Float32Array,
   map: RotationMap,
   out: Float32Array = new Float32Array(src.length),
+  channels = 1,
 ): Float32Array {
   const { index, weight } = map;
   const pixels = index.length / 4;
   for (let p = 0; p < pixels; p++) {
-    let v = 0;
-    for (let k = 4 * p; k < 4 * p + 4; k++) {
-      const i = index[k] ?? -1;
-      if (i >= 0) v += (weight[k] ?? 0) * (src[i] ?? 0);
+    for (let d = 0; d < channels; d++) {
+      let v = 0;
+      for (let k = 4 * p; k < 4 * p + 4; k++) {
+        const i = index[k] ?? -1;
+        if (i >= 0) v += (weight[k] ?? 0) * (src[i * channels + d] ?? 0);
+      }
+      out[p * channels + d] = v;
     }
-    out[p] = v;
   }
   return out;
 }
@@ -110,9 +158,18 @@ export function addRowNoise(
   for (let i = 0; i < row.length; i++) row[i] = (row[i] ?? 0) + std * rng.normal();
 }
 
+/** Per-feature standardisation of a tabular dataset (Dataset.standardize): (x − mean) / std. */
+export interface Standardizer {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
 /**
  * Applies a domain transform to gathered rows in place: x holds rowIndices.length rows of the
- * feature shape; rowIndices[i] is row i's index in the dataset (the noise seed).
+ * feature shape; rowIndices[i] is row i's index in the dataset (the noise seed). Images: zoom
+ * and rotation, inversion, noise. Tabular rows arrive in the file's units when the dataset has a
+ * `standardize`r: multiply, shift, standardise, noise. The trainer and the preview both call
+ * this, so the preview shows what trains.
  */
 export function applyTransform(
   x: Float32Array,
@@ -121,21 +178,47 @@ export function applyTransform(
   transform: DomainTransform | undefined,
   splitSeed: number,
   domainName: string,
+  standardize?: Standardizer,
 ): void {
-  if (transform === undefined) return;
-  const rotate = transform.rotateDeg ?? 0;
-  const noise = transform.noiseStd ?? 0;
-  if (rotate === 0 && noise === 0) return;
+  const problems = transformProblems(transform, featureShape);
+  if (problems.length > 0) throw new Error(`Domain "${domainName}": ${problems.join('; ')}`);
   const size = featureShape.reduce((a, b) => a * b, 1);
-  const [h, w] = rotate !== 0 ? imageSize(featureShape, `Domain "${domainName}"`) : [0, 0];
-  const map = rotate !== 0 ? rotationMap(h, w, rotate) : null;
+  const rotate = transform?.rotateDeg ?? 0;
+  const zoom = transform?.scale ?? 1;
+  const geometric = rotate !== 0 || zoom !== 1;
+  const [h, w] = geometric ? imageSize(featureShape, `Domain "${domainName}"`) : [0, 0];
+  const channels = geometric ? (featureShape[2] ?? 1) : 1;
+  const map = geometric ? rotationMap(h, w, rotate, zoom) : null;
+  const multiply = perFeature(transform?.multiply, size, 1);
+  const shift = perFeature(transform?.shift, size, 0);
+  const noise = transform?.noiseStd ?? 0;
+  const invert = transform?.invert === true;
+  if (!geometric && !invert && noise === 0 && !multiply && !shift && !standardize) return;
   const buffer = new Float32Array(size);
   rowIndices.forEach((rowIndex, i) => {
     const row = x.subarray(i * size, (i + 1) * size);
     if (map !== null) {
       buffer.set(row);
-      applyRotation(buffer, map, row);
+      applyRotation(buffer, map, row, channels);
+    }
+    if (invert) for (let j = 0; j < size; j++) row[j] = 1 - (row[j] ?? 0);
+    if (multiply) for (let j = 0; j < size; j++) row[j] = (row[j] ?? 0) * (multiply[j] ?? 1);
+    if (shift) for (let j = 0; j < size; j++) row[j] = (row[j] ?? 0) + (shift[j] ?? 0);
+    if (standardize) {
+      const { mean, std } = standardize;
+      for (let j = 0; j < size; j++) row[j] = ((row[j] ?? 0) - (mean[j] ?? 0)) / (std[j] ?? 1);
     }
     if (noise > 0) addRowNoise(row, noise, splitSeed, rowIndex);
   });
+}
+
+/** A per-feature value list from one number or a list; undefined when it changes nothing. */
+function perFeature(
+  value: number | number[] | undefined,
+  size: number,
+  identity: number,
+): Float64Array | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return Float64Array.from(value);
+  return value === identity ? undefined : new Float64Array(size).fill(value);
 }

@@ -58,6 +58,11 @@ describe('run queue', () => {
     expect(detail.sourceModelHash).toBe(`hash-${source.id}`);
     expect(detail.finalMetrics).toEqual({ test_acc: 0.9, test_loss: 0.1 });
     expect(events.filter((e) => e.type === 'run.epoch' && e.runId === fineTune.id)).toHaveLength(3);
+    // The completion event carries the final metrics, so no list shows a completed run without them.
+    const completed = events.find(
+      (e) => e.type === 'run.status' && e.runId === fineTune.id && e.status === 'completed',
+    );
+    expect(completed).toMatchObject({ finalMetrics: { test_acc: 0.9, test_loss: 0.1 } });
     await core.close();
   });
 

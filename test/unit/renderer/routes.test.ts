@@ -11,6 +11,7 @@ describe('hash routes', () => {
       { name: 'runs' },
       { name: 'run', id: 3 },
       { name: 'datasets' },
+      { name: 'dataset', id: 7 },
       { name: 'compare' },
       { name: 'settings' },
     ];
@@ -38,6 +39,7 @@ describe('hash routes', () => {
 
   it('maps detail routes to their navigation section', () => {
     expect(sectionOf({ name: 'run', id: 1 })).toBe('runs');
+    expect(sectionOf({ name: 'dataset', id: 2 })).toBe('datasets');
     expect(sectionOf({ name: 'experiment-new', example: null })).toBe('experiments');
     expect(sectionOf({ name: 'not-found', path: 'x' })).toBeNull();
   });

@@ -4,6 +4,7 @@ import {
   applyTransform,
   rotateImage,
   rotationMap,
+  transformProblems,
 } from '../../../../src-main/engine/data/transform';
 import { Rng } from '../../../../src-main/engine/random';
 
@@ -90,9 +91,66 @@ describe('domain transforms: noise', () => {
     expect(sd).toBeLessThan(0.21);
   });
 
-  it('refuses a rotation of features that are not single-channel images', () => {
+  it('refuses a rotation of features that are not images ([h, w] or [h, w, c])', () => {
     expect(() => {
       applyTransform(new Float32Array(6), [0], [2, 3, 1, 1], { rotateDeg: 10 }, 0, 'd');
-    }).toThrow(/single-channel images/);
+    }).toThrow(/rotateDeg applies to images only/);
+  });
+});
+
+describe('domain transforms: zoom, inversion, tabular shift and multiply (issue 4)', () => {
+  it('zoom 2 magnifies about the centre; zoom 1 with no rotation is the identity', () => {
+    const img = randomImage(9, 9, 3);
+    const identity = new Float32Array(img);
+    applyTransform(identity, [0], [9, 9], { scale: 1 }, 0, 'd');
+    expect([...identity]).toEqual([...img]);
+    // A lit centre pixel stays lit; zoom 2 spreads it over its neighbours at half weight.
+    const dot = new Float32Array(81);
+    dot[40] = 1;
+    applyTransform(dot, [0], [9, 9], { scale: 2 }, 0, 'd');
+    expect(dot[40]).toBeCloseTo(1, 6);
+    expect(dot[41]).toBeCloseTo(0.5, 6);
+    expect(dot[0]).toBe(0);
+  });
+
+  it('inverts scaled pixels after the rotation, so the zero fill turns white', () => {
+    const ones = new Float32Array(16).fill(1);
+    applyTransform(ones, [0], [4, 4], { invert: true }, 0, 'd');
+    expect([...ones]).toEqual(new Array<number>(16).fill(0));
+    const img = new Float32Array(28 * 28).fill(1);
+    applyTransform(img, [0], [28, 28], { rotateDeg: 45, invert: true }, 0, 'd');
+    expect(img[0]).toBe(1);
+    expect(img[14 * 28 + 14]).toBeCloseTo(0, 6);
+  });
+
+  it('rotates RGB images channel by channel', () => {
+    const img = new Float32Array(3 * 3 * 3);
+    img.set([0.1, 0.2, 0.3], 2 * 3); // row 0, column 2
+    applyTransform(img, [0], [3, 3, 3], { rotateDeg: 90 }, 0, 'd');
+    expect(Array.from(img.subarray(0, 3)).map((v) => Number(v.toFixed(6)))).toEqual([
+      0.1, 0.2, 0.3,
+    ]);
+  });
+
+  it('multiplies, shifts, then standardises tabular rows', () => {
+    const x = Float32Array.from([1, 2, 3, 4]);
+    applyTransform(x, [0, 1], [2], { multiply: [2, 1], shift: 1 }, 0, 'd', {
+      mean: Float32Array.from([0, 0]),
+      std: Float32Array.from([1, 2]),
+    });
+    expect([...x]).toEqual([3, 1.5, 7, 2.5]);
+  });
+
+  it('says which fields do not fit the data', () => {
+    expect(transformProblems({ shift: 1, rotateDeg: 10 }, [8, 8])).toEqual([
+      'transform.shift applies to tabular features [d] only, not [8, 8]',
+    ]);
+    expect(transformProblems({ rotateDeg: 10, invert: true }, [5])).toHaveLength(2);
+    expect(transformProblems({ shift: [1, 2] }, [3])).toEqual([
+      'transform.shift has 2 values; the dataset has 3 features',
+    ]);
+    expect(() => {
+      applyTransform(new Float32Array(3), [0], [3], { scale: 2 }, 0, 'tab');
+    }).toThrow(/Domain "tab": transform.scale applies to images only/);
   });
 });
