@@ -73,23 +73,7 @@ export function upsertDataset(db: Db, d: NewDataset): DatasetRecord {
     }
     return existing;
   }
-  db.prepare(
-    `INSERT INTO datasets (name, kind, content_hash, samples, feature_shape, classes, locator, provenance, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    d.name,
-    d.kind,
-    d.contentHash,
-    d.samples,
-    JSON.stringify(d.featureShape),
-    JSON.stringify(d.classes),
-    JSON.stringify(d.locator),
-    JSON.stringify(d.provenance),
-    nowIso(),
-  );
-  const created = findDatasetByName(db, d.name);
-  if (!created) throw new Error(`Dataset ${d.name} vanished after insert`);
-  return created;
+  return insertDataset(db, d);
 }
 
 /** The public summary (the locator holds local paths the UI does not need). */
