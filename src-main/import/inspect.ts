@@ -176,7 +176,13 @@ async function idxHeaderOf(path: string): Promise<IdxHeader> {
     else await pipeline(read, sink);
   } catch (e) {
     // Stopping early makes pipeline report a premature close; only a real error matters.
-    if ((header as IdxHeader | null) === null) throw e;
+    if ((header as IdxHeader | null) === null) {
+      throw new Error(
+        `${path}: cannot read an IDX header from its first ${pending.length} bytes: ` +
+          (e instanceof Error ? e.message : String(e)),
+        { cause: e },
+      );
+    }
   }
   const found = header as IdxHeader | null;
   if (found === null) throw new Error(`${path}: truncated IDX header (${pending.length} bytes)`);

@@ -138,10 +138,13 @@ export async function readIdx(path: string, options: IdxOptions = {}): Promise<I
   let pending: Uint8Array = new Uint8Array(0);
   let payload = new Uint8Array(0);
   let filled = 0;
+  /** Bytes of IDX data (after gunzip) that reached the sink: where a broken file ends. */
+  let received = 0;
   // The sink's own error, which pipeline may report as an abort of the streams before it.
   let failure: Error | undefined;
   const sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
+      received += chunk.length;
       let bytes: Uint8Array = chunk;
       if (header === null) {
         pending = concat(pending, bytes);
@@ -171,7 +174,13 @@ export async function readIdx(path: string, options: IdxOptions = {}): Promise<I
     if (gz) await pipeline(read, createGunzip(), sink);
     else await pipeline(read, sink);
   } catch (e) {
-    throw failure ?? e;
+    if (failure !== undefined) throw failure;
+    // zlib's own words ("unexpected end of file") name neither the file nor the place.
+    throw new Error(
+      `${path}: ${gz ? 'gzip data ends early or is corrupt after' : 'cannot read past'} ` +
+        `${received} bytes of IDX data: ${message(e)}`,
+      { cause: e },
+    );
   }
   // TypeScript cannot see that the sink assigns `header`.
   const done = header as IdxHeader | null;

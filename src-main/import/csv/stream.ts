@@ -89,8 +89,11 @@ export async function streamCsv(
           if (fields.length === 1 && (fields[0] ?? '').trim() === '') return;
           onRow(fields, line);
         } catch (e) {
-          parser.abort();
+          // fail() first: abort() calls `complete` synchronously, which would otherwise resolve
+          // the parse as finished and drop the error (a short row then slipped through the
+          // first pass and surfaced as "the file changed during the import").
           fail(e);
+          parser.abort();
         }
       },
       complete: () => {

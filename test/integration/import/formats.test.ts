@@ -138,6 +138,16 @@ describe('datasets.import: CSV', () => {
     );
   });
 
+  it('refuses a short row by its line, and stores nothing', async () => {
+    const { core, dir, files } = await workspace();
+    const path = join(files, 'short.csv');
+    writeFileSync(path, 'a,b,label\n1,2,x\n3,4,y\n4,5\n6,7,x\n');
+    await expect(
+      call(core, 'datasets.import', { file: { kind: 'path', path }, options: { format: 'csv' } }),
+    ).rejects.toThrow(/short\.csv: line 4 has 2 columns; expected 3$/);
+    expect(stored(dir)).toEqual([]);
+  });
+
   it('fills missing cells with the column mean, reads TSV without a header, keeps integer labels', async () => {
     const { core, files } = await workspace();
     const path = join(files, 'plain.tsv');

@@ -168,6 +168,11 @@ describe('readIdx', () => {
     await expect(readIdx(write('empty', new Uint8Array(0)))).rejects.toThrow(
       /truncated IDX header/,
     );
+    // A cut gzip stream: the file and how far it got, not zlib's bare "unexpected end of file".
+    const gz = gzipSync(IMAGES);
+    await expect(readIdx(write('cut.gz', gz.subarray(0, gz.length - 10)))).rejects.toThrow(
+      /cut\.gz: gzip data ends early or is corrupt after \d+ bytes of IDX data/,
+    );
   });
 
   it('reads an image file with its labels', async () => {
