@@ -19,7 +19,7 @@ import {
 } from '../store/runs';
 import { builtinDatasets } from './builtinDatasets';
 import { datasetHandlers } from './datasetService';
-import { EventBus } from './events';
+import { EventBus, importProgressEvent } from './events';
 import { listExamples } from './examples';
 import { createExperiment, experimentSummaries, getExperiment } from './experimentService';
 import { RunQueue, type TrainerLauncher } from './runQueue';
@@ -111,6 +111,10 @@ export async function openCore(
     'strategies.list': () => [...STRATEGIES],
     'datasets.list': () => listDatasets(db).map(toSummary),
     ...datasetHandlers(db, options.workspaceDir, (progress) => {
+      events.emit(importProgressEvent(progress));
+      // The CLI's bar ends when the call returns; a final report of a format that counts rows
+      // would only flash the row count as a fraction before it goes.
+      if (progress.final) return;
       for (const listener of importListeners) listener(progress);
     }),
     'experiments.create': ({ spec }) => {

@@ -1,4 +1,5 @@
-import type { AppEvent } from '../../src-shared/rpc/events';
+import type { AppEvent, DatasetImportProgressEvent } from '../../src-shared/rpc/events';
+import type { ImportProgress } from '../import/types';
 
 /** Fans core events out to every transport's listeners; a throwing listener harms no other. */
 export class EventBus {
@@ -18,4 +19,17 @@ export class EventBus {
       }
     }
   }
+}
+
+/** An import's (already throttled) progress as the event every client receives. */
+export function importProgressEvent(p: ImportProgress): DatasetImportProgressEvent {
+  return {
+    type: 'dataset.importProgress',
+    ...(p.importId !== undefined ? { importId: p.importId } : {}),
+    file: p.file,
+    phase: p.phase,
+    done: p.done,
+    total: p.total,
+    unit: p.unit,
+  };
 }

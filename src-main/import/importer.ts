@@ -10,6 +10,7 @@ import { readIdxDataset } from './idx';
 import { readImageFolder } from './images';
 import { readJsonDataset } from './json';
 import { readNpyDataset } from './npy';
+import { progressReporter } from './progress';
 import { commitStaged } from './storage';
 import type { ImportProgressListener, ReadOutcome } from './types';
 import { ArraysWriter } from './writer';
@@ -47,11 +48,14 @@ export async function importDataset(ctx: ImportContext, input: ImportInput): Pro
         : `${main.path} is a file: the image-folder format needs a folder with one subfolder per class`,
     );
   }
+  const progress = progressReporter(ctx.onProgress, { file: main.name, importId: input.importId });
+  // An image folder's rows are its files; a CSV reports the bytes of its passes itself.
+  const unit = options.format === 'image-folder' ? 'files' : 'rows';
   let writer: ArraysWriter | null = null;
   const newWriter = (featureShape: number[]): ArraysWriter => {
     if (writer !== null) throw new Error('A reader asked for a second writer');
     writer = new ArraysWriter(ctx.datasetsDir, featureShape, (rows) => {
-      if (options.format !== 'csv') ctx.onProgress?.({ phase: 'read', done: rows, total: 0 });
+      if (options.format !== 'csv') progress.step({ phase: 'read', done: rows, total: 0, unit });
     });
     return writer;
   };
@@ -60,7 +64,9 @@ export async function importDataset(ctx: ImportContext, input: ImportInput): Pro
   try {
     switch (options.format) {
       case 'csv':
-        outcome = await readCsv(main.path, options, newWriter, ctx.onProgress);
+        outcome = await readCsv(main.path, options, newWriter, (step) => {
+          progress.step(step);
+        });
         break;
       case 'idx': {
         const labels = await ref(options.labels);
@@ -100,6 +106,8 @@ export async function importDataset(ctx: ImportContext, input: ImportInput): Pro
       `Import refused: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+  // What is left (hashing the inputs, the commit) takes a fraction of the reading: full bar.
+  progress.finish(staged.rows);
   const files = [main, ...extra];
   const digests = await Promise.all(files.map((f) => inputDigest(f.path)));
   const provenance: Record<string, string> = {

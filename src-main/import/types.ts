@@ -27,12 +27,26 @@ export function plainReport(rows: number, warnings: string[] = []): ImportReport
 }
 
 /**
- * How far an import is: `done` of `total` bytes (CSV passes) or rows (other formats; `total` 0
- * when not known yet). Reported a few times a second at most, for the CLI's progress bar.
+ * One step of an import as a reader tells it: `done` of `total` bytes of the file (a CSV's two
+ * passes, `scan` then `write`) or rows written (other formats, `read`; `total` 0 while not known).
  */
-export interface ImportProgress {
+export interface ImportStep {
   phase: 'scan' | 'write' | 'read';
   done: number;
   total: number;
+  unit: 'bytes' | 'rows' | 'files';
+}
+
+/**
+ * How far an import is, reported at most every 200 ms per import (progress.ts), then once more
+ * with `final` when every row is written (`done` == `total`). Drives the CLI's progress bar and
+ * the `dataset.importProgress` event.
+ */
+export interface ImportProgress extends ImportStep {
+  /** The imported file's (or folder's) name. */
+  file: string;
+  /** The client's name for the import (ImportInput.importId), when it gave one. */
+  importId?: string;
+  final: boolean;
 }
 export type ImportProgressListener = (progress: ImportProgress) => void;

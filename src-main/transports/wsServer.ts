@@ -247,7 +247,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (text === null) return;
     for (const client of wss.clients) {
       if (client.readyState !== WebSocket.OPEN) continue;
-      if (event.type === 'run.progress' && client.bufferedAmount > SLOW_CLIENT_BYTES) continue;
+      // Progress is superseded by the next report: a client that cannot keep up skips some.
+      const lossy = event.type === 'run.progress' || event.type === 'dataset.importProgress';
+      if (lossy && client.bufferedAmount > SLOW_CLIENT_BYTES) continue;
       client.send(text);
     }
   });

@@ -18,6 +18,7 @@ import {
   type HeaderChoice,
   type ImportForm,
 } from '../lib/importForm';
+import { newImportId, watchImportProgress, type ImportProgressView } from './importProgress';
 
 export type ImportPhase = 'idle' | 'sending' | 'inspecting' | 'ready' | 'importing' | 'done';
 export type CompanionSlot = 'labels' | 'testImages' | 'testLabels';
@@ -51,12 +52,15 @@ export class Importer {
   result = $state.raw<ImportResult | null>(null);
   /** When the current step began (epoch ms), for an elapsed-time label on slow steps. */
   since = $state(0);
+  /** The running import's latest progress event (null until the core sends one). */
+  progress = $state.raw<ImportProgressView | null>(null);
 
   readonly #api: Api;
   readonly #files: FileSender;
   #ref: FileRef | null = null;
   #generation = 0;
   #abort: AbortController | null = null;
+  #unwatch: (() => void) | null = null;
 
   constructor(api: Api, files: FileSender) {
     this.#api = api;
@@ -89,6 +93,7 @@ export class Importer {
     this.#generation++;
     this.#abort?.abort();
     this.#abort = null;
+    this.#stopWatching();
     this.phase = 'idle';
     this.file = null;
     this.folder = false;
@@ -167,13 +172,25 @@ export class Importer {
       testLabels: refs.testLabels !== undefined,
     });
     if (!options) return;
+    // Events name the import by an id of our own: other windows may be importing meanwhile.
+    const importId = newImportId();
+    this.#stopWatching();
+    this.#unwatch = watchImportProgress(
+      (listener) => this.#api.onEvent(listener),
+      importId,
+      (view) => {
+        if (generation === this.#generation) this.progress = view;
+      },
+    );
     this.#step('importing');
     const result = await this.#api['datasets.import']({
       file: ref,
       name: form.name.trim(),
       options,
+      importId,
     });
     if (generation !== this.#generation) return;
+    this.#stopWatching();
     if (!result.ok) {
       this.#fail('import', result.error);
       return;
@@ -232,6 +249,12 @@ export class Importer {
   #step(phase: ImportPhase): void {
     this.phase = phase;
     this.since = Date.now();
+    this.progress = null;
+  }
+
+  #stopWatching(): void {
+    this.#unwatch?.();
+    this.#unwatch = null;
   }
 
   #fail(at: 'choose' | 'inspect' | 'import', error: AppError): void {

@@ -145,12 +145,19 @@ export interface InspectResult {
 }
 
 /** 'datasets.import' */
+/** A client's own name for one import, echoed by its `dataset.importProgress` events. */
+export const ImportIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
+
 export const ImportInputSchema = z
   .object({
     file: FileRefSchema,
     /** The dataset's name in the workspace (unique); default: the file's name without extension. */
     name: z.string().min(1).max(200).optional(),
     options: ImportOptionsSchema,
+    /** Chosen by the client (e.g. a random UUID); only echoed, never stored. */
+    importId: ImportIdSchema.optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FinalMetricsSchema, RunStatusSchema } from '../domain/runs';
+import { ImportIdSchema } from './datasets';
 
 /** Events pushed from the core to every connected client. */
 export const RunStatusEventSchema = z.object({
@@ -48,13 +49,33 @@ export const ExperimentCreatedEventSchema = z.object({
   experimentId: z.int(),
 });
 
+/**
+ * How far a running `datasets.import` is, a few times a second (at most every 200 ms per import)
+ * and once more when its rows are written (`done` == `total`). `importId` echoes the one the
+ * client passed in the import's input, so a client tells its own import from another client's.
+ * A CSV is read twice: `scan` then `write`, in bytes of the file (of `total`); other formats
+ * `read` rows (image folders: files), `total` 0 while the count is not known.
+ */
+export const DatasetImportProgressEventSchema = z.object({
+  type: z.literal('dataset.importProgress'),
+  importId: ImportIdSchema.optional(),
+  /** The imported file's (or folder's) name, not its path. */
+  file: z.string(),
+  phase: z.enum(['scan', 'write', 'read']),
+  done: z.int().min(0),
+  total: z.int().min(0),
+  unit: z.enum(['bytes', 'rows', 'files']),
+});
+
 export const AppEventSchema = z.discriminatedUnion('type', [
   RunStatusEventSchema,
   RunEpochEventSchema,
   RunProgressEventSchema,
   ExperimentCreatedEventSchema,
+  DatasetImportProgressEventSchema,
 ]);
 export type AppEvent = z.infer<typeof AppEventSchema>;
 export type RunStatusEvent = z.infer<typeof RunStatusEventSchema>;
 export type RunEpochEvent = z.infer<typeof RunEpochEventSchema>;
 export type RunProgressEvent = z.infer<typeof RunProgressEventSchema>;
+export type DatasetImportProgressEvent = z.infer<typeof DatasetImportProgressEventSchema>;

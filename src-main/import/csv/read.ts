@@ -2,7 +2,7 @@ import type { ColumnRef, ImportReport, MissingPolicy } from '../../../src-shared
 import { labelMapping } from '../labels';
 import { MAX_CATEGORIES, MAX_FEATURES } from '../limits';
 import { stat } from 'node:fs/promises';
-import type { ImportProgressListener, ReadOutcome } from '../types';
+import type { ImportStep, ReadOutcome } from '../types';
 import type { ArraysWriter } from '../writer';
 import { detectLayout, scanCsv, suggestLabel, type ColumnStats, type CsvScan } from './scan';
 import type { Delimiter } from './stream';
@@ -32,14 +32,14 @@ export async function readCsv(
   path: string,
   options: CsvReadOptions,
   newWriter: (featureShape: number[]) => ArraysWriter,
-  onProgress?: ImportProgressListener,
+  onProgress?: (step: ImportStep) => void,
 ): Promise<ReadOutcome> {
   const total = (await stat(path)).size;
   const bytes = (phase: 'scan' | 'write') => {
     let done = 0;
     return (n: number): void => {
       done += n;
-      onProgress?.({ phase, done, total });
+      onProgress?.({ phase, done, total, unit: 'bytes' });
     };
   };
   const layout = await detectLayout(path, options.delimiter, options.header);
