@@ -9,6 +9,8 @@ import { AppFailure } from '../../src-shared/result';
 export interface LocalFile {
   path: string;
   name: string;
+  /** An upload of its own (deleted once imported), not a file the user keeps. */
+  upload: boolean;
 }
 
 /**
@@ -16,6 +18,13 @@ export interface LocalFile {
  * its id is 32 hex characters (checked by the contract), so it cannot name another folder.
  */
 export async function resolveFileRef(ref: FileRef, uploadsDir: string): Promise<LocalFile> {
+  if (ref.kind === 'upload-folder') {
+    // Only the dataset itself may be a folder (uploadFolder.ts builds it); a labels file may not.
+    throw new AppFailure(
+      'invalid_input',
+      `"${ref.name}" is an uploaded folder: only the image-folder format imports a folder, and only as the dataset itself`,
+    );
+  }
   const path = ref.kind === 'path' ? resolve(ref.path) : join(uploadsDir, ref.id);
   const name = ref.kind === 'path' ? basename(path) : ref.name;
   try {
@@ -28,7 +37,7 @@ export async function resolveFileRef(ref: FileRef, uploadsDir: string): Promise<
         : `No upload ${ref.id} (it may have expired)`,
     );
   }
-  return { path, name };
+  return { path, name, upload: ref.kind === 'upload' };
 }
 
 /** sha256 and size of a file's bytes, streamed. */

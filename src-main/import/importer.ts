@@ -11,6 +11,7 @@ import { readImageFolder } from './images';
 import { readJsonDataset } from './json';
 import { readNpyDataset } from './npy';
 import { progressReporter } from './progress';
+import { withUploadFolder } from './uploadFolder';
 import { commitStaged } from './storage';
 import type { ImportProgressListener, ReadOutcome } from './types';
 import { ArraysWriter } from './writer';
@@ -28,10 +29,30 @@ export interface ImportContext {
  * 'datasets.import': reads the file(s) in the chosen format, streams the canonical arrays to a
  * staging folder, then commits them (storage.ts): reused when the same content is already
  * stored. Any failure removes the staging folder and is reported as bad input naming the file
- * and the row or byte, so nothing partial is ever stored. Uploads used are deleted on success.
+ * and the row or byte, so nothing partial is ever stored. Uploads used are deleted on success;
+ * a browser's image folder (an `upload-folder` ref, uploadFolder.ts) is rebuilt from its uploads
+ * for the import, and the folder and its uploads are deleted whatever the outcome.
  */
 export async function importDataset(ctx: ImportContext, input: ImportInput): Promise<ImportResult> {
-  const main = await resolveFileRef(input.file, ctx.uploadsDir);
+  const file = input.file;
+  if (file.kind !== 'upload-folder')
+    return importLocal(ctx, input, await resolveFileRef(file, ctx.uploadsDir));
+  if (input.options.format !== 'image-folder') {
+    throw new AppFailure(
+      'invalid_input',
+      `"${file.name}" is an uploaded folder: only the image-folder format imports a folder, not ${input.options.format}`,
+    );
+  }
+  return withUploadFolder(file, ctx.uploadsDir, 'consume', (folder) =>
+    importLocal(ctx, input, folder),
+  );
+}
+
+async function importLocal(
+  ctx: ImportContext,
+  input: ImportInput,
+  main: LocalFile,
+): Promise<ImportResult> {
   const options = input.options;
   const extra: LocalFile[] = [];
   const ref = async (r: Parameters<typeof resolveFileRef>[0]): Promise<string> => {
@@ -127,7 +148,7 @@ export async function importDataset(ctx: ImportContext, input: ImportInput): Pro
     provenance,
   });
   for (const f of files) {
-    if (f.path.startsWith(ctx.uploadsDir)) await rm(f.path, { force: true });
+    if (f.upload) await rm(f.path, { force: true });
   }
   return { dataset: toSummary(result.dataset), reused: result.reused, report: outcome.report };
 }

@@ -8,11 +8,12 @@ import { AppFailure } from '../../src-shared/result';
 import { parseIdxHeader, type IdxHeader } from '../engine/data/idx';
 import { columnInfo, detectLayout, scanCsv, suggestLabel } from './csv/scan';
 import { detectFormat } from './detect';
-import { listFiles, resolveFileRef } from './files';
+import { listFiles, resolveFileRef, type LocalFile } from './files';
 import { decodeImage, listImageFolder } from './images';
 import { parseJsonFile } from './json';
 import { MAX_ARRAY_BYTES } from './limits';
 import { readNpyHeader } from './npy';
+import { withUploadFolder } from './uploadFolder';
 
 export type InspectInput = z.infer<typeof InspectInputSchema>;
 
@@ -23,7 +24,22 @@ export type InspectInput = z.infer<typeof InspectInputSchema>;
  * a CSV is scanned in full (streaming) so the missing-value counts are the real ones.
  */
 export async function inspectFile(input: InspectInput, uploadsDir: string): Promise<InspectResult> {
-  const file = await resolveFileRef(input.file, uploadsDir);
+  const ref = input.file;
+  if (ref.kind !== 'upload-folder')
+    return inspectLocal(input, await resolveFileRef(ref, uploadsDir));
+  if (input.format !== undefined && input.format !== 'image-folder') {
+    throw new AppFailure(
+      'invalid_input',
+      `"${ref.name}" is an uploaded folder: only the image-folder format reads a folder, not ${input.format}`,
+    );
+  }
+  // The uploads stay: the import that follows the inspection needs them.
+  return withUploadFolder(ref, uploadsDir, 'keep', (folder) =>
+    inspectLocal({ ...input, format: 'image-folder' }, folder),
+  );
+}
+
+async function inspectLocal(input: InspectInput, file: LocalFile): Promise<InspectResult> {
   const format = input.format ?? (await detectFormat(file.path, file.name));
   try {
     switch (format) {

@@ -5,11 +5,14 @@ import type { Result } from '../../src-shared/result';
  * How a file the user chose reaches the core as a `FileRef`, whatever the transport (the UI never
  * knows which one it has, STYLE.md #3): in Electron the core runs on this machine and reads the
  * file where it lies (`{kind: 'path'}`); in a browser the bytes are uploaded to the local server
- * first (`{kind: 'upload'}`).
+ * first (`{kind: 'upload'}`; a folder's images one by one, then `{kind: 'upload-folder'}`).
  */
 export interface FileSender {
   readonly mode: 'path' | 'upload';
-  /** Whether a whole folder can be sent (image-folder imports): only as a path. */
+  /**
+   * Whether a folder can be imported (image-folder): as a path ('path'), or file by file, each
+   * image uploaded and the folder rebuilt by the core ('upload', api/folderUpload.ts).
+   */
   readonly folders: boolean;
   send(file: File, options?: SendOptions): Promise<Result<FileRef>>;
 }

@@ -13,7 +13,8 @@ export { uploadUrl } from './uploadAnswer';
 export function uploadFiles(url: string, token: string | null): FileSender {
   return {
     mode: 'upload',
-    folders: false,
+    // A folder goes file by file (api/folderUpload.ts), as a page cannot upload a folder.
+    folders: true,
     send(file: File, options: SendOptions = {}): Promise<Result<FileRef>> {
       return new Promise((resolve) => {
         const xhr = new XMLHttpRequest();

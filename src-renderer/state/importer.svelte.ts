@@ -7,6 +7,8 @@ import type {
   InspectResult,
 } from '../../src-shared/rpc/datasets';
 import type { FileSender } from '../api/files';
+import { uploadFolder, type FolderProgress } from '../api/folderUpload';
+import { collectFolder, type ChosenFolder } from '../lib/folderFiles';
 import {
   buildImportOptions,
   guessCompanions,
@@ -39,6 +41,11 @@ export class Importer {
   file = $state.raw<File | null>(null);
   /** The chosen thing is a folder (image-folder import). */
   folder = $state(false);
+  /** A folder uploaded file by file (a browser): its name, and the files left out of it. */
+  folderName = $state<string | null>(null);
+  skipped = $state(0);
+  /** The folder's upload so far, over all its files. */
+  folderProgress = $state.raw<FolderProgress | null>(null);
   transfer = $state.raw<Transfer | null>(null);
   inspection = $state.raw<InspectResult | null>(null);
   form = $state<ImportForm | null>(null);
@@ -58,6 +65,9 @@ export class Importer {
   readonly #api: Api;
   readonly #files: FileSender;
   #ref: FileRef | null = null;
+  /** The browser folder behind an `upload-folder` ref, and whether an import used its uploads. */
+  #chosenFolder: ChosenFolder<File> | null = null;
+  #uploadsUsed = false;
   #generation = 0;
   #abort: AbortController | null = null;
   #unwatch: (() => void) | null = null;
@@ -69,6 +79,11 @@ export class Importer {
 
   get busy(): boolean {
     return this.phase === 'sending' || this.phase === 'inspecting' || this.phase === 'importing';
+  }
+
+  /** What the panel calls the choice: the folder's name, else the file's. */
+  get title(): string {
+    return this.folderName ?? this.file?.name ?? '';
   }
 
   /** The options as the form stands, and the problems that stop them. */
@@ -97,6 +112,11 @@ export class Importer {
     this.phase = 'idle';
     this.file = null;
     this.folder = false;
+    this.folderName = null;
+    this.skipped = 0;
+    this.folderProgress = null;
+    this.#chosenFolder = null;
+    this.#uploadsUsed = false;
     this.transfer = null;
     this.inspection = null;
     this.form = null;
@@ -134,6 +154,45 @@ export class Importer {
     await this.#inspect(generation, this.folder ? 'image-folder' : undefined);
   }
 
+  /**
+   * A folder in a browser (a folder input's files, or a dropped folder's, still being read): its
+   * images are uploaded a few at a time and imported as an image folder; other files are skipped.
+   */
+  async chooseFolder(
+    files:
+      | readonly { file: File; relativePath: string }[]
+      | Promise<readonly { file: File; relativePath: string }[]>,
+  ): Promise<void> {
+    this.reset();
+    const generation = this.#generation;
+    this.folder = true;
+    this.#step('sending');
+    let listed: readonly { file: File; relativePath: string }[];
+    try {
+      listed = await files;
+    } catch (e) {
+      if (generation !== this.#generation) return;
+      this.#fail('choose', {
+        code: 'bad_folder',
+        message: `Could not read the folder: ${e instanceof Error ? e.message : String(e)}`,
+      });
+      return;
+    }
+    if (generation !== this.#generation) return;
+    const collected = collectFolder(listed);
+    if (!collected.ok) {
+      this.#fail('choose', collected.error);
+      return;
+    }
+    const folder = collected.value;
+    this.#chosenFolder = folder;
+    this.folderName = folder.name;
+    this.skipped = folder.skipped;
+    this.file = folder.images[0]?.file ?? null;
+    if (!(await this.#uploadFolder(generation, 'choose'))) return;
+    await this.#inspect(generation, 'image-folder');
+  }
+
   /** Reads a CSV again with other delimiter/header settings. */
   async reinspect(delimiter: Delimiter, header: HeaderChoice): Promise<void> {
     if (!this.form || this.busy) return;
@@ -154,6 +213,10 @@ export class Importer {
     const generation = this.#generation;
     this.error = null;
     this.#step('sending');
+    // An import consumes a folder's uploads even when it fails: a retry uploads it again.
+    if (ref.kind === 'upload-folder' && this.#uploadsUsed) {
+      if (!(await this.#uploadFolder(generation, 'import'))) return;
+    }
     const refs: CompanionRefs = {};
     for (const slot of ['labels', 'testImages', 'testLabels'] as const) {
       const file = this.companions[slot];
@@ -183,8 +246,9 @@ export class Importer {
       },
     );
     this.#step('importing');
+    this.#uploadsUsed = true;
     const result = await this.#api['datasets.import']({
-      file: ref,
+      file: this.#ref ?? ref,
       name: form.name.trim(),
       options,
       importId,
@@ -227,12 +291,35 @@ export class Importer {
   }
 
   #chosenName(): string {
+    if (this.folderName !== null) return `${this.folderName}.dir`;
     const file = this.file;
     if (!file) return 'dataset';
     // A folder choice is named by the folder (the first part of a chosen file's relative path);
     // the suffix keeps a dotted folder name whole when the extension is stripped.
     const [folder] = file.webkitRelativePath.split('/');
     return this.folder && folder !== undefined && folder !== '' ? `${folder}.dir` : file.name;
+  }
+
+  /** Uploads the chosen folder's images; false (the failure shown) if that did not work out. */
+  async #uploadFolder(generation: number, at: 'choose' | 'import'): Promise<boolean> {
+    const folder = this.#chosenFolder;
+    if (!folder) return false;
+    this.#abort = new AbortController();
+    this.#uploadsUsed = false;
+    this.folderProgress = null;
+    const sent = await uploadFolder(this.#files, folder, {
+      signal: this.#abort.signal,
+      onProgress: (p) => {
+        if (generation === this.#generation) this.folderProgress = p;
+      },
+    });
+    if (generation !== this.#generation) return false;
+    if (!sent.ok) {
+      this.#fail(at, sent.error);
+      return false;
+    }
+    this.#ref = sent.value;
+    return true;
   }
 
   #send(file: File): Promise<Result<FileRef>> {

@@ -14,7 +14,57 @@ import { DomainTransformSchema } from '../domain/experimentSpec';
  * `X-File-Name` header (URI-encoded). Answers 201 `{"id": "<32 hex>"}`; 401 without the token,
  * 403 for a foreign Host or Origin, 413 past the size cap (4 GiB). An upload is deleted once a
  * dataset is imported from it, or after a day.
+ *
+ * An image folder comes from a browser as one upload per image and an `upload-folder` ref that
+ * places each upload at `class/file` in the folder (see FolderFilePathSchema).
  */
+
+/**
+ * One name inside a chosen folder (a class folder or an image file): 1 to 255 UTF-8 bytes, no
+ * separator, no control or Windows-reserved character, not `.`/`..` and not hidden (a leading
+ * dot: the image-folder reader ignores hidden entries anyway). A client's names reach the core's
+ * filesystem only through this check, so none can climb out of the folder the core builds.
+ */
+export const FolderEntryNameSchema = z
+  .string()
+  .min(1)
+  .refine((s) => new TextEncoder().encode(s).length <= 255, 'at most 255 bytes')
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  .refine((s) => !/[\u0000-\u001f\u007f/\\<>:"|?*]/.test(s), 'no separator or reserved character')
+  .refine((s) => !s.startsWith('.'), 'no hidden (dot) names, nor . or ..');
+
+/**
+ * A file's place in an uploaded image folder: `class/file.png`, exactly two names joined by `/`,
+ * relative to the chosen folder (a browser's `File.webkitRelativePath` less its first part, the
+ * chosen folder's own name, which travels apart as the ref's `name`).
+ */
+export const FolderFilePathSchema = z
+  .string()
+  .max(511)
+  .superRefine((path, ctx) => {
+    const parts = path.split('/');
+    if (parts.length !== 2) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${path.slice(0, 80)}": expected class/file, exactly two names joined by /`,
+      });
+      return;
+    }
+    for (const part of parts) {
+      const checked = FolderEntryNameSchema.safeParse(part);
+      if (!checked.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${path.slice(0, 80)}": ${checked.error.issues[0]?.message ?? 'bad name'}`,
+        });
+      }
+    }
+  });
+
+/** Files of one uploaded folder; bounded so that a ref is checked in reasonable time. */
+export const MAX_FOLDER_FILES = 100_000;
+
+const UploadIdSchema = z.string().regex(/^[a-f0-9]{32}$/);
 
 export const FileRefSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }).strict(),
@@ -22,13 +72,42 @@ export const FileRefSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('upload'),
       /** As `POST /api/uploads` answered it. */
-      id: z.string().regex(/^[a-f0-9]{32}$/),
+      id: UploadIdSchema,
       /** The file's original name, for provenance and format detection. */
       name: z.string().min(1).max(255),
     })
     .strict(),
+  z
+    .object({
+      /**
+       * An image folder uploaded file by file (a browser cannot upload a folder): the core
+       * rebuilds it under its uploads folder, one subfolder per class, for 'image-folder' only.
+       * Its uploads are deleted once the import ends, whether it succeeded or not.
+       */
+      kind: z.literal('upload-folder'),
+      /** The chosen folder's own name, for provenance and the default dataset name. */
+      name: FolderEntryNameSchema,
+      files: z
+        .array(z.object({ id: UploadIdSchema, path: FolderFilePathSchema }).strict())
+        .min(1)
+        .max(MAX_FOLDER_FILES)
+        .superRefine((files, ctx) => {
+          // Two files at one place would silently drop one; on a case-insensitive disk too.
+          const seen = new Set<string>();
+          for (const file of files) {
+            const key = file.path.toLowerCase();
+            if (seen.has(key)) {
+              ctx.addIssue({ code: 'custom', message: `"${file.path}" appears twice` });
+              return;
+            }
+            seen.add(key);
+          }
+        }),
+    })
+    .strict(),
 ]);
 export type FileRef = z.infer<typeof FileRefSchema>;
+export type UploadFolderRef = Extract<FileRef, { kind: 'upload-folder' }>;
 
 /** A column by header name or 0-based index. */
 export const ColumnRefSchema = z.union([z.string().min(1).max(200), z.int().min(0)]);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, useWorkbench } from './workbench';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, onPage, useWorkbench } from './workbench';
 
 const bench = useWorkbench('datasets');
 const folder = mkdtempSync(join(tmpdir(), 'transferlab-e2e-csv-'));
@@ -64,19 +65,9 @@ describe('datasets in the UI', () => {
   it('imports a CSV, previews it, defines a target domain and runs an experiment on it', async () => {
     const csv = join(folder, 'blobs.csv');
     writeBlobs(csv);
-    const page = await bench.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // A failing step leaves a picture of the page behind.
-    const failed = async (e: unknown): Promise<never> => {
-      await page.screenshot({ path: join(ARTIFACTS, 'datasets-failure.png'), fullPage: true });
-      throw e;
-    };
-    await run().catch(failed);
-    expect(pageErrors).toEqual([]);
-    await page.close();
+    await onPage(bench, 'datasets-failure.png', run);
 
-    async function run(): Promise<void> {
+    async function run(page: Page): Promise<void> {
       await page.goto(bench.server.url);
       await page.getByTestId('nav-datasets').click();
       await page.screenshot({ path: join(ARTIFACTS, 'datasets-empty.png') });

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { projectRoot } from '../../src-main/core/paths';
 import { launchChromium } from './browser';
 import { startServeProcess, type ServerProcess } from './server';
@@ -50,4 +50,26 @@ export function useWorkbench(name: string): Workbench {
       return current().browser;
     },
   };
+}
+
+/**
+ * Runs `steps` on a fresh page of the workbench's browser: a failing step leaves a screenshot
+ * named `failureShot` in test-results/, and errors thrown in the page fail the test.
+ */
+export async function onPage(
+  bench: Workbench,
+  failureShot: string,
+  steps: (page: Page) => Promise<void>,
+): Promise<void> {
+  const page = await bench.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await steps(page);
+  } catch (e) {
+    await page.screenshot({ path: join(ARTIFACTS, failureShot), fullPage: true });
+    throw e;
+  }
+  expect(pageErrors).toEqual([]);
+  await page.close();
 }
