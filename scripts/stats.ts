@@ -1,10 +1,11 @@
-import ttest from '@stdlib/stats-ttest';
+import { pairedTTest as tTest } from '../src-main/analysis/paired';
 
 /**
  * The statistics `npm run validate` prints: mean, sample standard deviation and the paired
- * t-test over seeds. The t-test (statistic, degrees of freedom and two-sided p-value from
- * Student's t distribution) is @stdlib/stats-ttest's; this file only pairs the samples and
- * handles the cases it refuses (fewer than two pairs, all differences equal).
+ * t-test over seeds. The t-test is src-main/analysis/paired.ts's (itself @stdlib/stats-ttest's
+ * numbers), so the validation table and the app's comparisons cannot disagree; this file keeps
+ * the table's conventions: pairs by position, and a NaN (a run that did not complete) leaves the
+ * test undefined rather than dropping a seed.
  */
 
 export function mean(xs: readonly number[]): number {
@@ -29,17 +30,18 @@ export interface PairedTest {
 
 /**
  * The paired t-test of a against b (the same seeds, in the same order): a one-sample t-test of
- * the differences a − b against 0. A pair with a missing value (NaN: a run that did not
- * complete) leaves the test undefined rather than silently dropping a seed.
+ * the differences a − b against 0.
  */
 export function pairedTTest(a: readonly number[], b: readonly number[]): PairedTest {
   if (a.length !== b.length) throw new Error('paired t-test: samples differ in length');
   const diffs = a.map((x, i) => x - (b[i] ?? NaN));
   const df = diffs.length - 1;
   const m = mean(diffs);
-  if (df < 1 || diffs.some((d) => !Number.isFinite(d))) return { meanDiff: m, t: NaN, df, p: null };
-  if (sampleStd(diffs) === 0)
-    return { meanDiff: m, t: m === 0 ? 0 : Math.sign(m) * Infinity, df, p: null };
-  const result = ttest([...a], [...b], { alternative: 'two-sided' });
-  return { meanDiff: m, t: result.statistic, df: result.df, p: result.pValue };
+  if (diffs.some((d) => !Number.isFinite(d))) return { meanDiff: m, t: NaN, df, p: null };
+  const result = tTest(a, b);
+  if (result.ok) return { meanDiff: m, t: result.t, df: result.df, p: result.p };
+  // Constant differences: t is ±∞ (or 0 when they are all 0); too few pairs: t is undefined.
+  const t =
+    result.reason === 'constant-differences' ? (m === 0 ? 0 : Math.sign(m) * Infinity) : NaN;
+  return { meanDiff: m, t, df, p: null };
 }
