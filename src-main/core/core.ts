@@ -8,6 +8,8 @@ import { AppFailure } from '../../src-shared/result';
 import { startTrainer } from '../engine/trainer/host';
 import { startProbe } from '../engine/trainer/probeHost';
 import { listDatasets, toSummary, upsertDataset } from '../store/datasets';
+import { updateRun } from '../store/runAnnotations';
+import { queryRuns } from '../store/runQuery';
 import { openDb } from '../store/db';
 import {
   cancelQueuedRun,
@@ -147,6 +149,8 @@ export async function openCore(
       if (!run) throw new AppFailure('not_found', `No run #${id}.`);
       return run;
     },
+    'runs.query': (query) => queryRuns(db, query),
+    'runs.update': (update) => updateRun(db, update),
     'runs.cancel': ({ id }) => ({ cancelled: cancelRun(id) }),
     'experiments.cancel': ({ id }) => {
       getExperiment(db, id);

@@ -36,6 +36,8 @@ const METHODS: Record<RpcMethod, true> = {
   'transferability.estimate': true,
   'runs.list': true,
   'runs.get': true,
+  'runs.query': true,
+  'runs.update': true,
   'runs.cancel': true,
   'experiments.cancel': true,
 };

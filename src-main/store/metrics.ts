@@ -10,7 +10,20 @@ function nonFiniteKind(v: number): NonFinite | null {
   return null;
 }
 
-/** One epoch's metrics and the run's progress counter, in one transaction. */
+/**
+ * Folds one value into the run's summary row (migration 005). COALESCE because SQLite's two-argument
+ * MIN/MAX answer NULL when either side is NULL, and a non-finite value is stored as NULL. An epoch
+ * older than the recorded last one (not sent by trainers, but possible) leaves `last` alone.
+ */
+const UPSERT_SUMMARY = `
+  INSERT INTO run_metric_summary (run_id, name, last_epoch, last, min, max) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (run_id, name) DO UPDATE SET
+    last = CASE WHEN excluded.last_epoch >= last_epoch THEN excluded.last ELSE last END,
+    last_epoch = MAX(last_epoch, excluded.last_epoch),
+    min = COALESCE(MIN(min, excluded.min), min, excluded.min),
+    max = COALESCE(MAX(max, excluded.max), max, excluded.max)`;
+
+/** One epoch's metrics, their summaries and the run's progress counter, in one transaction. */
 export function insertEpoch(
   db: Db,
   runId: number,
@@ -22,9 +35,12 @@ export function insertEpoch(
     const insert = db.prepare(
       'INSERT OR REPLACE INTO metrics (run_id, epoch, name, value, nonfinite, elapsed_s) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    const summarise = db.prepare(UPSERT_SUMMARY);
     for (const [name, value] of Object.entries(values)) {
       const kind = nonFiniteKind(value);
-      insert.run(runId, epoch, name, kind === null ? value : null, kind, elapsedS);
+      const stored = kind === null ? value : null;
+      insert.run(runId, epoch, name, stored, kind, elapsedS);
+      summarise.run(runId, name, epoch, stored, stored, stored);
     }
     db.prepare('UPDATE runs SET epochs_done = MAX(epochs_done, ?) WHERE id = ?').run(epoch, runId);
   });

@@ -70,7 +70,7 @@ export function findReusableSourceRun(db: Db, configHash: string): number | unde
   return row?.id;
 }
 
-interface RunRow {
+export interface RunRow {
   id: number;
   experiment_id: number;
   experiment_name: string;
@@ -102,17 +102,22 @@ interface RunDetailRow extends RunRow {
   source_model_hash: string | null;
 }
 
-const SUMMARY_SELECT = `
-  SELECT r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy,
-         s.name AS source_name, d.name AS domain_name, r.budget, r.seed, r.status, r.backend,
-         r.created_at, r.started_at, r.finished_at, r.epochs_done, r.epochs, r.final_metrics,
-         r.error, r.depends_on, r.input_adapter
+/** Shared with the History query (runQuery.ts), so a run reads the same everywhere. */
+export const SUMMARY_COLUMNS = `
+  r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy,
+  s.name AS source_name, d.name AS domain_name, r.budget, r.seed, r.status, r.backend,
+  r.created_at, r.started_at, r.finished_at, r.epochs_done, r.epochs, r.final_metrics,
+  r.error, r.depends_on, r.input_adapter`;
+
+export const SUMMARY_FROM = `
   FROM runs r
   JOIN experiments e ON e.id = r.experiment_id
   JOIN domains d ON d.id = r.domain_id
   LEFT JOIN domains s ON s.id = r.source_domain_id`;
 
-function summaryFromRow(row: RunRow): RunSummary {
+const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS} ${SUMMARY_FROM}`;
+
+export function summaryFromRow(row: RunRow): RunSummary {
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -381,6 +386,7 @@ export function requeueRuns(
     const crashed: number[] = [];
     for (const row of rows) {
       db.prepare('DELETE FROM metrics WHERE run_id = ?').run(row.id);
+      db.prepare('DELETE FROM run_metric_summary WHERE run_id = ?').run(row.id);
       if (row.attempts >= MAX_ATTEMPTS) {
         db.prepare(
           `UPDATE runs SET status = 'crashed', error = ?, finished_at = ?, owner = NULL WHERE id = ?`,

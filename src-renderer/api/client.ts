@@ -36,6 +36,8 @@ export function createApi(transport: Transport): Api {
     'transferability.estimate': method('transferability.estimate'),
     'runs.list': method('runs.list'),
     'runs.get': method('runs.get'),
+    'runs.query': method('runs.query'),
+    'runs.update': method('runs.update'),
     'runs.cancel': method('runs.cancel'),
     'experiments.cancel': method('experiments.cancel'),
     onEvent: (listener) => transport.subscribe(listener),

@@ -18,6 +18,12 @@ import {
   type InspectResult,
 } from './datasets';
 import {
+  RunQueryInputSchema,
+  RunUpdateInputSchema,
+  type RunAnnotations,
+  type RunPage,
+} from './history';
+import {
   TransferabilityEstimateInputSchema,
   type TransferabilityEstimate,
 } from './transferability';
@@ -60,6 +66,8 @@ export const rpcInputs = {
     })
     .strict(),
   'runs.get': byId,
+  'runs.query': RunQueryInputSchema,
+  'runs.update': RunUpdateInputSchema,
   'runs.cancel': byId,
   'experiments.cancel': byId,
 } as const;
@@ -81,6 +89,9 @@ export interface RpcOutputs {
   'transferability.estimate': TransferabilityEstimate;
   'runs.list': RunSummary[];
   'runs.get': RunDetail;
+  /** History: filtered, searched, sorted, one page at a time. */
+  'runs.query': RunPage;
+  'runs.update': RunAnnotations;
   'runs.cancel': { cancelled: boolean };
   'experiments.cancel': { cancelled: number };
 }

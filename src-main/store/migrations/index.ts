@@ -3,6 +3,7 @@ import { migration001 } from './001_initial';
 import { migration002 } from './002_transferability';
 import { migration003 } from './003_input_adapter';
 import { migration004 } from './004_run_logs';
+import { migration005 } from './005_history';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];

@@ -51,6 +51,8 @@ export function fakeBackend(): {
     'runs.get': ({ id }) => {
       throw new AppFailure('not_found', `No run #${id}.`);
     },
+    'runs.query': notImplemented('runs.query'),
+    'runs.update': notImplemented('runs.update'),
     'runs.cancel': async (input) => {
       record('runs.cancel', input);
       await Promise.resolve();

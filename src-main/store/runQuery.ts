@@ -1,0 +1,189 @@
+import {
+  RUN_SORT_KEYS,
+  type HistoryRow,
+  type MetricMode,
+  type RunPage,
+  type RunQuery,
+  type RunSortKey,
+} from '../../src-shared/rpc/history';
+import { AppFailure } from '../../src-shared/result';
+import type { Db } from './db';
+import { SUMMARY_COLUMNS, SUMMARY_FROM, summaryFromRow, type RunRow } from './runs';
+import { readTagsOf } from './runAnnotations';
+
+/**
+ * The History query (issue 5): every filter is a parameter, and the only SQL text that varies
+ * comes from the fixed maps below, so no client string ever becomes SQL. A summary metric comes
+ * from `run_metric_summary` (one row per run and metric, migration 005), never from aggregating
+ * `metrics` per row.
+ */
+
+// "all" labels sort after every number.
+const BUDGET_ORDER = `CASE WHEN r.budget = '"all"' THEN 9e18 ELSE CAST(r.budget AS INTEGER) END`;
+
+const SORT_SQL: Record<Exclude<RunSortKey, 'metric'>, string> = {
+  id: 'r.id',
+  createdAt: 'r.created_at',
+  finishedAt: 'r.finished_at',
+  experimentName: 'e.name',
+  strategy: 'r.strategy',
+  sourceName: 's.name',
+  targetName: 'd.name',
+  status: 'r.status',
+  budget: BUDGET_ORDER,
+  seed: 'r.seed',
+  epochsDone: 'r.epochs_done',
+};
+
+const SUMMARY_COLUMN: Record<Exclude<MetricMode, 'best'>, string> = {
+  last: 'ms.last',
+  min: 'ms.min',
+  max: 'ms.max',
+};
+
+/** "Best" is the minimum of a loss and the maximum of anything else (accuracy, AUC, F1). */
+export function resolveMode(name: string, mode: MetricMode): Exclude<MetricMode, 'best'> {
+  if (mode !== 'best') return mode;
+  return /loss$/i.test(name) ? 'min' : 'max';
+}
+
+interface Sql {
+  join: string;
+  joinParams: unknown[];
+  where: string;
+  params: unknown[];
+  metric: string;
+}
+
+function buildSql(q: RunQuery): Sql {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const oneOf = (column: string, values: readonly unknown[] | undefined): void => {
+    if (values === undefined) return;
+    clauses.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  oneOf('r.strategy', q.strategy);
+  oneOf('s.name', q.sourceName);
+  oneOf('d.name', q.targetName);
+  oneOf('r.status', q.status);
+  oneOf('r.experiment_id', q.experimentId);
+  // Budgets are stored as their JSON text (insertRun), so the same encoding matches them.
+  oneOf(
+    'r.budget',
+    q.budget?.map((b) => JSON.stringify(b)),
+  );
+  for (const tag of q.tags ?? []) {
+    clauses.push('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = ?)');
+    params.push(tag);
+  }
+  // Stored times are toISOString() output (UTC, 'Z'), so bounds are normalised to it and compared as text.
+  if (q.createdFrom !== undefined) {
+    clauses.push('r.created_at >= ?');
+    params.push(new Date(q.createdFrom).toISOString());
+  }
+  if (q.createdTo !== undefined) {
+    clauses.push('r.created_at <= ?');
+    params.push(new Date(q.createdTo).toISOString());
+  }
+  if (q.archived === 'exclude') clauses.push('r.archived_at IS NULL');
+  if (q.archived === 'only') clauses.push('r.archived_at IS NOT NULL');
+  // A scan with instr() over 10,000 runs takes a few milliseconds (bench/history.ts); FTS5 would
+  // need triggers on three tables for no gain at this size. SQLite's lower() folds ASCII only.
+  for (const word of (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
+    clauses.push(`(instr(lower(e.name), ?) > 0 OR instr(lower(r.strategy), ?) > 0
+      OR instr(lower(COALESCE(r.notes, '')), ?) > 0
+      OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND instr(lower(t.tag), ?) > 0))`);
+    params.push(word, word, word, word);
+  }
+
+  let join = '';
+  const joinParams: unknown[] = [];
+  let metric = 'NULL';
+  if (q.metric !== undefined) {
+    metric = SUMMARY_COLUMN[resolveMode(q.metric.name, q.metric.mode)];
+    const ranged = q.metric.min !== undefined || q.metric.max !== undefined;
+    // Without a range, runs lacking the metric (queued, failed early) stay in the table.
+    join = `${ranged ? 'JOIN' : 'LEFT JOIN'} run_metric_summary ms ON ms.run_id = r.id AND ms.name = ?`;
+    joinParams.push(q.metric.name);
+    if (q.metric.min !== undefined) {
+      clauses.push(`${metric} >= ?`);
+      params.push(q.metric.min);
+    }
+    if (q.metric.max !== undefined) {
+      clauses.push(`${metric} <= ?`);
+      params.push(q.metric.max);
+    }
+  }
+  const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+  return { join, joinParams, where, params, metric };
+}
+
+/** The ORDER BY expression; refuses keys outside the whitelist even from callers that skip zod. */
+function orderBy(q: RunQuery, metric: string): string {
+  const { by, dir } = q.sort;
+  if (!(RUN_SORT_KEYS as readonly string[]).includes(by)) {
+    throw new AppFailure(
+      'invalid_input',
+      `Cannot sort runs by "${by}": sort by one of ${RUN_SORT_KEYS.join(', ')}.`,
+    );
+  }
+  if (by === 'metric' && q.metric === undefined) {
+    throw new AppFailure(
+      'invalid_input',
+      'Sorting by "metric" needs `metric` (a name and a mode).',
+    );
+  }
+  const expr = by === 'metric' ? metric : SORT_SQL[by];
+  const direction = dir === 'asc' ? 'ASC' : 'DESC';
+  // Rows without a value go last either way; the id breaks ties so pages never overlap.
+  return `ORDER BY ${expr} ${direction} NULLS LAST, r.id ${direction}`;
+}
+
+interface HistoryDbRow extends RunRow {
+  notes: string | null;
+  archived_at: string | null;
+  metric_value: number | null;
+}
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The page's and the count's SQL and parameters (exported for the EXPLAIN QUERY PLAN test). */
+export function historySql(q: RunQuery): { page: Statement; count: Statement } {
+  const s = buildSql(q);
+  return {
+    page: {
+      sql: `SELECT ${SUMMARY_COLUMNS}, r.notes, r.archived_at, ${s.metric} AS metric_value
+            ${SUMMARY_FROM} ${s.join} ${s.where} ${orderBy(q, s.metric)} LIMIT ? OFFSET ?`,
+      params: [...s.joinParams, ...s.params, q.limit, q.offset],
+    },
+    count: {
+      sql: `SELECT COUNT(*) AS n ${SUMMARY_FROM} ${s.join} ${s.where}`,
+      params: [...s.joinParams, ...s.params],
+    },
+  };
+}
+
+/** One page of runs and the number matching: two queries, plus one for the page's tags. */
+export function queryRuns(db: Db, q: RunQuery): RunPage {
+  const { page, count } = historySql(q);
+  const rows = db.prepare(page.sql).all(...page.params) as HistoryDbRow[];
+  const { n } = db.prepare(count.sql).get(...count.params) as { n: number };
+  const tags = readTagsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return {
+    rows: rows.map((row): HistoryRow => ({
+      ...summaryFromRow(row),
+      notes: row.notes,
+      tags: tags.get(row.id) ?? [],
+      archivedAt: row.archived_at,
+      metricValue: row.metric_value,
+    })),
+    total: n,
+  };
+}

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { historySql, queryRuns } from '../../../src-main/store/runQuery';
+import { dispatch } from '../../../src-main/transports/dispatch';
+import { RunQueryInputSchema, type RunQuery } from '../../../src-shared/rpc/history';
+import { historyWorkspace } from '../../helpers/historyWorkspace';
+import { useTempDirs } from '../../helpers/tempDir';
+import { fakeBackend } from '../transports/fakeBackend';
+
+const tempDir = useTempDirs();
+
+describe('runs.query filters', () => {
+  it('filters by strategy, source, target, status, experiment, budget and creation date', () => {
+    const { letters, query, db } = historyWorkspace(tempDir());
+    const asc = { sort: { by: 'id', dir: 'asc' } };
+    expect(letters({ ...asc, strategy: ['fine-tune'] })).toEqual(['A', 'D']);
+    expect(letters({ ...asc, sourceName: ['mnist-0-4'] })).toEqual(['A', 'C', 'D']);
+    expect(letters({ ...asc, targetName: ['usps'] })).toEqual(['C', 'D']);
+    expect(letters({ ...asc, status: ['completed', 'queued'] })).toEqual(['A', 'B', 'D']);
+    expect(letters({ ...asc, experimentId: [2] })).toEqual(['C', 'D']);
+    expect(letters({ ...asc, budget: [10] })).toEqual(['A', 'D']);
+    expect(letters({ ...asc, budget: ['all', 100] })).toEqual(['B', 'C']);
+    expect(
+      letters({
+        ...asc,
+        createdFrom: '2025-02-01T10:00:00Z',
+        createdTo: '2025-03-01T11:00:00+01:00',
+      }),
+    ).toEqual(['B', 'C']);
+    expect(letters({ ...asc, strategy: ['fine-tune'], targetName: ['usps'] })).toEqual(['D']);
+    expect(query({ strategy: ['none-such'] })).toEqual({ rows: [], total: 0 });
+    db.close();
+  });
+
+  it('filters on a range of the summary metric, leaving out runs without it', () => {
+    const { letters, db } = historyWorkspace(tempDir());
+    const best = (min?: number, max?: number): string[] =>
+      letters({
+        sort: { by: 'id', dir: 'asc' },
+        metric: { name: 'val_acc', mode: 'best', min, max },
+      });
+    expect(best(0.8)).toEqual(['A']);
+    expect(best(0.1, 0.8)).toEqual(['B', 'C']);
+    // C's last val_acc was NaN: it has no finite last value, so no range admits it.
+    expect(
+      letters({
+        sort: { by: 'id', dir: 'asc' },
+        metric: { name: 'val_acc', mode: 'last', max: 1 },
+      }),
+    ).toEqual(['A', 'B']);
+    db.close();
+  });
+});
+
+describe('runs.query sorting', () => {
+  it('sorts by the summary metric in each mode, runs without a value last', () => {
+    const { query, letters, db } = historyWorkspace(tempDir());
+    const by = (name: string, mode: string, dir: string): unknown => ({
+      metric: { name, mode },
+      sort: { by: 'metric', dir },
+    });
+    // last: A 0.8, B 0.75, C NaN → null, D none (ties by id, in the same direction).
+    expect(letters(by('val_acc', 'last', 'desc'))).toEqual(['A', 'B', 'D', 'C']);
+    expect(query(by('val_acc', 'last', 'desc')).rows.map((r) => r.metricValue)).toEqual([
+      0.8,
+      0.75,
+      null,
+      null,
+    ]);
+    // max: A 0.9, B 0.75, C 0.2 (its NaN left out).
+    expect(letters(by('val_acc', 'max', 'desc'))).toEqual(['A', 'B', 'C', 'D']);
+    // min, ascending: C 0.2, A 0.5, B 0.6; D still last.
+    expect(letters(by('val_acc', 'min', 'asc'))).toEqual(['C', 'A', 'B', 'D']);
+    // best of a loss is its minimum: A 0.3, B 0.5, C 2 (∞ left out).
+    const bestLoss = query(by('val_loss', 'best', 'asc')).rows.map((r) => r.metricValue);
+    expect(bestLoss).toEqual([0.3, 0.5, 2, null]);
+    // best of an accuracy is its maximum.
+    expect(query(by('val_acc', 'best', 'desc')).rows.map((r) => r.metricValue)).toEqual([
+      0.9,
+      0.75,
+      0.2,
+      null,
+    ]);
+    db.close();
+  });
+
+  it('sorts by whitelisted columns', () => {
+    const { letters, db } = historyWorkspace(tempDir());
+    // Budgets as numbers, "all" after every number; ties by id.
+    expect(letters({ sort: { by: 'budget', dir: 'asc' } })).toEqual(['A', 'D', 'B', 'C']);
+    // B has no source: last in both directions.
+    expect(letters({ sort: { by: 'sourceName', dir: 'asc' } })).toEqual(['A', 'C', 'D', 'B']);
+    expect(letters({ sort: { by: 'createdAt', dir: 'desc' } })).toEqual(['D', 'C', 'B', 'A']);
+    expect(letters({ sort: { by: 'experimentName', dir: 'asc' } })).toEqual(['A', 'B', 'C', 'D']);
+    expect(letters({ sort: { by: 'status', dir: 'asc' } })).toEqual(['A', 'B', 'C', 'D']);
+    // The default: newest id first.
+    expect(letters({})).toEqual(['D', 'C', 'B', 'A']);
+    db.close();
+  });
+
+  it('refuses an unknown sort key with a clear error, at the boundary and in the store', async () => {
+    const result = await dispatch(fakeBackend().handlers, 'runs.query', {
+      sort: { by: 'config; DROP TABLE runs', dir: 'asc' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('invalid_input');
+    expect(JSON.stringify(result.error)).toMatch(/sort\.by/);
+    expect(JSON.stringify(result.error)).toContain('createdAt');
+
+    const missingMetric = RunQueryInputSchema.safeParse({ sort: { by: 'metric' } });
+    expect(missingMetric.error?.issues[0]?.message).toBe(
+      'Sorting by "metric" needs `metric` (a name and a mode).',
+    );
+
+    const { db } = historyWorkspace(tempDir());
+    const forged = { ...RunQueryInputSchema.parse({}), sort: { by: 'nope', dir: 'asc' } };
+    expect(() => queryRuns(db, forged as unknown as RunQuery)).toThrow(
+      /Cannot sort runs by "nope": sort by one of id, createdAt/,
+    );
+    db.close();
+  });
+});
+
+describe('runs.query pages and search', () => {
+  it('pages with a total that counts every match', () => {
+    const { query, db } = historyWorkspace(tempDir());
+    const pages = [0, 2, 4].map((offset) => query({ limit: 2, offset }));
+    expect(pages.map((p) => p.total)).toEqual([4, 4, 4]);
+    expect(pages.map((p) => p.rows.length)).toEqual([2, 2, 0]);
+    const ids = pages.flatMap((p) => p.rows.map((r) => r.id));
+    expect(new Set(ids).size).toBe(4);
+    expect(query({ limit: 1, strategy: ['fine-tune'] }).total).toBe(2);
+    expect(RunQueryInputSchema.safeParse({ limit: 501 }).success).toBe(false);
+    db.close();
+  });
+
+  it('searches experiment names, strategies, notes and tags, every word', () => {
+    const { letters, query, ids, db } = historyWorkspace(tempDir());
+    const asc = { sort: { by: 'id', dir: 'asc' } };
+    expect(letters({ ...asc, search: 'SWEEP' })).toEqual(['A', 'B']);
+    expect(letters({ ...asc, search: 'l2-sp' })).toEqual(['C']);
+    db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run('Diverged at lr 0.1, 50%', ids.C);
+    db.prepare('INSERT INTO run_tags VALUES (?, ?)').run(ids.B, 'paper-figure');
+    expect(letters({ ...asc, search: 'lr 0.1' })).toEqual(['C']);
+    // % and _ are text, not patterns.
+    expect(letters({ ...asc, search: '50%' })).toEqual(['C']);
+    expect(letters({ ...asc, search: '%' })).toEqual(['C']);
+    expect(letters({ ...asc, search: 'paper' })).toEqual(['B']);
+    expect(letters({ ...asc, search: 'study fine' })).toEqual(['C', 'D']);
+    expect(query({ search: 'sweep nothing' }).total).toBe(0);
+    db.close();
+  });
+});
+
+describe('runs.query plan', () => {
+  it('reads summary metrics by index from run_metric_summary, never from metrics', () => {
+    const { db } = historyWorkspace(tempDir());
+    const plan = (input: unknown): string => {
+      const { page, count } = historySql(RunQueryInputSchema.parse(input));
+      return [page, count]
+        .flatMap((s) => db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params))
+        .map((row) => (row as { detail: string }).detail)
+        .join('\n');
+    };
+    const sorted = plan({
+      metric: { name: 'val_loss', mode: 'best', max: 1 },
+      sort: { by: 'metric', dir: 'asc' },
+      tags: ['x'],
+      strategy: ['fine-tune'],
+    });
+    expect(sorted).not.toMatch(/\bmetrics\b/);
+    // The range on the chosen mode's column walks its index (name, min); no full scan anywhere.
+    expect(sorted).toMatch(
+      /SEARCH ms USING COVERING INDEX run_metric_summary_min \(name=\? AND min<\?\)/,
+    );
+    expect(sorted).not.toMatch(/\bSCAN\b/);
+    expect(sorted).toMatch(/SEARCH t (EXISTS )?USING PRIMARY KEY \(run_id=\? AND tag=\?\)/);
+    // Experiments and domains are looked up by key, once per run.
+    expect(sorted).toMatch(/SEARCH e USING INTEGER PRIMARY KEY/);
+    expect(plan({ createdFrom: '2025-02-01T00:00:00Z' })).toMatch(/runs_created_at/);
+    db.close();
+  });
+});
