@@ -3,6 +3,8 @@ import { AppFailure } from '../../src-shared/result';
 import { UsageError } from './args';
 import { processIo, type CliIo } from './io';
 import { datasetsCommand, datasetsDeleteCommand, datasetsImportCommand } from './datasets';
+import { importBundleCommand } from './importBundle';
+import { reportCommand } from './report';
 import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
@@ -125,6 +127,37 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print {"deleted": true} on stdout')
     .action(async (id: string, options: Record<string, unknown>) => {
       setExitCode(await datasetsDeleteCommand(id, options, io));
+    });
+
+  program
+    .command('report')
+    .description('Export a comparison of experiments (and/or runs) as a report file.')
+    .argument('[experiment-id...]', 'experiments to compare (see `transferlab runs`)')
+    .requiredOption('--format <format>', 'html | md | csv | tex | json | pdf')
+    .requiredOption('--out <file>', 'the file to write, or an existing folder')
+    .option('--runs <ids>', 'runs to compare too, comma-separated')
+    .option('--metric <name>', 'final metric compared (default: test_acc)')
+    .option('--baseline <strategy>', 'strategy the others are measured against (default: scratch)')
+    .option('--test <test>', 't | wilcoxon: the test behind verdicts (default: t)')
+    .option('--title <title>', 'the report’s heading (default: the experiments’ names)')
+    .option(
+      '--request <file>',
+      'a comparison request JSON (as a report’s Regenerate section shows)',
+    )
+    .option('--force', 'replace --out if it exists')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .action(async (ids: string[], options: Record<string, unknown>) => {
+      setExitCode(await reportCommand(ids, options, io));
+    });
+
+  program
+    .command('import-bundle')
+    .description('Import a JSON bundle (a report of format json) from another workspace.')
+    .argument('<file>', 'the bundle')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the import result as one JSON document on stdout')
+    .action(async (file: string, options: Record<string, unknown>) => {
+      setExitCode(await importBundleCommand(file, options, io));
     });
 
   return program;

@@ -8,7 +8,14 @@ import { AppFailure } from '../../src-shared/result';
 import { startTrainer } from '../engine/trainer/host';
 import { startProbe } from '../engine/trainer/probeHost';
 import { listDatasets, toSummary, upsertDataset } from '../store/datasets';
+import { buildComparison } from '../analysis/comparison';
+import { importBundle } from '../reports/bundleImport';
+import { renderPdfWithChromium } from '../reports/pdfChromium';
+import { createReport, listReports, regenerateReport } from '../reports/service';
+import { deleteChartSetup, listChartSetups, saveChartSetup } from '../store/chartSetups';
+import { readConfusion } from '../store/confusion';
 import { updateRun } from '../store/runAnnotations';
+import { deleteRuns } from '../store/runDelete';
 import { queryRuns } from '../store/runQuery';
 import { openDb } from '../store/db';
 import {
@@ -28,6 +35,7 @@ import { RunQueue, type TrainerLauncher } from './runQueue';
 import { estimateTransferability } from './transferabilityEstimate';
 import { ProbeQueue, type ProbeStarter } from './transferabilityEstimateProbes';
 import type { ImportProgressListener } from '../import/types';
+import { uploadsDir } from './paths';
 import type { Core, CoreOptions } from './types';
 
 const VERSION = '0.1.0';
@@ -100,6 +108,7 @@ export async function openCore(
   };
 
   const importListeners = new Set<ImportProgressListener>();
+  const renderPdf = options.renderPdf ?? renderPdfWithChromium;
 
   const handlers: RpcHandlers = {
     'app.info': () => ({
@@ -152,6 +161,16 @@ export async function openCore(
     'runs.query': (query) => queryRuns(db, query),
     'runs.update': (update) => updateRun(db, update),
     'runs.cancel': ({ id }) => ({ cancelled: cancelRun(id) }),
+    'runs.delete': ({ ids }) => deleteRuns(db, options.workspaceDir, ids),
+    'runs.confusion': ({ id }) => readConfusion(db, id),
+    'compare.run': (request) => buildComparison(db, request),
+    'compare.setups.list': () => listChartSetups(db),
+    'compare.setups.save': ({ name, input }) => saveChartSetup(db, name, input),
+    'compare.setups.delete': ({ id }) => ({ deleted: deleteChartSetup(db, id) }),
+    'reports.create': (input) => createReport(db, input, renderPdf),
+    'reports.list': () => listReports(db),
+    'reports.regenerate': ({ id, format }) => regenerateReport(db, id, format, renderPdf),
+    'bundles.import': ({ file }) => importBundle(db, file, uploadsDir(options.workspaceDir)),
     'experiments.cancel': ({ id }) => {
       getExperiment(db, id);
       // Queued runs first, so a cancelled source run's dependants are not started meanwhile.

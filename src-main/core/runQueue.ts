@@ -259,11 +259,10 @@ export class RunQueue {
             exit.model.hash,
             exit.model.dir,
           );
-        this.end(
-          run.claim,
-          'completed',
-          exit.finalMetrics ? { finalMetrics: exit.finalMetrics } : {},
-        );
+        this.end(run.claim, 'completed', {
+          ...(exit.finalMetrics ? { finalMetrics: exit.finalMetrics } : {}),
+          ...(exit.confusion ? { confusion: exit.confusion } : {}),
+        });
         break;
       case 'failed':
       case 'diverged':

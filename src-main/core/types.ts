@@ -1,4 +1,5 @@
 import type { ImportProgressListener } from '../import/types';
+import type { PdfRenderer } from '../reports/service';
 import type { AppEvent } from '../../src-shared/rpc/events';
 import type { AppInfo, RpcHandlers } from '../../src-shared/rpc/contract';
 
@@ -15,6 +16,8 @@ export interface CoreOptions {
    * those of experiments it creates itself (the CLI), or none (read-only commands).
    */
   queue: 'all' | 'own' | 'none';
+  /** Prints report PDFs: Electron's printToPDF in the app; headless Chromium by default. */
+  renderPdf?: PdfRenderer;
 }
 
 /** The core services behind the contract, written once, used by every transport. */

@@ -7,6 +7,7 @@ import { defaultWorkspaceDir, projectRoot } from '../core/paths';
 import type { Core } from '../core/types';
 import { forwardEvents, registerIpcHandlers, trustedSenderCheck } from '../transports/ipc';
 import { menuTemplate } from './menu';
+import { renderPdfWithElectron } from './pdf';
 import { createMainWindow, hardenSession, hardenWebContents, rendererCsp } from './window';
 
 /**
@@ -56,6 +57,8 @@ async function start(): Promise<void> {
     transport: 'electron',
     queue: 'all',
     nativeBinding,
+    // Reports print with this app's own Chromium, not a system one the user may not have.
+    renderPdf: renderPdfWithElectron,
   });
   core = opened;
   // Handlers before the window: the page may call the core as soon as it loads.

@@ -40,6 +40,16 @@ const METHODS: Record<RpcMethod, true> = {
   'runs.update': true,
   'runs.cancel': true,
   'experiments.cancel': true,
+  'runs.delete': true,
+  'runs.confusion': true,
+  'compare.run': true,
+  'compare.setups.list': true,
+  'compare.setups.save': true,
+  'compare.setups.delete': true,
+  'reports.create': true,
+  'reports.list': true,
+  'reports.regenerate': true,
+  'bundles.import': true,
 };
 
 function isResult(value: unknown): value is Result<unknown> {

@@ -120,6 +120,8 @@ export const TrainerToParentSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('completed'),
     finalMetrics: FinalMetricsSchema,
+    /** Counts on the test split, rows = true class, columns = predicted (engine/confusion.ts). */
+    confusion: z.array(z.array(z.int().nonnegative())).optional(),
     /** Saved model (source runs): folder and sha256 of its weights. */
     model: z.object({ dir: z.string(), hash: z.string() }).optional(),
   }),

@@ -3,6 +3,7 @@ import { describeInputAdapter, type FinalMetrics } from '../../src-shared/domain
 import type { Tf } from './backend';
 import type { RunData, Split } from './data/domain';
 import { loadRunData } from './data/index';
+import { confusionMatrix } from './confusion';
 import { EarlyStopper } from './earlyStopping';
 import { engineAdam } from './kernels/index';
 import { crossEntropy, predictedClasses } from './head';
@@ -23,7 +24,12 @@ import type { LabelledBatch, PreparedModel } from './strategies/strategy';
 export type Emit = (message: TrainerToParent) => void;
 
 export type TrainResult =
-  | { status: 'completed'; finalMetrics: FinalMetrics; model?: SavedModel }
+  | {
+      status: 'completed';
+      finalMetrics: FinalMetrics;
+      confusion?: number[][];
+      model?: SavedModel;
+    }
   | { status: 'diverged'; error: string }
   | { status: 'cancelled' };
 
@@ -286,9 +292,16 @@ export async function train(
       train_acc: trainEval.acc,
       ...(stopper ? { best_epoch: stopper.bestEpochSeen } : {}),
     };
+    const confusion =
+      test.n > 0 ? confusionMatrix(tf, evalLogits, test, runData.numClasses) : undefined;
     const model = job.saveModel ? await saveModel(tf, prepared.model, job.modelsDir) : undefined;
-    emit({ type: 'completed', finalMetrics, ...(model ? { model } : {}) });
-    return { status: 'completed', finalMetrics, ...(model ? { model } : {}) };
+    const outcome = {
+      finalMetrics,
+      ...(confusion ? { confusion } : {}),
+      ...(model ? { model } : {}),
+    };
+    emit({ type: 'completed', ...outcome });
+    return { status: 'completed', ...outcome };
   } finally {
     optimizer.dispose();
     stopper?.dispose();

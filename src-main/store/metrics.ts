@@ -46,6 +46,27 @@ export function insertEpoch(
   });
 }
 
+/**
+ * A finished run's final metrics (test_acc, test_loss, best_epoch, …) as one-point series in
+ * run_metric_summary, so History can show, filter and sort by them like any per-epoch metric.
+ * A name the run already logged per epoch (val_acc) keeps its per-epoch summary; values that are
+ * not finite are left out (History shows none).
+ */
+export function summariseFinalMetrics(
+  db: Db,
+  runId: number,
+  finalMetrics: Record<string, number | null>,
+): void {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO run_metric_summary (run_id, name, last_epoch, last, min, max)
+     SELECT ?, ?, epochs_done, ?, ?, ? FROM runs WHERE id = ?`,
+  );
+  for (const [name, value] of Object.entries(finalMetrics)) {
+    if (value === null || !Number.isFinite(value)) continue;
+    insert.run(runId, name, value, value, value, runId);
+  }
+}
+
 /** A run's epochs in order; non-finite values come back as null (the contract's "not finite"). */
 export function readMetrics(db: Db, runId: number): EpochMetrics[] {
   const rows = db

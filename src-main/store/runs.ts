@@ -16,7 +16,7 @@ import {
 } from '../../src-shared/domain/runs';
 import { inTransaction, type Db } from './db';
 import { nowIso, readJson } from './json';
-import { readMetrics } from './metrics';
+import { readMetrics, summariseFinalMetrics } from './metrics';
 import { readRunLog } from './runLogs';
 import { readTransferability } from './transferability';
 
@@ -278,19 +278,21 @@ export function finishRun(
   db: Db,
   id: number,
   status: EndStatus,
-  details: { finalMetrics?: FinalMetrics; error?: string } = {},
+  details: { finalMetrics?: FinalMetrics; confusion?: number[][]; error?: string } = {},
 ): { dependants: number[]; dependantStatus: EndStatus } {
   return inTransaction(db, () => {
     db.prepare(
-      `UPDATE runs SET status = ?, final_metrics = ?, error = ?, finished_at = ?, owner = NULL, heartbeat_at = NULL
+      `UPDATE runs SET status = ?, final_metrics = ?, confusion = ?, error = ?, finished_at = ?, owner = NULL, heartbeat_at = NULL
        WHERE id = ?`,
     ).run(
       status,
       details.finalMetrics === undefined ? null : JSON.stringify(details.finalMetrics),
+      details.confusion === undefined ? null : JSON.stringify(details.confusion),
       details.error ?? null,
       nowIso(),
       id,
     );
+    if (details.finalMetrics) summariseFinalMetrics(db, id, details.finalMetrics);
     if (status === 'completed') return { dependants: [], dependantStatus: 'failed' };
     const dependants = db
       .prepare(`SELECT id FROM runs WHERE depends_on = ? AND status = 'queued'`)

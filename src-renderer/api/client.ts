@@ -40,6 +40,16 @@ export function createApi(transport: Transport): Api {
     'runs.update': method('runs.update'),
     'runs.cancel': method('runs.cancel'),
     'experiments.cancel': method('experiments.cancel'),
+    'runs.delete': method('runs.delete'),
+    'runs.confusion': method('runs.confusion'),
+    'compare.run': method('compare.run'),
+    'compare.setups.list': method('compare.setups.list'),
+    'compare.setups.save': method('compare.setups.save'),
+    'compare.setups.delete': method('compare.setups.delete'),
+    'reports.create': method('reports.create'),
+    'reports.list': method('reports.list'),
+    'reports.regenerate': method('reports.regenerate'),
+    'bundles.import': method('bundles.import'),
     onEvent: (listener) => transport.subscribe(listener),
   } satisfies Api;
 }

@@ -7,7 +7,8 @@ export type Route =
   | { name: 'run'; id: number }
   | { name: 'datasets' }
   | { name: 'dataset'; id: number }
-  | { name: 'compare' }
+  /** `#/compare?experiments=1,2&runs=7,8&setup=3`: what to compare, or a saved chart setup. */
+  | { name: 'compare'; experiments: number[]; runs: number[]; setup: number | null }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
@@ -16,6 +17,13 @@ export type Section = 'experiments' | 'runs' | 'datasets' | 'compare' | 'setting
 function parseId(text: string | undefined): number | null {
   if (text === undefined || !/^[1-9]\d{0,14}$/.test(text)) return null;
   return Number(text);
+}
+
+/** A comma-separated id list; anything that is not an id is dropped. */
+function parseIds(text: string | null): number[] {
+  if (text === null) return [];
+  const ids = text.split(',').map((part) => parseId(part.trim()));
+  return [...new Set(ids.filter((id): id is number => id !== null))];
 }
 
 export function parseHash(hash: string): Route {
@@ -45,6 +53,14 @@ export function parseHash(hash: string): Route {
       return id === null ? { name: 'not-found', path: pathPart } : { name: 'dataset', id };
     }
     case 'compare':
+      return second === undefined
+        ? {
+            name: 'compare',
+            experiments: parseIds(query.get('experiments')),
+            runs: parseIds(query.get('runs')),
+            setup: parseId(query.get('setup') ?? undefined),
+          }
+        : { name: 'not-found', path: pathPart };
     case 'settings':
       return second === undefined ? { name: head } : { name: 'not-found', path: pathPart };
     default:
@@ -57,9 +73,16 @@ export function href(route: Route): string {
     case 'experiments':
     case 'runs':
     case 'datasets':
-    case 'compare':
     case 'settings':
       return `#/${route.name}`;
+    case 'compare': {
+      const query = new URLSearchParams();
+      if (route.experiments.length > 0) query.set('experiments', route.experiments.join(','));
+      if (route.runs.length > 0) query.set('runs', route.runs.join(','));
+      if (route.setup !== null) query.set('setup', String(route.setup));
+      const text = query.toString().replaceAll('%2C', ',');
+      return text === '' ? '#/compare' : `#/compare?${text}`;
+    }
     case 'experiment-new':
       return route.example === null
         ? '#/experiments/new'
@@ -73,6 +96,13 @@ export function href(route: Route): string {
     case 'not-found':
       return `#/${route.path}`;
   }
+}
+
+/** Where a navigation entry leads (Compare opens empty, waiting for a selection). */
+export function sectionRoute(section: Section): Route {
+  return section === 'compare'
+    ? { name: 'compare', experiments: [], runs: [], setup: null }
+    : { name: section };
 }
 
 /** The navigation entry a route belongs to. */

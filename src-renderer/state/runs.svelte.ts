@@ -199,6 +199,17 @@ export class RunsStore {
     return this.runList.filter((r) => r.experimentId === experimentId).sort((a, b) => a.id - b.id);
   }
 
+  /** Drops deleted runs from every cache (run list, details, metrics, progress). */
+  forgetRuns(ids: readonly number[]): void {
+    for (const id of ids) {
+      // Reflect on the $state proxy, as loadExperiments does for experiments.
+      Reflect.deleteProperty(this.runs, id);
+      this.details.delete(id);
+      this.metrics.delete(id);
+      this.progress.delete(id);
+    }
+  }
+
   async loadExperiments(): Promise<void> {
     const result = await this.#api['experiments.list']({});
     if (!result.ok) {

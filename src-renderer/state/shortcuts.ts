@@ -35,6 +35,9 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: '/', action: 'Focus the search field' },
   { keys: 'Esc', action: 'Close, leave a field, go back from the designer' },
   { keys: '?', action: 'Show these shortcuts' },
+  { keys: '↑ ↓ PgUp PgDn Home End', action: 'Runs table: move the focused run' },
+  { keys: 'Enter', action: 'Runs table: open the focused run' },
+  { keys: 'Space', action: 'Runs table: select or unselect the focused run' },
 ];
 
 /**

@@ -18,6 +18,21 @@ import {
   type InspectResult,
 } from './datasets';
 import {
+  ChartSetupSaveSchema,
+  CompareInputSchema,
+  type ChartSetup,
+  type Comparison,
+  type ConfusionMatrix,
+} from './compare';
+import {
+  BundleImportInputSchema,
+  ReportCreateInputSchema,
+  ReportFormatSchema,
+  type BundleImportResult,
+  type ReportFile,
+  type ReportRecord,
+} from './reports';
+import {
   RunQueryInputSchema,
   RunUpdateInputSchema,
   type RunAnnotations,
@@ -69,7 +84,20 @@ export const rpcInputs = {
   'runs.query': RunQueryInputSchema,
   'runs.update': RunUpdateInputSchema,
   'runs.cancel': byId,
+  /** Deletes finished runs with their metrics, logs and model files, in one transaction. */
+  'runs.delete': z.object({ ids: z.array(z.int().positive()).min(1).max(500) }).strict(),
+  'runs.confusion': byId,
   'experiments.cancel': byId,
+  'compare.run': CompareInputSchema,
+  'compare.setups.list': none,
+  'compare.setups.save': ChartSetupSaveSchema,
+  'compare.setups.delete': byId,
+  'reports.create': ReportCreateInputSchema,
+  'reports.list': none,
+  'reports.regenerate': z
+    .object({ id: z.int().positive(), format: ReportFormatSchema.optional() })
+    .strict(),
+  'bundles.import': BundleImportInputSchema,
 } as const;
 
 export interface RpcOutputs {
@@ -93,7 +121,20 @@ export interface RpcOutputs {
   'runs.query': RunPage;
   'runs.update': RunAnnotations;
   'runs.cancel': { cancelled: boolean };
+  /** Ids deleted, and model folders removed with them. */
+  'runs.delete': { deleted: number[]; artifactsRemoved: number };
+  /** Null for runs that recorded none (not finished, or finished before confusion matrices). */
+  'runs.confusion': ConfusionMatrix | null;
   'experiments.cancel': { cancelled: number };
+  'compare.run': Comparison;
+  'compare.setups.list': ChartSetup[];
+  /** Saving under an existing name replaces that setup. */
+  'compare.setups.save': ChartSetup;
+  'compare.setups.delete': { deleted: boolean };
+  'reports.create': ReportFile;
+  'reports.list': ReportRecord[];
+  'reports.regenerate': ReportFile;
+  'bundles.import': BundleImportResult;
 }
 
 export type RpcMethod = keyof typeof rpcInputs;

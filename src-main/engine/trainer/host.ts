@@ -20,6 +20,8 @@ export interface TrainerExit {
   status: 'completed' | 'failed' | 'diverged' | 'cancelled' | 'crashed';
   /** For 'completed'. */
   finalMetrics?: FinalMetrics;
+  /** For 'completed': counts on the test split (rows true, columns predicted). */
+  confusion?: number[][];
   /** For a completed source run: the saved model. */
   model?: { dir: string; hash: string };
   /** For 'failed', 'diverged' and 'crashed' (which names the exit code or signal). */
@@ -158,6 +160,7 @@ function exitOf(
     return {
       status: 'completed',
       finalMetrics: final.finalMetrics,
+      ...(final.confusion ? { confusion: final.confusion } : {}),
       ...(final.model ? { model: final.model } : {}),
       code,
       signal,

@@ -4,6 +4,7 @@ import { migration002 } from './002_transferability';
 import { migration003 } from './003_input_adapter';
 import { migration004 } from './004_run_logs';
 import { migration005 } from './005_history';
+import { migration006 } from './006_compare_reports';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];

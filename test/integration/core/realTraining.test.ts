@@ -46,6 +46,14 @@ describe('the core with real trainer processes', () => {
       expect(detail.finalMetrics?.test_acc).toBeGreaterThan(0.3); // 5 classes: chance is 0.2
       expect(detail.startedAt).not.toBeNull();
       expect(detail.finishedAt).not.toBeNull();
+      // The confusion matrix on the test split agrees with the recorded test accuracy.
+      const confusion = await core.handlers['runs.confusion']({ id: run.id });
+      const matrix = confusion?.matrix ?? [];
+      const total = matrix.flat().reduce((a, b) => a + b, 0);
+      const hits = matrix.reduce((sum, row, i) => sum + (row[i] ?? 0), 0);
+      expect(matrix).toHaveLength(5);
+      expect(total).toBeGreaterThan(0);
+      expect(hits / total).toBeCloseTo(detail.finalMetrics?.test_acc ?? NaN, 6);
     }
     const fineTune = await core.handlers['runs.get']({ id: runs[2]?.id ?? 0 });
     expect(fineTune.sourceModelHash).toMatch(/^[0-9a-f]{64}$/);

@@ -12,7 +12,9 @@ describe('hash routes', () => {
       { name: 'run', id: 3 },
       { name: 'datasets' },
       { name: 'dataset', id: 7 },
-      { name: 'compare' },
+      { name: 'compare', experiments: [], runs: [], setup: null },
+      { name: 'compare', experiments: [1, 2], runs: [7], setup: null },
+      { name: 'compare', experiments: [], runs: [], setup: 3 },
       { name: 'settings' },
     ];
     for (const route of routes) expect(parseHash(href(route))).toEqual(route);

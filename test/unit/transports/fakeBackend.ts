@@ -59,6 +59,16 @@ export function fakeBackend(): {
       return { cancelled: true };
     },
     'experiments.cancel': notImplemented('experiments.cancel'),
+    'runs.delete': notImplemented('runs.delete'),
+    'runs.confusion': notImplemented('runs.confusion'),
+    'compare.run': notImplemented('compare.run'),
+    'compare.setups.list': notImplemented('compare.setups.list'),
+    'compare.setups.save': notImplemented('compare.setups.save'),
+    'compare.setups.delete': notImplemented('compare.setups.delete'),
+    'reports.create': notImplemented('reports.create'),
+    'reports.list': notImplemented('reports.list'),
+    'reports.regenerate': notImplemented('reports.regenerate'),
+    'bundles.import': notImplemented('bundles.import'),
   };
   return {
     handlers,

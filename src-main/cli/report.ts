@@ -1,0 +1,176 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  CompareInputSchema,
+  CompareOptionsSchema,
+  type CompareInput,
+} from '../../src-shared/rpc/compare';
+import { REPORT_FORMATS } from '../../src-shared/rpc/reports';
+import { AppFailure } from '../../src-shared/result';
+import { defaultWorkspaceDir } from '../core/paths';
+import { checkBareFileName, writeIntoFolder } from '../reports/writeReport';
+import { ExistingFileSchema, IdSchema, parseArgs, UsageError, WorkspaceSchema } from './args';
+import type { CliIo } from './io';
+import { call, openCliCore } from './session';
+
+/**
+ * `transferlab report <experiment-id>... --format F --out FILE`: builds a comparison of the
+ * experiments (and/or `--runs`) and writes it as a report. `--out` names the file, or an
+ * existing folder to write the report's own (sanitised) name into; an existing file is kept
+ * unless `--force`. `--request FILE` takes the request JSON a report prints in its Regenerate
+ * section, for options the flags do not cover.
+ */
+const IdListSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+(\s*,\s*\d+)*$/, 'must be run ids separated by commas, e.g. 3,4,9')
+  .transform((s) => s.split(',').map((id) => Number(id.trim())))
+  .pipe(z.array(z.int().positive('must be at least 1')).max(5000));
+
+export const ReportArgsSchema = z
+  .object({
+    format: z.enum(REPORT_FORMATS, { error: `must be one of ${REPORT_FORMATS.join(', ')}` }),
+    out: z.string().trim().min(1, 'must not be empty'),
+    runs: IdListSchema.optional(),
+    metric: CompareOptionsSchema.shape.metric.unwrap().optional(),
+    baseline: CompareOptionsSchema.shape.baseline.unwrap().optional(),
+    test: z.enum(['t', 'wilcoxon'], { error: 'must be t or wilcoxon' }).optional(),
+    title: z.string().trim().min(1).max(200).optional(),
+    request: ExistingFileSchema.optional(),
+    force: z.boolean().default(false),
+    workspace: WorkspaceSchema.optional(),
+  })
+  .strict();
+export type ReportArgs = z.infer<typeof ReportArgsSchema>;
+
+function parseIds(ids: readonly string[]): number[] {
+  const issues: string[] = [];
+  const parsed = ids.map((id) => {
+    const result = IdSchema.safeParse(id);
+    if (result.success) return result.data;
+    issues.push(
+      `<experiment-id> ${JSON.stringify(id)}: ${result.error.issues[0]?.message ?? 'invalid'}`,
+    );
+    return 0;
+  });
+  if (issues.length > 0) throw new UsageError('Invalid arguments', issues);
+  return parsed;
+}
+
+function readRequest(path: string): CompareInput {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(
+      `--request: ${path} is not JSON (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  const parsed = CompareInputSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new UsageError(
+      `--request: ${path} is not a comparison request`,
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+export function compareInputFrom(ids: number[], args: ReportArgs): CompareInput {
+  if (args.request !== undefined) {
+    const mixed = [
+      ids.length > 0 ? '<experiment-id>' : null,
+      args.runs ? '--runs' : null,
+      args.metric !== undefined ? '--metric' : null,
+      args.baseline !== undefined ? '--baseline' : null,
+      args.test !== undefined ? '--test' : null,
+    ].filter((f) => f !== null);
+    if (mixed.length > 0) {
+      throw new UsageError(`--request says what to compare; leave out ${mixed.join(', ')}`);
+    }
+    return readRequest(args.request);
+  }
+  if (ids.length === 0 && !args.runs) {
+    throw new UsageError(
+      'Name at least one experiment id, or runs with --runs (or a --request file).',
+    );
+  }
+  return {
+    selection: { experimentIds: ids, runIds: args.runs ?? [] },
+    options: {
+      ...(args.metric !== undefined ? { metric: args.metric } : {}),
+      ...(args.baseline !== undefined ? { baseline: args.baseline } : {}),
+      ...(args.test !== undefined ? { test: args.test } : {}),
+    },
+  };
+}
+
+/** `--out`: an existing folder (the report's own name goes in it) or a file in an existing one. */
+function outTarget(out: string): { folder: string; name: string | null } {
+  const path = resolve(out);
+  try {
+    if (statSync(path).isDirectory()) return { folder: path, name: null };
+  } catch {
+    // Not there yet: a new file.
+  }
+  const folder = dirname(path);
+  try {
+    if (!statSync(folder).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new UsageError(`--out: the folder ${folder} does not exist`);
+  }
+  const name = basename(path);
+  try {
+    checkBareFileName(name);
+  } catch (e) {
+    throw new UsageError(`--out: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { folder, name };
+}
+
+/** Says "Building the report…" only when it takes more than a second. */
+function slowNotice(io: CliIo, text: string): () => void {
+  const timer = setTimeout(() => {
+    io.err(`${text}\n`);
+  }, 1000);
+  return () => {
+    clearTimeout(timer);
+  };
+}
+
+export async function reportCommand(
+  ids: readonly string[],
+  options: Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
+  const args = parseArgs(ReportArgsSchema, options);
+  const experimentIds = parseIds(ids);
+  const compare = compareInputFrom(experimentIds, args);
+  const target = outTarget(args.out);
+  const core = await openCliCore(args.workspace ?? defaultWorkspaceDir(), 'none');
+  const done = slowNotice(io, `Building the ${args.format} report…`);
+  try {
+    // An id that names nothing is the user's input, not a failure of the program: exit 2.
+    const file = await call(core, 'reports.create', {
+      compare,
+      format: args.format,
+      ...(args.title !== undefined ? { title: args.title } : {}),
+    }).catch((e: unknown) => {
+      throw e instanceof AppFailure && e.code === 'not_found'
+        ? new UsageError(e.message, e.issues ?? [])
+        : e;
+    });
+    const bytes = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8');
+    const written = writeIntoFolder(target.folder, target.name ?? file.fileName, bytes, {
+      overwrite: args.force,
+    });
+    done();
+    io.err(`Report #${file.reportId} (${args.format}, ${bytes.length} bytes)\n`);
+    io.out(`${written}\n`);
+    return 0;
+  } finally {
+    done();
+    await core.close();
+  }
+}

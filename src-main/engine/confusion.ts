@@ -1,0 +1,34 @@
+import type { Tensor } from '@tensorflow/tfjs';
+import { predictedClasses } from './head';
+import type { Tf } from './backend';
+
+/** Rows per forward pass, as the loop's evaluation. */
+const CHUNK = 4096;
+
+/**
+ * The confusion matrix of a classifier on one split: counts[true][predicted], k × k. Computed
+ * once when a run completes, on the test split, so the Compare view can show where a transfer
+ * helps or hurts per class without keeping every prediction.
+ */
+export function confusionMatrix(
+  tf: Tf,
+  evalLogits: (x: Tensor) => Tensor,
+  split: { x: Tensor; y: Tensor; n: number },
+  numClasses: number,
+): number[][] {
+  const counts = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let start = 0; start < split.n; start += CHUNK) {
+    const size = Math.min(CHUNK, split.n - start);
+    const [truth, predicted] = tf.tidy(() => {
+      const x = tf.slice(split.x, start, size);
+      const y = tf.slice(split.y, start, size);
+      return [y.dataSync(), predictedClasses(tf, evalLogits(x)).dataSync()];
+    });
+    for (let i = 0; i < size; i++) {
+      const row = counts[truth[i] ?? -1];
+      const p = predicted[i] ?? -1;
+      if (row !== undefined && p >= 0 && p < numClasses) row[p] = (row[p] ?? 0) + 1;
+    }
+  }
+  return counts;
+}

@@ -1,0 +1,305 @@
+import type { EChartsOption, SeriesOption } from 'echarts';
+import {
+  learningCurvePanels,
+  type LearningCurvePanel,
+} from '../../src-shared/domain/baselineMatch';
+import type { Comparison, Crossover, Gain } from '../../src-shared/rpc/compare';
+import { formatSource, formatValue } from './numbers';
+import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './svgChart';
+
+/**
+ * The report's charts, as ECharts options rendered to SVG: mean curves over epochs with their
+ * band, learning curves over the target-label budget with crossovers marked, and the gain heat
+ * maps (source × target, one per strategy and budget). Each comes with a caption in words.
+ */
+export interface ReportChart {
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+/** A report stays readable (and small) for large comparisons; the tables hold everything. */
+export const MAX_CHARTS_PER_KIND = 24;
+
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
+
+const color = (i: number): string => PALETTE[i % PALETTE.length] ?? '#4e79a7';
+
+/** ECharts leaves a gap at '-' (a group with no finite value at that epoch). */
+const gap = (v: number | null): number | '-' => (v === null || !Number.isFinite(v) ? '-' : v);
+
+/**
+ * A shaded band between `lower` and `upper` at each x: the lower bound drawn invisibly with the
+ * width up to the upper bound stacked on it (ECharts has no band series). Gaps where a bound is
+ * missing (a single value has no spread).
+ */
+function bandSeries(
+  label: string,
+  xs: readonly number[],
+  lower: readonly (number | null)[],
+  upper: readonly (number | null)[],
+  colorIndex: number,
+): SeriesOption[] {
+  const bounds = xs.map((_, k) => {
+    const lo = lower[k] ?? null;
+    const hi = upper[k] ?? null;
+    return lo === null || hi === null ? null : { lo, width: hi - lo };
+  });
+  const stack = `band-${label}`;
+  return [
+    {
+      type: 'line',
+      name: `${label} (band low)`,
+      data: xs.map((x, k) => [x, bounds[k]?.lo ?? '-']),
+      stack,
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      silent: true,
+    },
+    {
+      type: 'line',
+      name: `${label} (band)`,
+      data: xs.map((x, k) => [x, bounds[k]?.width ?? '-']),
+      stack,
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      areaStyle: { color: color(colorIndex), opacity: 0.18 },
+      silent: true,
+    },
+  ];
+}
+
+export function meanCurvesChart(comparison: Comparison): ReportChart | null {
+  const { curves } = comparison;
+  if (curves.groups.length === 0) return null;
+  const series: SeriesOption[] = [];
+  curves.groups.forEach((group, i) => {
+    series.push(...bandSeries(group.label, group.epochs, group.lower, group.upper, i), {
+      type: 'line',
+      name: group.label,
+      data: group.epochs.map((e, k) => [e, gap(group.mean[k] ?? null)]),
+      symbol: 'none',
+      lineStyle: { color: color(i), width: 2 },
+      itemStyle: { color: color(i) },
+    });
+  });
+  const title = `${curves.metric} over epochs, mean by ${curves.groupBy.join(', ')}`;
+  // The legend wraps at about three labels a row; the plot keeps its height above it.
+  const legendRows = Math.ceil(curves.groups.length / 3);
+  const option: EChartsOption = {
+    title: { text: title, subtext: `Shaded band: ${curves.bandLabel}`, left: 'center' },
+    legend: { data: curves.groups.map((g) => g.label), bottom: 0, type: 'plain' },
+    grid: { left: 60, right: 30, top: 70, bottom: 50 + 22 * legendRows },
+    xAxis: {
+      type: 'value',
+      name: 'epoch',
+      nameLocation: 'middle',
+      nameGap: 25,
+      minInterval: 1,
+      min: 'dataMin',
+      max: 'dataMax',
+    },
+    yAxis: { type: 'value', name: curves.metric, scale: true },
+    series,
+  };
+  return {
+    title,
+    caption: `Lines: the mean of each group's runs at each epoch. Shaded: ${curves.bandLabel}.`,
+    svg: renderSvg(option, 'mean-curves', CHART_WIDTH, CHART_HEIGHT + 22 * (legendRows - 1)),
+  };
+}
+
+function pairKey(c: { sourceName: string | null; targetName: string }): string {
+  return JSON.stringify([c.sourceName, c.targetName]);
+}
+
+function learningCurveChart(
+  panel: LearningCurvePanel,
+  crossovers: Crossover[],
+  metric: string,
+  key: string,
+): ReportChart | null {
+  const { curves } = panel;
+  if (curves.length === 0) return null;
+  const budgets = curves.flatMap((c) => c.points.map((p) => p.budget));
+  // A curve needs two budgets; one budget is a table cell, not a curve.
+  if (new Set(budgets).size < 2) return null;
+  const logAxis = budgets.every((b) => b > 0);
+  const series: SeriesOption[] = curves.flatMap((curve, i): SeriesOption[] => {
+    const marks = crossovers.filter((c) => c.strategy === curve.strategy);
+    const budgetsOf = curve.points.map((p) => p.budget);
+    const band = bandSeries(
+      curve.strategy,
+      budgetsOf,
+      curve.points.map((p) => p.stat.ci95?.[0] ?? null),
+      curve.points.map((p) => p.stat.ci95?.[1] ?? null),
+      i,
+    );
+    const line: SeriesOption = {
+      type: 'line',
+      name: curve.strategy,
+      data: curve.points.map((p) => [p.budget, gap(p.stat.mean)]),
+      lineStyle: { color: color(i), width: 2 },
+      itemStyle: { color: color(i) },
+      ...(marks.length > 0
+        ? {
+            markLine: {
+              symbol: 'none',
+              lineStyle: { color: color(i), type: 'dashed' },
+              label: { formatter: `crossover ≈ {c}`, position: 'insideEndTop' },
+              data: marks.map((m) => ({ xAxis: Number(m.at.toPrecision(4)) })),
+            },
+          }
+        : {}),
+    };
+    return [...band, line];
+  });
+  const title = `${metric} over label budget: ${formatSource(panel.sourceName)} → ${panel.targetName}`;
+  const option: EChartsOption = {
+    title: { text: title, left: 'center' },
+    legend: { data: curves.map((c) => c.strategy), bottom: 0 },
+    grid: { left: 60, right: 40, top: 60, bottom: 70 },
+    xAxis: {
+      type: logAxis ? 'log' : 'value',
+      name: 'target labels',
+      nameLocation: 'middle',
+      nameGap: 25,
+    },
+    yAxis: { type: 'value', name: metric, scale: true },
+    series,
+  };
+  const words = crossovers.map(
+    (c) =>
+      `${c.strategy} crosses the baseline near ${formatValue(c.at, 1)} labels (${
+        c.direction === 'gains-below' ? 'helps below, not above' : 'helps above, not below'
+      })`,
+  );
+  return {
+    title,
+    caption:
+      `Mean ${metric} over seeds at each target-label budget${logAxis ? ' (log scale)' : ''}; ` +
+      'shaded: 95% confidence interval (Student t) over seeds.' +
+      (words.length > 0 ? ` Dashed lines: ${words.join('; ')}.` : ' No crossover.'),
+    svg: renderSvg(option, key),
+  };
+}
+
+export function learningCurveCharts(comparison: Comparison): ReportChart[] {
+  const charts: ReportChart[] = [];
+  const baseline = comparison.request.options.baseline;
+  for (const panel of learningCurvePanels(comparison.learningCurves, baseline)) {
+    if (charts.length >= MAX_CHARTS_PER_KIND) break;
+    const key = pairKey(panel);
+    const chart = learningCurveChart(
+      panel,
+      comparison.crossovers.filter((c) => pairKey(c) === key),
+      comparison.summary.metric,
+      `learning-${charts.length}`,
+    );
+    if (chart !== null) charts.push(chart);
+  }
+  return charts;
+}
+
+function heatmapChart(
+  gains: Gain[],
+  metric: string,
+  higherIsBetter: boolean,
+  extent: number,
+  key: string,
+): ReportChart | null {
+  const first = gains[0];
+  if (first === undefined) return null;
+  const sources = [...new Set(gains.map((g) => formatSource(g.sourceName)))];
+  const targets = [...new Set(gains.map((g) => g.targetName))];
+  const data = gains.map((g) => ({
+    value: [
+      targets.indexOf(g.targetName),
+      sources.indexOf(formatSource(g.sourceName)),
+      gap(g.meanDiff),
+    ],
+    label: {
+      show: true,
+      formatter: `${formatValue(g.meanDiff, 3)}${g.negativeTransfer ? ' !' : g.verdict === 'win' ? ' *' : ''}`,
+    },
+  }));
+  const budget = first.budget === 'all' ? 'all labels' : `${first.budget} labels`;
+  const title = `Δ ${metric}: ${first.strategy} − ${first.baseline}, ${budget}`;
+  const option: EChartsOption = {
+    title: { text: title, left: 'center' },
+    grid: { left: 140, right: 90, top: 50, bottom: 60 },
+    xAxis: { type: 'category', data: targets, name: 'target', nameLocation: 'middle', nameGap: 30 },
+    yAxis: {
+      type: 'category',
+      data: sources,
+      name: 'source',
+      nameLocation: 'middle',
+      nameGap: 110,
+    },
+    visualMap: {
+      type: 'continuous',
+      min: -extent,
+      max: extent,
+      calculable: false,
+      orient: 'vertical',
+      right: 10,
+      top: 'middle',
+      text: higherIsBetter ? ['better', 'worse'] : ['worse', 'better'],
+      // Blue where the strategy beats the baseline, whichever direction is better.
+      inRange: { color: higherIsBetter ? [RED, WHITE, BLUE] : [BLUE, WHITE, RED] },
+    },
+    series: [{ type: 'heatmap', data }],
+  };
+  return {
+    title,
+    caption:
+      'Mean paired difference over seeds (blue: better than the baseline, red: worse). ' +
+      '* a significant win, ! negative transfer (significantly worse, Holm-corrected).',
+    svg: renderSvg(option, key, CHART_HEATMAP_WIDTH, Math.max(220, 90 + 40 * sources.length)),
+  };
+}
+
+const CHART_HEATMAP_WIDTH = 760;
+const RED = '#b2182b';
+const WHITE = '#f7f7f7';
+const BLUE = '#2166ac';
+
+export function gainHeatmaps(comparison: Comparison): ReportChart[] {
+  const groups = new Map<string, Gain[]>();
+  for (const gain of comparison.gains) {
+    const key = JSON.stringify([gain.strategy, gain.budget]);
+    groups.set(key, [...(groups.get(key) ?? []), gain]);
+  }
+  // One colour scale for every heat map, so equal colours mean equal gains across them (a map
+  // of one small gain would otherwise be painted at full strength).
+  const extent = Math.max(
+    1e-6,
+    ...comparison.gains.flatMap((g) =>
+      g.meanDiff !== null && Number.isFinite(g.meanDiff) ? [Math.abs(g.meanDiff)] : [],
+    ),
+  );
+  const charts: ReportChart[] = [];
+  for (const gains of groups.values()) {
+    if (charts.length >= MAX_CHARTS_PER_KIND) break;
+    const chart = heatmapChart(
+      gains,
+      comparison.summary.metric,
+      comparison.higherIsBetter,
+      extent,
+      `heatmap-${charts.length}`,
+    );
+    if (chart !== null) charts.push(chart);
+  }
+  return charts;
+}

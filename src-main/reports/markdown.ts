@@ -1,0 +1,72 @@
+import type { Comparison } from '../../src-shared/rpc/compare';
+import { describeOptions, type ReportContext } from './reportContext';
+import { reportTables, type TextTable } from './tables';
+
+/**
+ * The Markdown report: the HTML report's tables as GitHub-flavoured Markdown tables (charts are
+ * in the HTML and PDF formats only). User text is escaped twice over: Markdown punctuation gets a
+ * backslash, and '<', '>', '&' become entities, since most renderers pass raw HTML through.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]|~#]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+function tableMarkdown(table: TextTable): string {
+  if (table.rows.length === 0) return `${escapeMarkdown(table.caption)} None.`;
+  const row = (cells: string[]): string => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
+  const lines = [
+    `_${escapeMarkdown(table.caption)}_`,
+    '',
+    row(table.header),
+    `|${table.header.map(() => ' --- ').join('|')}|`,
+    ...table.rows.map((cells, i) =>
+      table.flagged?.has(i) === true
+        ? row(cells.map((c, k) => (k === 0 ? `⚠ ${c}` : c)))
+        : row(cells),
+    ),
+  ];
+  return lines.join('\n');
+}
+
+export function renderMarkdown(comparison: Comparison, context: ReportContext): string {
+  const parts = [
+    `# ${escapeMarkdown(context.title)}`,
+    '',
+    `Generated ${escapeMarkdown(context.generatedAt)} by Transferlab. ${escapeMarkdown(describeOptions(comparison))}`,
+  ];
+  if (comparison.varyingFields.length > 0) {
+    parts.push(
+      '',
+      `Config fields that differ across these runs: ${escapeMarkdown(comparison.varyingFields.join(', '))}.`,
+    );
+  }
+  for (const table of reportTables(comparison)) {
+    parts.push('', `## ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
+  }
+  // Fenced blocks show their content verbatim; a fence longer than any backtick run inside
+  // cannot be closed early by the content.
+  const fence = (text: string): string => {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const ticks = '`'.repeat(longest + 1);
+    return `${ticks}\n${text}\n${ticks}`;
+  };
+  parts.push(
+    '',
+    '## Regenerate',
+    '',
+    'Rebuild this report from the same workspace with:',
+    '',
+    fence(context.command),
+    '',
+    'The request (save it as `request.json` for `--request`):',
+    '',
+    fence(context.requestJson),
+    '',
+  );
+  return parts.join('\n');
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { CompareRequest } from '../../src-shared/rpc/compare';
+import type { ReportFile, ReportFormat, ReportRecord } from '../../src-shared/rpc/reports';
+import { AppFailure } from '../../src-shared/result';
+import { buildComparison } from '../analysis/comparison';
+import type { Db } from '../store/db';
+import { reportFileName } from './fileName';
+import { getReportRecord, insertReport, listReportRecords } from './records';
+import { renderReport } from './render';
+import { defaultTitle } from './reportContext';
+
+/** How a PDF is printed: headless Chromium (CLI, server) or Electron's printToPDF (the app). */
+export type PdfRenderer = (html: string) => Promise<Uint8Array>;
+
+export interface ReportRequest {
+  compare: CompareRequest;
+  format: ReportFormat;
+  title?: string | undefined;
+}
+
+/**
+ * Builds a comparison, renders it in one format, and records the report — its request, the runs
+ * it compared, its file name and the sha256 of its bytes — so it can be regenerated from the
+ * database (issue 5).
+ */
+export async function createReport(
+  db: Db,
+  request: ReportRequest,
+  renderPdf: PdfRenderer,
+): Promise<ReportFile> {
+  const comparison = buildComparison(db, request.compare);
+  const title = request.title?.trim() || defaultTitle(comparison);
+  const rendered = await renderReport(db, comparison, request.format, title, renderPdf);
+  const bytes = Buffer.from(
+    rendered.bytes.buffer,
+    rendered.bytes.byteOffset,
+    rendered.bytes.byteLength,
+  );
+  const fileName = reportFileName(title, rendered.extension);
+  const record = insertReport(db, {
+    format: request.format,
+    title,
+    request: comparison.request,
+    runIds: comparison.runs.map((r) => r.id),
+    fileName,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  });
+  return {
+    reportId: record.id,
+    fileName,
+    mime: rendered.mime,
+    encoding: rendered.encoding,
+    content: rendered.encoding === 'base64' ? bytes.toString('base64') : bytes.toString('utf8'),
+  };
+}
+
+export function listReports(db: Db): ReportRecord[] {
+  return listReportRecords(db);
+}
+
+/**
+ * Rebuilds a recorded report from its stored request (in its own format, or another), as a new
+ * report. Runs added to the compared experiments since are included, as they would be in the
+ * Compare view; the new record lists exactly what it compared.
+ */
+export function regenerateReport(
+  db: Db,
+  id: number,
+  format: ReportFormat | undefined,
+  renderPdf: PdfRenderer,
+): Promise<ReportFile> {
+  const record = getReportRecord(db, id);
+  if (!record) return Promise.reject(new AppFailure('not_found', `No report #${id}.`));
+  return createReport(
+    db,
+    { compare: record.request, format: format ?? record.format, title: record.title },
+    renderPdf,
+  );
+}

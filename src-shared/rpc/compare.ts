@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import type { Budget } from '../domain/experimentSpec';
+import type { ResolvedRunConfig, RunKind, RunStatus } from '../domain/runs';
+
+/**
+ * The Compare contract (issue 5): which runs are compared (the selection), how (the options), and
+ * everything the Compare view and every report format show, computed once on the main side
+ * (src-main/analysis/comparison.ts) so the view, the CLI and the reports cannot disagree.
+ */
+
+/** Whole experiments and/or single runs; their union is compared. */
+export const CompareSelectionSchema = z
+  .object({
+    experimentIds: z.array(z.int().positive()).max(100).default([]),
+    runIds: z.array(z.int().positive()).max(5000).default([]),
+  })
+  .strict()
+  .refine((s) => s.experimentIds.length + s.runIds.length > 0, {
+    message: 'Choose at least one experiment or run to compare.',
+  });
+export type CompareSelection = z.infer<typeof CompareSelectionSchema>;
+
+/** What a band around a mean curve shows; every chart and table names it. */
+export const BandSchema = z.enum(['std', 'se', 'ci95']);
+export type Band = z.infer<typeof BandSchema>;
+
+export const BAND_LABELS: Record<Band, string> = {
+  std: '± 1 standard deviation',
+  se: '± 1 standard error',
+  ci95: '95% confidence interval (Student t)',
+};
+
+/** Summary-table columns: targets, budgets, or every (target, budget) pair. */
+export const SummaryColumnsSchema = z.enum(['auto', 'target', 'budget', 'target-budget']);
+
+/**
+ * A field runs can be grouped by: a dotted path into the run's resolved config
+ * (`strategy`, `budget`, `seed`, `strategyParams.lambda`, `model.type`, `training.learningRate`,
+ * `domain.transform.rotateDeg`, …; see domain/configFields.ts) or one of the run's own columns
+ * `run` (every run alone), `experiment`, `source`, `target`.
+ */
+export const GroupFieldSchema = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a field is a dotted path such as model.type');
+
+export const CompareOptionsSchema = z
+  .object({
+    /** The final metric compared across runs (test accuracy by default). */
+    metric: z.string().min(1).max(64).default('test_acc'),
+    /** Whether a larger `metric` is better; default: false for names ending in "loss". */
+    higherIsBetter: z.boolean().optional(),
+    /** The strategy every other one is measured against. */
+    baseline: z.string().min(1).max(64).default('scratch'),
+    /** The test behind verdicts (both are always reported). */
+    test: z.enum(['t', 'wilcoxon']).default('t'),
+    /** Family-wise error rate, Holm-corrected across every gain of the comparison. */
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    /** The per-epoch metric drawn as curves. */
+    curveMetric: z.string().min(1).max(64).default('val_acc'),
+    /**
+     * Fields the curves are grouped by; empty (the default): the strategy, plus the target, the
+     * source and the budget where they vary, so a band never mixes budgets or targets unasked.
+     */
+    groupBy: z.array(GroupFieldSchema).max(4).default([]),
+    band: BandSchema.default('ci95'),
+    summaryColumns: SummaryColumnsSchema.default('auto'),
+  })
+  .strict();
+export type CompareOptions = z.infer<typeof CompareOptionsSchema>;
+
+export const CompareInputSchema = z
+  .object({
+    selection: CompareSelectionSchema,
+    options: CompareOptionsSchema.default(CompareOptionsSchema.parse({})),
+  })
+  .strict();
+export type CompareInput = z.input<typeof CompareInputSchema>;
+export type CompareRequest = z.infer<typeof CompareInputSchema>;
+
+/** Mean and spread of one cell over seeds; spread is null from a single value. */
+export interface CellStat {
+  n: number;
+  mean: number;
+  std: number | null;
+  se: number | null;
+  ci95: [number, number] | null;
+  /** Runs in the cell without a finite value (failed, diverged, still running). */
+  excluded: number;
+}
+
+export interface ComparedRun {
+  id: number;
+  experimentId: number;
+  experimentName: string;
+  kind: RunKind;
+  strategy: string;
+  sourceName: string | null;
+  targetName: string;
+  budget: Budget;
+  seed: number;
+  status: RunStatus;
+  /** The compared final metric; null when the run has none that is finite. */
+  value: number | null;
+  config: ResolvedRunConfig;
+  tags: string[];
+  notes: string | null;
+}
+
+export interface SummaryTable {
+  metric: string;
+  /** What the columns are. */
+  columnsBy: 'target' | 'budget' | 'target-budget';
+  columns: string[];
+  /** Rows = strategies (transfer runs only), cells aligned with `columns`. */
+  rows: { strategy: string; cells: (CellStat | null)[] }[];
+}
+
+export type TestOutcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
+
+/** One strategy against the baseline in one (source, target, budget) cell, paired by seed. */
+export interface Gain {
+  sourceName: string | null;
+  targetName: string;
+  budget: Budget;
+  strategy: string;
+  baseline: string;
+  /** Complete seed pairs tested. */
+  n: number;
+  strategyMean: number | null;
+  baselineMean: number | null;
+  /** Mean of the paired differences Δ = strategy − baseline. */
+  meanDiff: number | null;
+  /** Mean and spread of the differences over the paired seeds. */
+  diff: CellStat | null;
+  tTest: TestOutcome<{ t: number; df: number; p: number }>;
+  wilcoxon: TestOutcome<{ v: number; p: number; method: 'exact' | 'normal' }>;
+  /** Holm-adjusted p of the chosen test across every gain of the comparison. */
+  pHolm: number | null;
+  verdict: 'win' | 'tie' | 'loss' | 'untested';
+  /** Significantly worse than the baseline after Holm correction. */
+  negativeTransfer: boolean;
+  strategyOnlySeeds: number[];
+  baselineOnlySeeds: number[];
+  incompleteSeeds: number[];
+}
+
+export interface WinTieLoss {
+  strategy: string;
+  win: number;
+  tie: number;
+  loss: number;
+  untested: number;
+}
+
+/** Mean metric over seeds at each label budget, for one (source, target, strategy). */
+export interface LearningCurve {
+  sourceName: string | null;
+  targetName: string;
+  strategy: string;
+  points: { budget: number; stat: CellStat }[];
+}
+
+/**
+ * Where a strategy's learning curve crosses the baseline's on one (source, target): between two
+ * budgets the sign of mean(strategy) − mean(baseline) changes (linearly interpolated `at`).
+ */
+export interface Crossover {
+  sourceName: string | null;
+  targetName: string;
+  strategy: string;
+  from: number;
+  to: number;
+  at: number;
+  /** 'gains-below': transfer helps below `at` and stops helping above (the usual shape). */
+  direction: 'gains-below' | 'gains-above';
+}
+
+/** A mean curve over epochs for one group of runs, with the chosen band. */
+export interface CurveGroup {
+  /** Field → value of the group, e.g. { strategy: 'finetune' }. */
+  key: Record<string, string>;
+  label: string;
+  runIds: number[];
+  epochs: number[];
+  mean: (number | null)[];
+  lower: (number | null)[];
+  upper: (number | null)[];
+  /** Runs with a finite value at each epoch (runs stop early at different epochs). */
+  n: number[];
+}
+
+export interface Curves {
+  metric: string;
+  groupBy: string[];
+  band: Band;
+  bandLabel: string;
+  groups: CurveGroup[];
+}
+
+export interface Comparison {
+  /** The request, with defaults applied: enough to regenerate this comparison. */
+  request: CompareRequest;
+  generatedAt: string;
+  higherIsBetter: boolean;
+  /** Every selected run; the statistics use those not in `excluded`. */
+  runs: ComparedRun[];
+  /** Selected runs left out of the statistics, and why (e.g. not finished). */
+  excluded: { runId: number; reason: string }[];
+  /** Config fields whose values differ across the runs: the useful group-by choices. */
+  varyingFields: string[];
+  summary: SummaryTable;
+  gains: Gain[];
+  winTieLoss: WinTieLoss[];
+  learningCurves: LearningCurve[];
+  crossovers: Crossover[];
+  curves: Curves;
+}
+
+/** A chart setup the Compare view saved under a name. */
+export const ChartSetupSaveSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    input: CompareInputSchema,
+  })
+  .strict();
+export interface ChartSetup {
+  id: number;
+  name: string;
+  input: CompareRequest;
+  updatedAt: string;
+}
+
+/** A run's confusion matrix on its test split: rows = true class, columns = predicted. */
+export interface ConfusionMatrix {
+  runId: number;
+  /** Class names in index order (the original labels the domain kept). */
+  labels: string[];
+  matrix: number[][];
+}

@@ -1,0 +1,511 @@
+import { describe, expect, it } from 'vitest';
+import type { ResolvedRunConfig } from '../../../src-shared/domain/runs';
+import {
+  CompareInputSchema,
+  type CellStat,
+  type ComparedRun,
+  type Comparison,
+  type Gain,
+  type LearningCurve,
+} from '../../../src-shared/rpc/compare';
+import { CHART_THEMES } from '../../../src-renderer/lib/chartTheme';
+import {
+  bandChartOption,
+  bandSegments,
+  cellBand,
+  confusionHeatmap,
+  curvesChart,
+  gainBudgets,
+  gainHeatmap,
+  HEATMAP_COLORS,
+  heatmapOption,
+  learningChart,
+  learningPairs,
+  pairKey,
+} from '../../../src-renderer/lib/compareCharts';
+import {
+  baselineChoices,
+  compareRequest,
+  compareRoute,
+  DEFAULT_OPTIONS,
+  groupChoices,
+  isEmptySelection,
+  makeSelection,
+  optionsOf,
+  sameSelection,
+  strategiesOf,
+  toggleGroup,
+} from '../../../src-renderer/lib/compareInput';
+import { href } from '../../../src-renderer/lib/routes';
+
+/** A small, hand-checked comparison: scratch vs fine-tune on one pair, budgets 5/10/50. */
+function stat(mean: number, std: number | null, n = 3): CellStat {
+  const se = std === null ? null : std / Math.sqrt(n);
+  return {
+    n,
+    mean,
+    std,
+    se,
+    ci95: se === null ? null : [mean - 4.303 * se, mean + 4.303 * se],
+    excluded: 0,
+  };
+}
+
+function config(strategy: string, budget: number, seed: number, lr = 0.003): ResolvedRunConfig {
+  return {
+    kind: 'transfer',
+    strategy: strategy as ResolvedRunConfig['strategy'],
+    strategyParams: strategy === 'fine-tune' ? { freezeLayers: 0 } : {},
+    domain: { name: 'digits 5–9', dataset: 'digits', classes: [5, 6, 7, 8, 9] },
+    budget,
+    seed,
+    model: { type: 'mlp', hidden: [64, 32], activation: 'relu' },
+    training: {
+      epochs: 3,
+      learningRate: lr,
+      batchSize: 16,
+      optimizer: 'adam',
+      backend: 'auto',
+    },
+  } as ResolvedRunConfig;
+}
+
+function run(id: number, strategy: string, budget: number, seed: number): ComparedRun {
+  return {
+    id,
+    experimentId: 1,
+    experimentName: 'digits',
+    kind: 'transfer',
+    strategy,
+    sourceName: strategy === 'scratch' ? null : 'digits 0–4',
+    targetName: 'digits 5–9',
+    budget,
+    seed,
+    status: 'completed',
+    value: 0.8,
+    config: config(strategy, budget, seed, seed === 1 ? 0.01 : 0.003),
+    tags: [],
+    notes: null,
+  };
+}
+
+function gain(budget: number, meanDiff: number, verdict: Gain['verdict'], negative = false): Gain {
+  return {
+    sourceName: 'digits 0–4',
+    targetName: 'digits 5–9',
+    budget,
+    strategy: 'fine-tune',
+    baseline: 'scratch',
+    n: 3,
+    strategyMean: 0.8 + meanDiff,
+    baselineMean: 0.8,
+    meanDiff,
+    diff: stat(meanDiff, 0.01),
+    tTest: { ok: true, t: 3, df: 2, p: 0.02 },
+    wilcoxon: { ok: true, v: 6, p: 0.25, method: 'exact' },
+    pHolm: 0.04,
+    verdict,
+    negativeTransfer: negative,
+    strategyOnlySeeds: [],
+    baselineOnlySeeds: [],
+    incompleteSeeds: [],
+  };
+}
+
+function fixture(): Comparison {
+  const curves: LearningCurve[] = [
+    {
+      sourceName: null,
+      targetName: 'digits 5–9',
+      strategy: 'scratch',
+      points: [
+        { budget: 50, stat: stat(0.9, 0.01) },
+        { budget: 5, stat: stat(0.5, 0.05) },
+        { budget: 10, stat: stat(0.7, 0.03) },
+      ],
+    },
+    {
+      sourceName: 'digits 0–4',
+      targetName: 'digits 5–9',
+      strategy: 'fine-tune',
+      points: [
+        { budget: 5, stat: stat(0.7, 0.02) },
+        { budget: 10, stat: stat(0.8, null, 1) },
+        { budget: 50, stat: stat(0.85, 0.02) },
+      ],
+    },
+  ];
+  return {
+    request: {
+      selection: { experimentIds: [1], runIds: [] },
+      options: { ...DEFAULT_OPTIONS, band: 'std' },
+    },
+    generatedAt: '2026-01-01T00:00:00.000Z',
+    higherIsBetter: true,
+    runs: [run(11, 'scratch', 5, 0), run(12, 'fine-tune', 5, 0), run(13, 'fine-tune', 5, 1)],
+    excluded: [],
+    varyingFields: ['strategy', 'training.learningRate'],
+    summary: {
+      metric: 'test_acc',
+      columnsBy: 'budget',
+      columns: ['5/class', '10/class', '50/class'],
+      rows: [
+        { strategy: 'scratch', cells: [stat(0.5, 0.05), stat(0.7, 0.03), stat(0.9, 0.01)] },
+        { strategy: 'fine-tune', cells: [stat(0.7, 0.02), null, stat(0.85, 0.02)] },
+      ],
+    },
+    gains: [gain(5, 0.2, 'win'), gain(10, 0.1, 'tie'), gain(50, -0.05, 'loss', true)],
+    winTieLoss: [{ strategy: 'fine-tune', win: 1, tie: 1, loss: 1, untested: 0 }],
+    learningCurves: curves,
+    crossovers: [
+      {
+        sourceName: 'digits 0–4',
+        targetName: 'digits 5–9',
+        strategy: 'fine-tune',
+        from: 10,
+        to: 50,
+        at: 30,
+        direction: 'gains-below',
+      },
+    ],
+    curves: {
+      metric: 'val_acc',
+      groupBy: ['strategy'],
+      band: 'std',
+      bandLabel: '± 1 standard deviation',
+      groups: [
+        {
+          key: { strategy: 'fine-tune' },
+          label: 'fine-tune',
+          runIds: [12, 13],
+          epochs: [1, 2, 3],
+          mean: [0.5, 0.6, 0.7],
+          lower: [0.45, null, 0.65],
+          upper: [0.55, null, 0.75],
+          n: [2, 1, 2],
+        },
+        {
+          key: { strategy: 'scratch' },
+          label: 'scratch',
+          runIds: [11],
+          epochs: [1, 2, 3],
+          mean: [0.3, 0.4, 0.5],
+          lower: [null, null, null],
+          upper: [null, null, null],
+          n: [1, 1, 1],
+        },
+      ],
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const LIGHT = CHART_THEMES.light;
+
+interface Polygon {
+  type: 'polygon';
+  shape: { points: number[][] };
+}
+interface Group {
+  type: 'group';
+  children: { shape: { x1: number; y1: number; x2: number; y2: number } }[];
+}
+
+/** Calls a custom series' renderItem for every item, with a coord() that scales by 10 and 100. */
+function renderAll(series: Record<string, unknown>): (Polygon | Group | null)[] {
+  const render = series.renderItem as (
+    params: { dataIndex: number },
+    api: { coord: (p: number[]) => number[] },
+  ) => Polygon | Group | null;
+  const data = series.data as unknown[];
+  return data.map((_, i) =>
+    render({ dataIndex: i }, { coord: ([x = 0, y = 0]) => [x * 10, y * 100] }),
+  );
+}
+
+function seriesOf(option: Record<string, unknown>): Record<string, unknown>[] {
+  return option.series as Record<string, unknown>[];
+}
+
+describe('compare charts: epoch curves', () => {
+  it('draws one mean line and one band per group, names n, and keeps strategy colours', () => {
+    const config = curvesChart(fixture());
+    expect(config.type).toBe('band-lines');
+    expect(config.subtitle).toContain('± 1 standard deviation');
+    expect(config.series.map((s) => s.name)).toEqual(['fine-tune (n=2)', 'scratch (n=1)']);
+    // Baseline first in the colour order: scratch 0, fine-tune 1, whatever the group order.
+    expect(config.series.map((s) => s.tone)).toEqual([1, 0]);
+    // Groups that split a strategy (two targets, say) are coloured by position instead.
+    const split = fixture();
+    const [a, b] = split.curves.groups;
+    if (a === undefined || b === undefined) throw new Error('fixture');
+    b.key = { strategy: 'fine-tune', target: 'other' };
+    expect(curvesChart(split).series.map((s) => s.tone)).toEqual([0, 1]);
+    expect(config.series[0]?.points[1]).toEqual({
+      x: 2,
+      mean: 0.6,
+      lower: null,
+      upper: null,
+      n: 1,
+    });
+    // The config is plain data: it survives JSON (saved setups, exports).
+    expect(JSON.parse(JSON.stringify(config))).toEqual(config);
+  });
+
+  it('shades the band between lower and upper, split where the band is missing', () => {
+    const option = bandChartOption(curvesChart(fixture()), LIGHT);
+    const series = seriesOf(option);
+    expect(series.map((s) => s.type)).toEqual(['custom', 'line', 'custom', 'line']);
+    const band = series[0];
+    if (band === undefined) throw new Error('no band');
+    expect(band.name).toBe('fine-tune (n=2)');
+    expect(band.encode).toEqual({ x: 0, y: [1, 2] });
+    const drawn = renderAll(band);
+    // Epochs 1 and 3 have a band, epoch 2 does not: two lone points, drawn as error bars.
+    expect(drawn[1]).toBeNull();
+    const bar = drawn[0] as Group;
+    expect(bar.type).toBe('group');
+    const stem = bar.children[0]?.shape;
+    expect([stem?.x1, stem?.x2]).toEqual([10, 10]);
+    expect(stem?.y1).toBeCloseTo(45);
+    expect(stem?.y2).toBeCloseTo(55);
+    // The scratch group has no band at all.
+    const scratchBand = series[2];
+    if (scratchBand === undefined) throw new Error('no band');
+    expect(renderAll(scratchBand).every((d) => d === null)).toBe(true);
+    const line = series[1];
+    expect(line?.data).toEqual([
+      [1, 0.5, 0.45, 0.55, 2],
+      [2, 0.6, null, null, 1],
+      [3, 0.7, 0.65, 0.75, 2],
+    ]);
+  });
+
+  it('finds contiguous band segments', () => {
+    const p = (lower: number | null) => ({ x: 0, mean: 0, lower, upper: lower, n: 1 });
+    expect(bandSegments([p(1), p(1), p(null), p(1), p(null), p(null), p(1), p(1)])).toEqual([
+      [0, 2],
+      [3, 4],
+      [6, 8],
+    ]);
+    expect(bandSegments([])).toEqual([]);
+  });
+
+  it('writes a tooltip with mean, band and n, escaping names', () => {
+    const config = curvesChart(fixture());
+    const first = config.series[0];
+    if (first === undefined) throw new Error('no series');
+    first.name = '<b>x</b>';
+    const tooltip = (
+      bandChartOption(config, LIGHT).tooltip as { formatter: (p: unknown) => string }
+    ).formatter;
+    const html = tooltip([
+      { seriesType: 'line', seriesName: '<b>x</b>', marker: '', value: [3, 0.7, 0.65, 0.75, 2] },
+    ]);
+    expect(html).toContain('epoch 3');
+    expect(html).toContain('70.0 %');
+    expect(html).toContain('[65.0, 75.0]');
+    expect(html).toContain('n=2');
+    expect(html).not.toContain('<b>x</b>');
+  });
+});
+
+describe('compare charts: learning curves over the budget', () => {
+  it('sorts budgets, uses the chosen band, and marks crossovers', () => {
+    const config = learningChart(fixture(), null);
+    expect(config.xScale).toBe('log');
+    expect(config.subtitle).toContain('± 1 standard deviation');
+    const scratch = config.series.find((s) => s.name === 'scratch');
+    expect(scratch?.points.map((p) => p.x)).toEqual([5, 10, 50]);
+    const first = scratch?.points[0];
+    expect(first?.lower).toBeCloseTo(0.45);
+    expect(first?.upper).toBeCloseTo(0.55);
+    // A single seed has no spread: no band at that budget.
+    const fineTune = config.series.find((s) => s.name === 'fine-tune');
+    expect(fineTune?.points[1]?.lower).toBeNull();
+    expect(config.marks).toEqual([{ series: 'fine-tune', x: 30, label: 'crossover ≈ 30' }]);
+
+    const option = bandChartOption(config, LIGHT);
+    expect((option.xAxis as { type: string }).type).toBe('log');
+    // Scratch has a band at every budget: one polygon, lower edge out and upper edge back.
+    const scratchBand = seriesOf(option).find((s) => s.type === 'custom' && s.name === 'scratch');
+    if (scratchBand === undefined) throw new Error('no band');
+    const [polygon, ...rest] = renderAll(scratchBand);
+    expect(rest).toEqual([null, null]);
+    expect(polygon?.type).toBe('polygon');
+    const xs = (polygon as Polygon).shape.points.map((pt) => pt[0]);
+    expect(xs).toEqual([50, 100, 500, 500, 100, 50]);
+    const marked = seriesOf(option).find((s) => s.type === 'line' && s.name === 'fine-tune');
+    expect((marked?.markLine as { data: unknown[] }).data).toEqual([
+      { name: 'crossover ≈ 30', xAxis: 30 },
+    ]);
+  });
+
+  it('switches the band to the 95% CI when asked', () => {
+    const c = fixture();
+    c.request.options.band = 'ci95';
+    const config = learningChart(c, null);
+    expect(config.subtitle).toContain('95% confidence interval');
+    const p = config.series.find((s) => s.name === 'scratch')?.points[0];
+    expect(p?.lower).toBeCloseTo(0.5 - 4.303 * (0.05 / Math.sqrt(3)));
+  });
+
+  it('filters to one (source, target) pair and names lines by pair when several are shown', () => {
+    const c = fixture();
+    const other = c.learningCurves[1];
+    if (other === undefined) throw new Error('fixture');
+    c.learningCurves.push({ ...other, targetName: 'other' });
+    const pairs = learningPairs(c);
+    // Scratch has no source: it joins every pair on its target, and is no pair of its own.
+    expect(pairs.map((p) => p.label)).toEqual(['digits 0–4 → digits 5–9', 'digits 0–4 → other']);
+    const all = learningChart(c, null);
+    expect(all.series.map((s) => s.name)).toEqual([
+      'scratch · digits 5–9',
+      'fine-tune · digits 0–4 → digits 5–9',
+      'fine-tune · digits 0–4 → other',
+    ]);
+    expect(all.marks.map((m) => m.series)).toEqual(['fine-tune · digits 0–4 → digits 5–9']);
+    const first = learningChart(c, pairKey('digits 0–4', 'digits 5–9'));
+    expect(first.series.map((s) => s.name)).toEqual(['scratch', 'fine-tune']);
+    expect(first.marks).toHaveLength(1);
+    const second = learningChart(c, pairKey('digits 0–4', 'other'));
+    expect(second.series.map((s) => s.name)).toEqual(['fine-tune']);
+    expect(second.marks).toEqual([]);
+  });
+
+  it('cellBand gives mean ± std, ± SE, or the CI', () => {
+    const s = stat(1, 0.3, 9);
+    expect(cellBand(s, 'std')).toEqual([0.7, 1.3]);
+    expect(cellBand(s, 'se')?.map((v) => Number(v.toFixed(6)))).toEqual([0.9, 1.1]);
+    expect(cellBand(s, 'ci95')).toEqual(s.ci95);
+    expect(cellBand(stat(1, null, 1), 'std')).toBeNull();
+  });
+});
+
+describe('compare charts: heatmaps', () => {
+  it('maps mean gains source × target with a scale centred at 0 and verdict marks', () => {
+    const c = fixture();
+    c.gains.push({ ...c.gains[0], targetName: 'other', meanDiff: 0.02 } as Gain);
+    const config = gainHeatmap(c, 'fine-tune', '5');
+    expect(config.yLabels).toEqual(['digits 0–4']);
+    expect(config.xLabels).toEqual(['digits 5–9', 'other']);
+    expect(config.cells.map((cell) => [cell.x, cell.y, cell.value])).toEqual([
+      [0, 0, 0.2],
+      [1, 0, 0.02],
+    ]);
+    expect(config.cells[0]?.text).toBe('+20.0 pp\n▲ win');
+    // The scale spans the largest |gain| of the comparison, on both sides of 0.
+    expect(config.scale).toMatchObject({ kind: 'diverging', max: 0.2, reversed: false });
+    const option = heatmapOption(config, LIGHT, HEATMAP_COLORS.light);
+    expect(option.visualMap).toMatchObject({ min: -0.2, max: 0.2 });
+    expect((option.visualMap as { inRange: { color: string[] } }).inRange.color).toEqual(
+      HEATMAP_COLORS.light.diverging,
+    );
+  });
+
+  it('flags negative transfer in the cell, and swaps colours when lower is better', () => {
+    const c = fixture();
+    c.higherIsBetter = false;
+    const config = gainHeatmap(c, 'fine-tune', '50');
+    expect(config.cells[0]?.text).toBe('−5.0 pp\n⚠ negative');
+    expect(config.cells[0]?.detail.join(' ')).toContain('negative transfer');
+    const option = heatmapOption(config, LIGHT, HEATMAP_COLORS.light);
+    expect((option.visualMap as { inRange: { color: string[] } }).inRange.color).toEqual(
+      [...HEATMAP_COLORS.light.diverging].reverse(),
+    );
+  });
+
+  it('lists the budgets of the gains in order', () => {
+    const c = fixture();
+    c.gains.push({ ...c.gains[0], budget: 'all' } as Gain);
+    expect(gainBudgets(c.gains).map((b) => b.label)).toEqual([
+      '5/class',
+      '10/class',
+      '50/class',
+      'all',
+    ]);
+  });
+
+  it('draws a confusion matrix with rows = true class, counts or row shares', () => {
+    const cm = {
+      runId: 7,
+      labels: ['5', '6'],
+      matrix: [
+        [8, 2],
+        [0, 0],
+      ],
+    };
+    const counts = confusionHeatmap(cm, false);
+    expect(counts.cells.map((c) => c.text)).toEqual(['8', '2', '0', '0']);
+    expect(counts.scale.max).toBe(8);
+    const shares = confusionHeatmap(cm, true);
+    expect(shares.cells.map((c) => c.value)).toEqual([0.8, 0.2, null, null]);
+    expect(shares.cells.map((c) => c.text)).toEqual(['80%', '20%', '', '']);
+    expect(shares.cells[1]?.detail).toEqual([
+      'true 5, predicted 6',
+      '2 of 10 test samples (20.0 %)',
+    ]);
+    const option = heatmapOption(shares, LIGHT, HEATMAP_COLORS.light);
+    const data = (option.series as { data: { value: unknown[]; label: { color: string } }[] }[])[0]
+      ?.data;
+    expect(data?.[0]).toEqual({
+      value: [0, 0, 0.8],
+      label: { color: HEATMAP_COLORS.light.strongText },
+    });
+    expect(data?.[1]?.label.color).toBe(LIGHT.text);
+    expect(data?.[2]?.value).toEqual([0, 1, '-']);
+  });
+});
+
+describe('compare input helpers', () => {
+  it('offers the run columns, then the varying config fields, as group-by choices', () => {
+    expect(groupChoices(['strategy', 'training.learningRate'], ['model.type'])).toEqual([
+      'strategy',
+      'source',
+      'target',
+      'experiment',
+      'run',
+      'training.learningRate',
+      'model.type',
+    ]);
+  });
+
+  it('keeps at most four group-by fields; none is automatic grouping', () => {
+    expect(toggleGroup(['strategy'], 'strategy')).toEqual([]);
+    expect(toggleGroup([], 'seed')).toEqual(['seed']);
+    expect(toggleGroup(['strategy'], 'seed')).toEqual(['strategy', 'seed']);
+    expect(toggleGroup(['a', 'b', 'c', 'd'], 'e')).toEqual(['a', 'b', 'c', 'd']);
+    expect(toggleGroup(['a', 'b'], 'a')).toEqual(['b']);
+  });
+
+  it('lists strategies baseline first and keeps an absent baseline choosable', () => {
+    const c = fixture();
+    expect(strategiesOf(c, 'scratch')).toEqual(['scratch', 'fine-tune']);
+    expect(baselineChoices(c, 'source-only')).toEqual(['source-only', 'fine-tune', 'scratch']);
+    expect(baselineChoices(null, 'scratch')).toEqual(['scratch']);
+  });
+
+  it('normalises selections and builds the route and the request', () => {
+    const s = makeSelection([3, 1, 3], [9, 2]);
+    expect(s).toEqual({ experimentIds: [1, 3], runIds: [2, 9] });
+    expect(sameSelection(s, makeSelection([1, 3], [9, 2]))).toBe(true);
+    expect(isEmptySelection(makeSelection([], []))).toBe(true);
+    expect(href(compareRoute(s, 4))).toBe('#/compare?experiments=1,3&runs=2,9&setup=4');
+    const request = compareRequest(s, DEFAULT_OPTIONS);
+    expect(request.options.groupBy).not.toBe(DEFAULT_OPTIONS.groupBy);
+    expect(CompareInputSchema.parse(request)).toEqual(request);
+  });
+
+  it('restores a saved setup over the defaults', () => {
+    const request = CompareInputSchema.parse({
+      selection: { experimentIds: [1] },
+      options: { band: 'se', groupBy: ['strategy', 'training.learningRate'] },
+    });
+    expect(optionsOf(request)).toEqual({
+      ...DEFAULT_OPTIONS,
+      band: 'se',
+      groupBy: ['strategy', 'training.learningRate'],
+    });
+  });
+});

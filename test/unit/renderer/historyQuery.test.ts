@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_METRIC,
+  DEFAULT_SORT,
+  activeFilterCount,
+  ariaSort,
+  buildQuery,
+  choicesFrom,
+  dayEnd,
+  dayStart,
+  emptyFilters,
+  filterProblems,
+  nextSort,
+  parseTags,
+  toggleValue,
+  type HistoryFilters,
+} from '../../../src-renderer/lib/historyQuery';
+import {
+  formatBudgetCell,
+  formatCreatedCell,
+  metricLabel,
+  tableMinWidth,
+} from '../../../src-renderer/lib/historyColumns';
+import { RunQueryInputSchema } from '../../../src-shared/rpc/history';
+
+const page = { offset: 0, limit: 200 };
+const filters = (patch: Partial<HistoryFilters>): HistoryFilters => ({
+  ...emptyFilters(),
+  ...patch,
+});
+
+describe('History query building', () => {
+  it('sends only the default archive rule, the sort and the metric for empty filters', () => {
+    const q = buildQuery(emptyFilters(), DEFAULT_METRIC, DEFAULT_SORT, { offset: 400, limit: 200 });
+    expect(q).toEqual({
+      archived: 'exclude',
+      sort: { by: 'id', dir: 'desc' },
+      offset: 400,
+      limit: 200,
+      metric: { name: 'test_acc', mode: 'last' },
+    });
+    expect(RunQueryInputSchema.safeParse(q).success).toBe(true);
+    expect(activeFilterCount(emptyFilters())).toBe(0);
+  });
+
+  it('translates every filter into what the server accepts', () => {
+    const f = filters({
+      search: '  fine tune  ',
+      strategy: ['fine-tune', 'l2-sp'],
+      sourceName: ['mnist-0-4'],
+      targetName: ['usps'],
+      experimentId: [3],
+      status: ['completed', 'diverged'],
+      tags: 'paper, seed-1 ,, paper',
+      createdFrom: '2025-02-01',
+      createdTo: '2025-02-28',
+      metricMin: '0.5',
+      metricMax: ' 0.9 ',
+      archived: 'only',
+    });
+    const q = buildQuery(f, { name: 'val_loss', mode: 'min' }, { by: 'metric', dir: 'asc' }, page);
+    expect(q).toMatchObject({
+      search: 'fine tune',
+      strategy: ['fine-tune', 'l2-sp'],
+      sourceName: ['mnist-0-4'],
+      targetName: ['usps'],
+      experimentId: [3],
+      status: ['completed', 'diverged'],
+      tags: ['paper', 'seed-1'],
+      archived: 'only',
+      metric: { name: 'val_loss', mode: 'min', min: 0.5, max: 0.9 },
+      sort: { by: 'metric', dir: 'asc' },
+    });
+    // Dates are whole local days: from midnight to the last millisecond of the end day.
+    expect(new Date(q.createdFrom ?? '').getTime()).toBe(new Date(2025, 1, 1).getTime());
+    expect(new Date(q.createdTo ?? '').getTime()).toBe(new Date(2025, 2, 1).getTime() - 1);
+    expect(RunQueryInputSchema.parse(q).createdTo).toBe(q.createdTo);
+    expect(activeFilterCount(f)).toBe(12);
+  });
+
+  it('leaves out fields with a problem instead of sending a request the server refuses', () => {
+    const f = filters({ metricMin: 'abc', metricMax: '0.2', tags: `ok, ${'x'.repeat(65)}` });
+    expect(filterProblems(f)).toEqual({
+      metricMin: 'Not a number.',
+      tags: 'A tag has at most 64 characters.',
+    });
+    const q = buildQuery(f, DEFAULT_METRIC, DEFAULT_SORT, page);
+    expect(q.metric).toEqual({ name: 'test_acc', mode: 'last', max: 0.2 });
+    expect(q.tags).toBeUndefined();
+    expect(RunQueryInputSchema.safeParse(q).success).toBe(true);
+
+    expect(filterProblems(filters({ metricMin: '0.9', metricMax: '0.1' })).metricMax).toBe(
+      'Below the minimum.',
+    );
+    expect(filterProblems(filters({ createdFrom: '2025-03-02', createdTo: '2025-03-01' }))).toEqual(
+      { created: 'The start is after the end.' },
+    );
+  });
+
+  it('parses tags and calendar days strictly', () => {
+    expect(parseTags(' a, b ,a,, c d ')).toEqual(['a', 'b', 'c d']);
+    expect(parseTags('')).toEqual([]);
+    expect(dayStart('2025-02-30')).toBeUndefined();
+    expect(dayStart('2025-2-3')).toBeUndefined();
+    expect(dayEnd('')).toBeUndefined();
+    // The last day of a year rolls into the next one correctly.
+    expect(new Date(dayEnd('2024-12-31') ?? '').getFullYear()).toBe(2024);
+  });
+});
+
+describe('History sorting', () => {
+  it('flips the direction on the same column and starts text columns A→Z', () => {
+    expect(nextSort({ by: 'id', dir: 'desc' }, 'id')).toEqual({ by: 'id', dir: 'asc' });
+    expect(nextSort({ by: 'id', dir: 'asc' }, 'id')).toEqual({ by: 'id', dir: 'desc' });
+    expect(nextSort({ by: 'id', dir: 'desc' }, 'strategy')).toEqual({ by: 'strategy', dir: 'asc' });
+    expect(nextSort({ by: 'strategy', dir: 'asc' }, 'metric')).toEqual({
+      by: 'metric',
+      dir: 'desc',
+    });
+    expect(ariaSort({ by: 'metric', dir: 'desc' }, 'metric')).toBe('descending');
+    expect(ariaSort({ by: 'metric', dir: 'asc' }, 'metric')).toBe('ascending');
+    expect(ariaSort({ by: 'metric', dir: 'asc' }, 'id')).toBe('none');
+  });
+});
+
+describe('History helpers', () => {
+  it('offers the strategies, sources and targets the runs have, sorted, once each', () => {
+    expect(
+      choicesFrom([
+        { strategy: 'scratch', sourceName: null, targetName: 'usps' },
+        { strategy: 'fine-tune', sourceName: 'mnist', targetName: 'usps' },
+        { strategy: 'fine-tune', sourceName: 'emnist', targetName: 'mnist' },
+      ]),
+    ).toEqual({
+      strategies: ['fine-tune', 'scratch'],
+      sources: ['emnist', 'mnist'],
+      targets: ['mnist', 'usps'],
+    });
+    expect(toggleValue(['a', 'b'], 'a')).toEqual(['b']);
+    expect(toggleValue(['a', 'b'], 'c')).toEqual(['a', 'b', 'c']);
+    expect(metricLabel({ name: 'test_acc', mode: 'last' })).toBe('test_acc · last');
+    expect(tableMinWidth()).toBeGreaterThan(900);
+  });
+});
+
+describe('History cells', () => {
+  it('writes creation times densely, with the year only when it is not this one', () => {
+    const now = new Date(2026, 10, 23, 12, 0);
+    expect(formatCreatedCell(new Date(2026, 10, 23, 7, 8).toISOString(), now)).toBe('11-23 07:08');
+    expect(formatCreatedCell(new Date(2025, 0, 2, 7, 8).toISOString(), now)).toBe('2025-01-02');
+    expect(formatBudgetCell('all')).toBe('all');
+    expect(formatBudgetCell(10)).toBe('10');
+  });
+});
