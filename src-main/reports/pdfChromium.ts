@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { AppFailure } from '../../src-shared/result';
 import type { PdfRenderer } from './service';
 
@@ -23,17 +23,9 @@ export function findChromium(): string | undefined {
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-export const renderPdfWithChromium: PdfRenderer = async (html) => {
-  const executablePath = findChromium();
-  if (executablePath === undefined) {
-    throw new AppFailure(
-      'unavailable',
-      'PDF export needs Chromium, which was not found (looked at CHROMIUM_PATH and ' +
-        `${CANDIDATES.join(', ')}). Install it (Debian: apt-get install chromium) or export HTML ` +
-        'and print that.',
-    );
-  }
-  const browser = await chromium.launch({
+/** Headless Chromium without a sandbox, GPU or background traffic (also the e2e tests' browser). */
+export function launchHeadlessChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
     executablePath,
     headless: true,
     args: [
@@ -46,6 +38,19 @@ export const renderPdfWithChromium: PdfRenderer = async (html) => {
       '--disable-sync',
     ],
   });
+}
+
+export const renderPdfWithChromium: PdfRenderer = async (html) => {
+  const executablePath = findChromium();
+  if (executablePath === undefined) {
+    throw new AppFailure(
+      'unavailable',
+      'PDF export needs Chromium, which was not found (looked at CHROMIUM_PATH and ' +
+        `${CANDIDATES.join(', ')}). Install it (Debian: apt-get install chromium) or export HTML ` +
+        'and print that.',
+    );
+  }
+  const browser = await launchHeadlessChromium(executablePath);
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     await context.route('**/*', (route) => route.abort());

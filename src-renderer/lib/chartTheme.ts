@@ -1,3 +1,4 @@
+import type { LegendComponentOption } from 'echarts';
 import type { LineChartConfig } from './chartConfig';
 
 export type ResolvedTheme = 'light' | 'dark';
@@ -86,21 +87,7 @@ export function toEChartsOption(
     color: [...theme.palette],
     textStyle: { fontFamily: FONT_STACK, color: theme.text, fontSize: 11 },
     grid: { left: 56, right: 16, top: showLegend ? 30 : 12, bottom: 34 },
-    legend: {
-      show: showLegend,
-      type: 'scroll',
-      top: 0,
-      left: 8,
-      right: 8,
-      icon: 'roundRect',
-      itemWidth: 14,
-      itemHeight: 3,
-      itemGap: 12,
-      textStyle: { color: theme.muted, fontSize: 11 },
-      pageTextStyle: { color: theme.muted },
-      pageIconColor: theme.muted,
-      pageIconInactiveColor: theme.axis,
-    },
+    legend: legendStyle(theme, showLegend),
     tooltip: {
       trigger: config.tooltip ?? 'axis',
       confine: true,
@@ -152,5 +139,24 @@ export function toEChartsOption(
       lineStyle: { width: 1.5, type: s.dashed === true ? 'dashed' : 'solid' },
       emphasis: { focus: 'series', lineStyle: { width: 2.5 } },
     })),
+  };
+}
+
+/** The legend every line chart uses: one scrolling row of short line keys above the plot. */
+export function legendStyle(theme: ChartTheme, show: boolean): LegendComponentOption {
+  return {
+    show,
+    type: 'scroll',
+    top: 0,
+    left: 8,
+    right: 8,
+    icon: 'roundRect',
+    itemWidth: 14,
+    itemHeight: 3,
+    itemGap: 12,
+    textStyle: { color: theme.muted, fontSize: 11 },
+    pageTextStyle: { color: theme.muted },
+    pageIconColor: theme.muted,
+    pageIconInactiveColor: theme.axis,
   };
 }

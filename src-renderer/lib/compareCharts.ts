@@ -11,7 +11,7 @@ import {
   type ConfusionMatrix,
   type Gain,
 } from '../../src-shared/rpc/compare';
-import { FONT_STACK, type ChartTheme } from './chartTheme';
+import { FONT_STACK, legendStyle, type ChartTheme } from './chartTheme';
 import {
   budgetKey,
   budgetText,
@@ -540,21 +540,7 @@ export function bandChartOption(config: BandChartConfig, theme: ChartTheme): Opt
     color: [...theme.palette],
     textStyle: { fontFamily: FONT_STACK, color: theme.text, fontSize: 11 },
     grid: { left: 58, right: 18, top: 34, bottom: 38 },
-    legend: {
-      show: true,
-      type: 'scroll',
-      top: 0,
-      left: 8,
-      right: 8,
-      icon: 'roundRect',
-      itemWidth: 14,
-      itemHeight: 3,
-      itemGap: 12,
-      textStyle: { color: theme.muted, fontSize: 11 },
-      pageTextStyle: { color: theme.muted },
-      pageIconColor: theme.muted,
-      pageIconInactiveColor: theme.axis,
-    },
+    legend: legendStyle(theme, true),
     tooltip: {
       trigger: 'axis',
       confine: true,

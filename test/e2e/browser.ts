@@ -1,5 +1,6 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import { launchHeadlessChromium } from '../../src-main/reports/pdfChromium';
 
 /** Debian's Chromium (apt-get install chromium), never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -10,17 +11,5 @@ export async function launchChromium(): Promise<Browser> {
       `Chromium not found at ${CHROMIUM}: install Debian's chromium package (see .ci/run).`,
     );
   }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchHeadlessChromium(CHROMIUM);
 }
