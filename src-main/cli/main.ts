@@ -5,6 +5,7 @@ import { processIo, type CliIo } from './io';
 import { datasetsCommand, datasetsDeleteCommand, datasetsImportCommand } from './datasets';
 import { importBundleCommand } from './importBundle';
 import { reportCommand } from './report';
+import { reportsCommand } from './reports';
 import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
@@ -144,10 +145,20 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       '--request <file>',
       'a comparison request JSON (as a report’s Regenerate section shows)',
     )
+    .option('--from <report-id>', 'regenerate a recorded report (see `transferlab reports`)')
     .option('--force', 'replace --out if it exists')
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
     .action(async (ids: string[], options: Record<string, unknown>) => {
       setExitCode(await reportCommand(ids, options, io));
+    });
+
+  program
+    .command('reports')
+    .description('List the reports exported from this workspace, with what each compared.')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the list as one JSON document on stdout')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await reportsCommand(options, io));
     });
 
   program

@@ -19,7 +19,8 @@ import { call, openCliCore } from './session';
  * experiments (and/or `--runs`) and writes it as a report. `--out` names the file, or an
  * existing folder to write the report's own (sanitised) name into; an existing file is kept
  * unless `--force`. `--request FILE` takes the request JSON a report prints in its Regenerate
- * section, for options the flags do not cover.
+ * section, for options the flags do not cover. `--from <report-id>` rebuilds a recorded report
+ * (`transferlab reports` lists them) from the request stored with it, in any format.
  */
 const IdListSchema = z
   .string()
@@ -38,6 +39,8 @@ export const ReportArgsSchema = z
     test: z.enum(['t', 'wilcoxon'], { error: 'must be t or wilcoxon' }).optional(),
     title: z.string().trim().min(1).max(200).optional(),
     request: ExistingFileSchema.optional(),
+    /** A recorded report (see `transferlab reports`), rebuilt from its stored request. */
+    from: IdSchema.optional(),
     force: z.boolean().default(false),
     workspace: WorkspaceSchema.optional(),
   })
@@ -79,16 +82,7 @@ function readRequest(path: string): CompareInput {
 
 export function compareInputFrom(ids: number[], args: ReportArgs): CompareInput {
   if (args.request !== undefined) {
-    const mixed = [
-      ids.length > 0 ? '<experiment-id>' : null,
-      args.runs ? '--runs' : null,
-      args.metric !== undefined ? '--metric' : null,
-      args.baseline !== undefined ? '--baseline' : null,
-      args.test !== undefined ? '--test' : null,
-    ].filter((f) => f !== null);
-    if (mixed.length > 0) {
-      throw new UsageError(`--request says what to compare; leave out ${mixed.join(', ')}`);
-    }
+    refuseFlags('--request says what to compare', comparisonFlags(ids, args));
     return readRequest(args.request);
   }
   if (ids.length === 0 && !args.runs) {
@@ -104,6 +98,30 @@ export function compareInputFrom(ids: number[], args: ReportArgs): CompareInput 
       ...(args.test !== undefined ? { test: args.test } : {}),
     },
   };
+}
+
+/** The arguments given that say what to compare, and how. */
+function comparisonFlags(ids: readonly number[], args: ReportArgs): string[] {
+  return [
+    ids.length > 0 ? '<experiment-id>' : null,
+    args.runs ? '--runs' : null,
+    args.metric !== undefined ? '--metric' : null,
+    args.baseline !== undefined ? '--baseline' : null,
+    args.test !== undefined ? '--test' : null,
+  ].filter((f) => f !== null);
+}
+
+function refuseFlags(why: string, flags: readonly string[]): void {
+  if (flags.length > 0) throw new UsageError(`${why}; leave out ${flags.join(', ')}`);
+}
+
+/** `--from` rebuilds a recorded report as it was asked: nothing else may say what to compare. */
+function rejectWithFrom(ids: readonly number[], args: ReportArgs): void {
+  refuseFlags('--from regenerates a recorded report as it was', [
+    ...comparisonFlags(ids, args),
+    ...(args.request !== undefined ? ['--request'] : []),
+    ...(args.title !== undefined ? ['--title'] : []),
+  ]);
 }
 
 /** `--out`: an existing folder (the report's own name goes in it) or a file in an existing one. */
@@ -146,17 +164,26 @@ export async function reportCommand(
 ): Promise<number> {
   const args = parseArgs(ReportArgsSchema, options);
   const experimentIds = parseIds(ids);
-  const compare = compareInputFrom(experimentIds, args);
+  if (args.from !== undefined) rejectWithFrom(experimentIds, args);
+  // Checked before the workspace opens, so a usage error costs nothing.
+  const job =
+    args.from !== undefined
+      ? ({ kind: 'regenerate', id: args.from } as const)
+      : ({ kind: 'create', compare: compareInputFrom(experimentIds, args) } as const);
   const target = outTarget(args.out);
   const core = await openCliCore(args.workspace ?? defaultWorkspaceDir(), 'none');
   const done = slowNotice(io, `Building the ${args.format} report…`);
   try {
+    const pending =
+      job.kind === 'regenerate'
+        ? call(core, 'reports.regenerate', { id: job.id, format: args.format })
+        : call(core, 'reports.create', {
+            compare: job.compare,
+            format: args.format,
+            ...(args.title !== undefined ? { title: args.title } : {}),
+          });
     // An id that names nothing is the user's input, not a failure of the program: exit 2.
-    const file = await call(core, 'reports.create', {
-      compare,
-      format: args.format,
-      ...(args.title !== undefined ? { title: args.title } : {}),
-    }).catch((e: unknown) => {
+    const file = await pending.catch((e: unknown) => {
       throw e instanceof AppFailure && e.code === 'not_found'
         ? new UsageError(e.message, e.issues ?? [])
         : e;

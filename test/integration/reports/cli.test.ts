@@ -178,6 +178,77 @@ describe('transferlab report and import-bundle', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('lists recorded reports and regenerates one from the database', async () => {
+    const ws = await reportWorkspace(tempDir());
+    await ws.close();
+    const out = tempDir();
+    const md = join(out, 'first.md');
+    const first = await transferlab(
+      'report',
+      String(ws.experimentId),
+      '--format',
+      'md',
+      '--baseline',
+      'scratch',
+      '--out',
+      md,
+      '--workspace',
+      ws.dir,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const listed = await transferlab('reports', '--json', '--workspace', ws.dir);
+    expect(listed.code, listed.stderr).toBe(0);
+    const records = JSON.parse(listed.stdout) as { id: number; format: string }[];
+    expect(records.map((r) => r.format)).toEqual(['md']);
+    const table = await transferlab('reports', '--workspace', ws.dir);
+    expect(table.stdout).toContain(`experiments #${ws.experimentId}`);
+
+    // Regenerated from the stored request, in the same format: the same report but its time.
+    const again = join(out, 'again.md');
+    const regenerated = await transferlab(
+      'report',
+      '--from',
+      String(records[0]?.id),
+      '--format',
+      'md',
+      '--out',
+      again,
+      '--workspace',
+      ws.dir,
+    );
+    expect(regenerated.code, regenerated.stderr).toBe(0);
+    const stamp = (text: string): string => text.replace(/Generated \S+/g, 'Generated <time>');
+    expect(stamp(readFileSync(again, 'utf8'))).toBe(stamp(readFileSync(md, 'utf8')));
+
+    const mixed = await transferlab(
+      'report',
+      '1',
+      '--from',
+      '1',
+      '--format',
+      'md',
+      '--out',
+      join(out, 'x.md'),
+      '--workspace',
+      ws.dir,
+    );
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/leave out <experiment-id>/);
+    const unknown = await transferlab(
+      'report',
+      '--from',
+      '99',
+      '--format',
+      'md',
+      '--out',
+      join(out, 'y.md'),
+      '--workspace',
+      ws.dir,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/No report #99/);
+  });
+
   it('prints a PDF through bin/transferlab.js', async () => {
     const ws = await reportWorkspace(tempDir());
     await ws.close();
