@@ -12,13 +12,15 @@ import { CHART_THEMES } from '../../../src-renderer/lib/chartTheme';
 import {
   bandChartOption,
   bandSegments,
+  HEATMAP_COLORS,
+  heatmapOption,
+} from '../../../src-renderer/lib/compareChartOptions';
+import {
   cellBand,
   confusionHeatmap,
   curvesChart,
   gainBudgets,
   gainHeatmap,
-  HEATMAP_COLORS,
-  heatmapOption,
   learningChart,
   learningPairs,
   pairKey,
