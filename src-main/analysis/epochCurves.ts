@@ -13,6 +13,8 @@ export function fieldValue(run: ComparedRun, field: string): string {
   switch (field) {
     case 'run':
       return `#${run.id}`;
+    case 'variant':
+      return run.variant;
     case 'experiment':
       return run.experimentName;
     case 'source':
@@ -30,7 +32,7 @@ function groupLabel(key: Record<string, string>, runs: readonly ComparedRun[]): 
   const entries = Object.entries(key);
   const first = runs[0];
   if (entries.length === 1 && entries[0]?.[0] === 'run' && first) {
-    return `#${first.id} ${first.strategy} · ${first.targetName} · seed ${first.seed}`;
+    return `#${first.id} ${first.variant} · ${first.targetName} · seed ${first.seed}`;
   }
   if (entries.length === 1) return entries[0]?.[1] ?? '';
   return entries.map(([field, value]) => `${field}=${value}`).join(', ');

@@ -1,4 +1,4 @@
-import type { ComparedRun, Gain, WinTieLoss } from '../../src-shared/rpc/compare';
+import type { ComparedRun, Gain, RowRule, WinTieLoss } from '../../src-shared/rpc/compare';
 import { baselineSourceFor } from '../../src-shared/domain/baselineMatch';
 import { cellStat } from './cellStat';
 import { comparePaired, type PairedComparison, type Tested } from './paired';
@@ -9,6 +9,8 @@ export interface GainOptions {
   test: 't' | 'wilcoxon';
   alpha: number;
   higherIsBetter: boolean;
+  /** Each row's rule (as run, or selected); 'as-run' where absent. */
+  rules?: ReadonlyMap<string, RowRule>;
 }
 
 const UNTESTED: Record<string, string> = {
@@ -28,14 +30,14 @@ function outcome<T extends object, U>(
 
 const cellKey = (r: ComparedRun): string => JSON.stringify([r.sourceName, r.targetName, r.budget]);
 
-/** The baseline's runs for one (source, target, budget) cell (baselineSourceFor). */
+/** The baseline row's runs for one (source, target, budget) cell (baselineSourceFor). */
 function baselineRuns(
   runs: readonly ComparedRun[],
   cell: ComparedRun,
   baseline: string,
 ): ComparedRun[] {
   const candidates = runs.filter(
-    (r) => r.strategy === baseline && r.targetName === cell.targetName && r.budget === cell.budget,
+    (r) => r.variant === baseline && r.targetName === cell.targetName && r.budget === cell.budget,
   );
   const source = baselineSourceFor(
     cell.sourceName,
@@ -45,16 +47,16 @@ function baselineRuns(
 }
 
 /**
- * Transfer gain Δ = strategy − baseline for every (source, target, budget, strategy) cell,
+ * Transfer gain Δ = variant − baseline for every (source, target, budget, variant) cell,
  * paired by seed (pairBySeed.ts), with the paired t-test and the Wilcoxon signed-rank test
  * (paired.ts), the chosen test's p Holm-corrected across every gain of the comparison and a
- * verdict (verdict.ts). Runs must be unique per (cell, strategy, seed) (see comparison.ts).
+ * verdict (verdict.ts). Runs must be unique per (cell, variant, seed) (see comparison.ts).
  */
 export function transferGains(runs: readonly ComparedRun[], o: GainOptions): Gain[] {
   const cells = new Map<string, ComparedRun[]>();
   for (const r of runs) {
-    if (r.strategy === o.baseline) continue;
-    const key = JSON.stringify([cellKey(r), r.strategy]);
+    if (r.variant === o.baseline) continue;
+    const key = JSON.stringify([cellKey(r), r.variant]);
     const list = cells.get(key);
     if (list) list.push(r);
     else cells.set(key, [r]);
@@ -78,8 +80,11 @@ export function transferGains(runs: readonly ComparedRun[], o: GainOptions): Gai
         sourceName: first.sourceName,
         targetName: first.targetName,
         budget: first.budget,
+        variant: first.variant,
         strategy: first.strategy,
+        rule: o.rules?.get(first.variant) ?? 'as-run',
         baseline: o.baseline,
+        baselineRule: o.rules?.get(o.baseline) ?? 'as-run',
         n: paired.n,
         strategyMean: cellStat(group.map((r) => r.value ?? NaN))?.mean ?? null,
         baselineMean: cellStat(base.map((r) => r.value ?? NaN))?.mean ?? null,
@@ -108,19 +113,19 @@ export function transferGains(runs: readonly ComparedRun[], o: GainOptions): Gai
   });
 }
 
-/** Win / tie / loss / untested counts per strategy over its cells. */
+/** Win / tie / loss / untested counts per variant over its cells. */
 export function winTieLoss(gains: readonly Gain[]): WinTieLoss[] {
   const counts = new Map<string, WinTieLoss>();
   for (const g of gains) {
-    const c = counts.get(g.strategy) ?? {
-      strategy: g.strategy,
+    const c = counts.get(g.variant) ?? {
+      variant: g.variant,
       win: 0,
       tie: 0,
       loss: 0,
       untested: 0,
     };
     c[g.verdict] += 1;
-    counts.set(g.strategy, c);
+    counts.set(g.variant, c);
   }
   return [...counts.values()];
 }

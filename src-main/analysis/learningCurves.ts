@@ -4,14 +4,14 @@ import { cellStat } from './cellStat';
 
 /**
  * The metric's mean over seeds at each numeric label budget, one curve per (source, target,
- * strategy) with at least two budgets: how a transfer's advantage changes with target labels.
+ * variant) with at least two budgets: how a transfer's advantage changes with target labels.
  * Budget "all" has no position on a labels-per-class axis and is left out.
  */
 export function learningCurves(runs: readonly ComparedRun[]): LearningCurve[] {
   const groups = new Map<string, ComparedRun[]>();
   for (const r of runs) {
     if (r.budget === 'all') continue;
-    const key = JSON.stringify([r.sourceName, r.targetName, r.strategy]);
+    const key = JSON.stringify([r.sourceName, r.targetName, r.variant]);
     const list = groups.get(key);
     if (list) list.push(r);
     else groups.set(key, [r]);
@@ -29,7 +29,7 @@ export function learningCurves(runs: readonly ComparedRun[]): LearningCurve[] {
     curves.push({
       sourceName: first.sourceName,
       targetName: first.targetName,
-      strategy: first.strategy,
+      variant: first.variant,
       points,
     });
   }
@@ -37,7 +37,7 @@ export function learningCurves(runs: readonly ComparedRun[]): LearningCurve[] {
 }
 
 /**
- * Where each strategy's curve crosses the baseline's on the same target (baselineSourceFor):
+ * Where each variant's curve crosses the baseline's on the same target (baselineSourceFor):
  * between consecutive shared budgets where
  * the advantage d = ±(mean − baseline mean) changes sign, at the linearly interpolated budget.
  * Budgets where d is exactly 0 are skipped rather than counted as a crossing of their own.
@@ -50,9 +50,9 @@ export function crossovers(
   const out: Crossover[] = [];
   const sign = higherIsBetter ? 1 : -1;
   for (const curve of curves) {
-    if (curve.strategy === baseline) continue;
+    if (curve.variant === baseline) continue;
     const onTarget = curves.filter(
-      (c) => c.strategy === baseline && c.targetName === curve.targetName,
+      (c) => c.variant === baseline && c.targetName === curve.targetName,
     );
     const source = baselineSourceFor(
       curve.sourceName,
@@ -73,7 +73,7 @@ export function crossovers(
       out.push({
         sourceName: curve.sourceName,
         targetName: curve.targetName,
-        strategy: curve.strategy,
+        variant: curve.variant,
         from: a.budget,
         to: b.budget,
         at: a.budget + ((b.budget - a.budget) * a.d) / (a.d - b.d),

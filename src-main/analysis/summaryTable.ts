@@ -1,4 +1,4 @@
-import type { ComparedRun, SummaryTable } from '../../src-shared/rpc/compare';
+import type { ComparedRun, RowRule, SummaryTable } from '../../src-shared/rpc/compare';
 import type { CompareOptions } from '../../src-shared/rpc/compare';
 import { budgetLabel, cellStat } from './cellStat';
 
@@ -28,26 +28,30 @@ function budgetRank(run: ComparedRun): number {
 }
 
 /**
- * Rows = strategies (the baseline first), columns = targets, budgets or both; each cell the
+ * Rows = variants (the baseline first), columns = targets, budgets or both; each cell the
  * metric's mean ± std over the runs (seeds) in it, with n and the runs excluded as not finite.
+ * Each row carries the rule its numbers come from (as run, or selected among variants).
  */
 export function summaryTable(
   runs: readonly ComparedRun[],
   metric: string,
   baseline: string,
   choice: CompareOptions['summaryColumns'],
+  rules: ReadonlyMap<string, RowRule> = new Map(),
 ): SummaryTable {
   const columnsBy = resolveColumns(runs, choice);
   const ordered = [...runs].sort((a, b) => budgetRank(a) - budgetRank(b) || a.id - b.id);
   const columns = [...new Set(ordered.map((r) => columnOf(r, columnsBy)))];
-  const strategies = [...new Set(runs.map((r) => r.strategy))].sort((a, b) =>
-    a === baseline ? -1 : b === baseline ? 1 : 0,
+  const variants = [...new Map(runs.map((r) => [r.variant, r.strategy])).entries()].sort(
+    ([a], [b]) => (a === baseline ? -1 : b === baseline ? 1 : 0),
   );
-  const rows = strategies.map((strategy) => ({
+  const rows = variants.map(([variant, strategy]) => ({
+    variant,
     strategy,
+    rule: rules.get(variant) ?? ('as-run' as const),
     cells: columns.map((column) => {
       const values = runs
-        .filter((r) => r.strategy === strategy && columnOf(r, columnsBy) === column)
+        .filter((r) => r.variant === variant && columnOf(r, columnsBy) === column)
         .map((r) => r.value ?? NaN);
       return values.length === 0 ? null : cellStat(values);
     }),

@@ -124,6 +124,7 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   height: '--height',
   color: '--color',
   name: '--name',
+  selectBy: '--select-by',
 };
 
 /**

@@ -1,7 +1,14 @@
 import Table from 'cli-table3';
+import type { ExperimentDetail } from '../../src-shared/domain/experiments';
+import { formatSeconds } from '../../src-shared/duration';
+import type { PlanEstimate } from '../../src-shared/rpc/plan';
 import { describeInputAdapter, type RunSummary } from '../../src-shared/domain/runs';
 
-/** Formatting shared by `run`'s summary and `runs`: one row per run. */
+/**
+ * Formatting shared by `run`'s summary and `runs`: one row per run, labelled by its variant
+ * (issue 10: two variants of one strategy are different things), and `run`'s summary per
+ * variant with the time the experiment took beside the time its plan estimated.
+ */
 
 export function formatMetric(value: number | null | undefined): string {
   if (value === undefined) return '';
@@ -33,6 +40,7 @@ export const RUN_COLUMNS = [
   'run',
   'kind',
   'strategy',
+  'variant',
   'source → target',
   'budget',
   'seed',
@@ -48,6 +56,7 @@ export function runRow(run: RunSummary): string[] {
     String(run.id),
     run.kind,
     run.strategy,
+    run.variant,
     transferLabel(run),
     String(run.budget),
     String(run.seed),
@@ -78,4 +87,110 @@ export function runsTable(runs: readonly RunSummary[], color: boolean): string {
       : [],
   );
   return [table.toString(), ...errors, ...adapters].join('\n') + '\n';
+}
+
+export const VARIANT_COLUMNS = [
+  'variant',
+  'strategy',
+  'source → target',
+  'budget',
+  'completed',
+  'test_acc',
+  'test_loss',
+] as const;
+
+/** `mean ± std (n=k)` of the finite values, `mean (n=1)` for one; empty for none. */
+function meanOf(values: readonly (number | null | undefined)[]): string {
+  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (finite.length === 0) return '';
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+  if (finite.length === 1) return `${formatMetric(mean)} (n=1)`;
+  const variance = finite.reduce((a, v) => a + (v - mean) ** 2, 0) / (finite.length - 1);
+  return `${formatMetric(mean)} ± ${formatMetric(Math.sqrt(variance))} (n=${finite.length})`;
+}
+
+/**
+ * The transfer runs grouped by variant, (source, target) and budget, in the order they first
+ * appear: how many completed, and their mean test metrics over seeds. Each variant is its own
+ * group, so plain fine-tuning and L2-SP are never averaged together. Empty without transfer runs.
+ */
+export function variantsTable(runs: readonly RunSummary[], color: boolean): string {
+  const groups = new Map<string, RunSummary[]>();
+  for (const run of runs) {
+    if (run.kind === 'source') continue;
+    const key = JSON.stringify([run.variant, transferLabel(run), run.budget]);
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  if (groups.size === 0) return '';
+  const table = new Table({
+    head: [...VARIANT_COLUMNS],
+    style: color ? {} : { head: [], border: [] },
+  });
+  for (const members of groups.values()) {
+    const first = members[0];
+    if (!first) continue;
+    const done = members.filter((r) => r.status === 'completed');
+    table.push([
+      first.variant,
+      first.strategy,
+      transferLabel(first),
+      String(first.budget),
+      `${done.length}/${members.length}`,
+      meanOf(done.map((r) => r.finalMetrics?.test_acc)),
+      meanOf(done.map((r) => r.finalMetrics?.test_loss)),
+    ]);
+  }
+  return `${table.toString()}\n`;
+}
+
+/** What `run --json` says about time: the real wall time beside the plan's estimate. */
+export interface RunTiming {
+  /** First start to last end of the experiment's runs; null while a run has not ended. */
+  wallSeconds: number | null;
+  /**
+   * The estimate recorded with the plan when the experiment was created; null when none was, or
+   * when it estimated no run (nothing comparable had been measured).
+   */
+  estimatedWallSeconds: number | null;
+  /** Whether the estimate is an upper bound (early stopping may end runs sooner). */
+  estimateUpperBound: boolean | null;
+  /** Planned runs the estimate left out (nothing comparable was measured). */
+  unestimatedRuns: number | null;
+}
+
+/** The plan's estimate, unless it estimated no run at all (nothing comparable was measured). */
+function estimateOf(detail: Pick<ExperimentDetail, 'plan'>): PlanEstimate | null {
+  const estimate = detail.plan?.estimate ?? null;
+  if (estimate === null) return null;
+  return estimate.basis.measured + estimate.basis.calibrated > 0 ? estimate : null;
+}
+
+export function runTiming(detail: Pick<ExperimentDetail, 'plan' | 'timing'>): RunTiming {
+  const estimate = estimateOf(detail);
+  return {
+    wallSeconds: detail.timing.wallSeconds,
+    estimatedWallSeconds: estimate?.wallSeconds ?? null,
+    estimateUpperBound: estimate?.upperBound ?? null,
+    unestimatedRuns: estimate?.basis.unknown ?? null,
+  };
+}
+
+/** One line: `Wall time: 3m 05s; the plan estimated 2m 40s.`, or why there is no estimate. */
+export function timingLine(detail: Pick<ExperimentDetail, 'plan' | 'timing'>): string {
+  const t = runTiming(detail);
+  const real =
+    t.wallSeconds === null
+      ? `Wall time: not final (${detail.timing.unfinished} run${detail.timing.unfinished === 1 ? '' : 's'} not ended)`
+      : `Wall time: ${formatSeconds(t.wallSeconds)}`;
+  if (t.estimatedWallSeconds === null) {
+    const nothingMeasured = detail.plan?.estimate != null;
+    return `${real}; no estimate recorded${nothingMeasured ? ' (nothing comparable had been measured in this workspace)' : ''}.\n`;
+  }
+  const left =
+    t.unestimatedRuns !== null && t.unestimatedRuns > 0
+      ? `, leaving out ${t.unestimatedRuns} run${t.unestimatedRuns === 1 ? '' : 's'} with nothing comparable measured`
+      : '';
+  const bound =
+    t.estimateUpperBound === true ? ' (an upper bound: early stopping may end runs sooner)' : '';
+  return `${real}; the plan estimated ${formatSeconds(t.estimatedWallSeconds)}${bound}${left}.\n`;
 }

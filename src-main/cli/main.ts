@@ -4,7 +4,9 @@ import { UsageError } from './args';
 import { processIo, type CliIo } from './io';
 import { datasetsCommand, datasetsDeleteCommand, datasetsImportCommand } from './datasets';
 import { importBundleCommand } from './importBundle';
+import { planCommand } from './plan';
 import { reportCommand } from './report';
+import { rerunCommand } from './rerun';
 import { reportsCommand } from './reports';
 import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
@@ -57,6 +59,35 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print one JSON document on stdout instead of a table')
     .action(async (spec: string, options: Record<string, unknown>) => {
       setExitCode(await runCommand(spec, options, io));
+    });
+
+  program
+    .command('plan')
+    .description(
+      'Show what `run` would queue for a spec and how long it would take, before anything is queued.',
+    )
+    .argument('<spec.json>', 'experiment spec file (see resources/examples)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the plan as one JSON document on stdout')
+    .option(
+      '--no-calibrate',
+      'estimate from completed runs only, without timing a short run of each kind not measured yet',
+    )
+    .action(async (spec: string, options: Record<string, unknown>) => {
+      setExitCode(await planCommand(spec, options, io));
+    });
+
+  program
+    .command('rerun')
+    .description(
+      'Re-run runs with their identical resolved configs and say whether each reproduced.',
+    )
+    .argument('<run-id...>', 'runs to re-run (see `transferlab runs`)')
+    .option('--check', 'exit 1 unless every re-run reproduced (exactly or within tolerance)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the outcomes as one JSON document on stdout')
+    .action(async (ids: string[], options: Record<string, unknown>) => {
+      setExitCode(await rerunCommand(ids, options, io));
     });
 
   program
@@ -138,8 +169,19 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .requiredOption('--out <file>', 'the file to write, or an existing folder')
     .option('--runs <ids>', 'runs to compare too, comma-separated')
     .option('--metric <name>', 'final metric compared (default: test_acc)')
-    .option('--baseline <strategy>', 'strategy the others are measured against (default: scratch)')
+    .option(
+      '--baseline <variant>',
+      'the variant the others are measured against, or a strategy with one variant (default: scratch)',
+    )
     .option('--test <test>', 't | wilcoxon: the test behind verdicts (default: t)')
+    .option(
+      '--selection <rule>',
+      'none | validation | oracle: keep every variant, or one row per strategy chosen per seed on validation (or, as an upper bound, on test) (default: none)',
+    )
+    .option(
+      '--select-by <metric>',
+      'with --selection validation: the validation metric to choose on (default: val_acc)',
+    )
     .option('--title <title>', 'the report’s heading (default: the experiments’ names)')
     .option(
       '--request <file>',

@@ -21,6 +21,8 @@ import { call, openCliCore } from './session';
  * unless `--force`. `--request FILE` takes the request JSON a report prints in its Regenerate
  * section, for options the flags do not cover. `--from <report-id>` rebuilds a recorded report
  * (`transferlab reports` lists them) from the request stored with it, in any format.
+ * `--selection validation|oracle` reduces each strategy's variants to one row (issue 10): chosen
+ * on `--select-by` (val_acc by default), or, for the oracle, on the test metric itself.
  */
 const IdListSchema = z
   .string()
@@ -37,6 +39,12 @@ export const ReportArgsSchema = z
     metric: CompareOptionsSchema.shape.metric.unwrap().optional(),
     baseline: CompareOptionsSchema.shape.baseline.unwrap().optional(),
     test: z.enum(['t', 'wilcoxon'], { error: 'must be t or wilcoxon' }).optional(),
+    selection: z
+      .enum(CompareOptionsSchema.shape.selection.unwrap().options, {
+        error: 'must be none, validation or oracle',
+      })
+      .optional(),
+    selectBy: CompareOptionsSchema.shape.selectBy.unwrap().optional(),
     title: z.string().trim().min(1).max(200).optional(),
     request: ExistingFileSchema.optional(),
     /** A recorded report (see `transferlab reports`), rebuilt from its stored request. */
@@ -85,6 +93,12 @@ export function compareInputFrom(ids: number[], args: ReportArgs): CompareInput 
     refuseFlags('--request says what to compare', comparisonFlags(ids, args));
     return readRequest(args.request);
   }
+  // The oracle chooses on the compared metric itself, and no selection chooses nothing.
+  if (args.selectBy !== undefined && args.selection !== 'validation') {
+    throw new UsageError(
+      '--select-by names the metric of --selection validation; add that, or leave out --select-by',
+    );
+  }
   if (ids.length === 0 && !args.runs) {
     throw new UsageError(
       'Name at least one experiment id, or runs with --runs (or a --request file).',
@@ -96,6 +110,8 @@ export function compareInputFrom(ids: number[], args: ReportArgs): CompareInput 
       ...(args.metric !== undefined ? { metric: args.metric } : {}),
       ...(args.baseline !== undefined ? { baseline: args.baseline } : {}),
       ...(args.test !== undefined ? { test: args.test } : {}),
+      ...(args.selection !== undefined ? { selection: args.selection } : {}),
+      ...(args.selectBy !== undefined ? { selectBy: args.selectBy } : {}),
     },
   };
 }
@@ -108,6 +124,8 @@ function comparisonFlags(ids: readonly number[], args: ReportArgs): string[] {
     args.metric !== undefined ? '--metric' : null,
     args.baseline !== undefined ? '--baseline' : null,
     args.test !== undefined ? '--test' : null,
+    args.selection !== undefined ? '--selection' : null,
+    args.selectBy !== undefined ? '--select-by' : null,
   ].filter((f) => f !== null);
 }
 

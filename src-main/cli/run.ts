@@ -1,12 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { ExperimentSpecSchema } from '../../src-shared/domain/experimentSpec';
+import type { ExperimentDetail } from '../../src-shared/domain/experiments';
 import type { RunSummary } from '../../src-shared/domain/runs';
 import type { AppEvent } from '../../src-shared/rpc/events';
 import { AppFailure } from '../../src-shared/result';
 import { defaultWorkspaceDir } from '../core/paths';
 import type { Core } from '../core/types';
 import { parseArgs, RunArgsSchema, UsageError } from './args';
-import { runsTable, transferLabel } from './format';
+import {
+  runsTable,
+  runTiming,
+  timingLine,
+  transferLabel,
+  variantsTable,
+  type RunTiming,
+} from './format';
 import { keepConsoleOffStdout, onStopSignal, type CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
 import { call, openCliCore } from './session';
@@ -21,10 +29,14 @@ export interface RunJsonOutput {
     id: number;
     kind: RunSummary['kind'];
     strategy: string;
+    /** The variant it ran (issue 10): `fine-tune · l2sp λ=0.01`; `source` for source runs. */
+    variant: string;
     seed: number;
     status: RunSummary['status'];
     finalMetrics: RunSummary['finalMetrics'];
   }[];
+  /** The real wall time beside the estimate recorded with the experiment's plan. */
+  timing: RunTiming;
 }
 
 /** Reads and checks a spec file before anything is opened; problems are usage errors. */
@@ -55,17 +67,23 @@ export async function readSpecFile(path: string): Promise<unknown> {
   return json;
 }
 
-export function runJson(experimentId: number, runs: readonly RunSummary[]): RunJsonOutput {
+export function runJson(
+  experimentId: number,
+  runs: readonly RunSummary[],
+  detail: Pick<ExperimentDetail, 'plan' | 'timing'>,
+): RunJsonOutput {
   return {
     experimentId,
     runs: runs.map((run) => ({
       id: run.id,
       kind: run.kind,
       strategy: run.strategy,
+      variant: run.variant,
       seed: run.seed,
       status: run.status,
       finalMetrics: run.finalMetrics,
     })),
+    timing: runTiming(detail),
   };
 }
 
@@ -130,7 +148,7 @@ export async function runCommand(
     for (const run of await call(opened, 'runs.list', { experimentId })) {
       labels.set(
         run.id,
-        `#${run.id} ${run.strategy} ${transferLabel(run)} budget ${String(run.budget)} seed ${run.seed}`,
+        `#${run.id} ${run.variant} ${transferLabel(run)} budget ${String(run.budget)} seed ${run.seed}`,
       );
     }
     io.err(
@@ -146,10 +164,16 @@ export async function runCommand(
     shown.stop();
 
     const runs = await call(opened, 'runs.list', { experimentId });
+    const detail = await call(opened, 'experiments.get', { id: experimentId });
     if (args.json) {
-      io.out(`${JSON.stringify(runJson(experimentId, runs))}\n`);
+      io.out(`${JSON.stringify(runJson(experimentId, runs, detail))}\n`);
     } else {
-      io.out(runsTable(runs, io.stdoutIsTTY));
+      const variants = variantsTable(runs, io.stdoutIsTTY);
+      io.out(
+        runsTable(runs, io.stdoutIsTTY) +
+          (variants ? `\nBy variant (mean ± std over seeds):\n${variants}` : '') +
+          `\n${timingLine(detail)}`,
+      );
     }
     if (stop.interrupted) return EXIT.interrupted;
     return runs.every((run) => run.status === 'completed') ? EXIT.ok : EXIT.failed;

@@ -30,7 +30,15 @@ import { builtinDatasets } from './builtinDatasets';
 import { datasetHandlers } from './datasetService';
 import { EventBus, importProgressEvent } from './events';
 import { listExamples } from './examples';
-import { createExperiment, experimentSummaries, getExperiment } from './experimentService';
+import {
+  createExperiment,
+  experimentSummaries,
+  getExperiment,
+  resolvePlan,
+} from './experimentService';
+import { parseSpec } from './experimentPlan';
+import { calibratePlan, summarisePlan } from './planService';
+import { rerunRuns } from './rerunService';
 import { RunQueue, type TrainerLauncher } from './runQueue';
 import { estimateTransferability } from './transferabilityEstimate';
 import { ProbeQueue, type ProbeStarter } from './transferabilityEstimateProbes';
@@ -129,7 +137,7 @@ export async function openCore(
       for (const listener of importListeners) listener(progress);
     }),
     'experiments.create': ({ spec }) => {
-      const created = createExperiment(db, spec, options.transport);
+      const created = createExperiment(db, spec, options.transport, concurrency);
       events.emit({ type: 'experiment.created', experimentId: created.experimentId });
       for (const runId of created.runIds) {
         events.emit({
@@ -143,6 +151,30 @@ export async function openCore(
       }
       queue?.adopt(created.experimentId);
       return created;
+    },
+    'experiments.plan': async ({ spec, estimate, requestId }) => {
+      const plan = resolvePlan(db, parseSpec(spec));
+      const problems: string[] = [];
+      if (estimate === 'calibrate') {
+        const failed = await calibratePlan(db, options.workspaceDir, plan, {
+          launch: overrides.launch ?? startTrainer,
+          concurrency,
+          onProgress: (p) => {
+            events.emit({
+              type: 'plan.calibration',
+              ...(requestId !== undefined ? { requestId } : {}),
+              ...p,
+            });
+          },
+        });
+        problems.push(...failed);
+      }
+      const summary = summarisePlan(db, plan, {
+        concurrency,
+        estimate: estimate === 'none' ? 'none' : 'history',
+      });
+      const note = [summary.estimateNote, ...problems].filter((n) => n !== null).join(' ');
+      return { ...summary, estimateNote: note === '' ? null : note };
     },
     'experiments.list': () => experimentSummaries(db),
     'experiments.get': ({ id }) => getExperiment(db, id),
@@ -163,6 +195,23 @@ export async function openCore(
     'runs.cancel': ({ id }) => ({ cancelled: cancelRun(id) }),
     'runs.delete': ({ ids }) => deleteRuns(db, options.workspaceDir, ids),
     'runs.confusion': ({ id }) => readConfusion(db, id),
+    'runs.rerun': ({ ids }) => {
+      const result = rerunRuns(db, ids);
+      for (const { rerun } of result.pairs) {
+        const status = runStatus(db, rerun);
+        if (!status) continue;
+        events.emit({
+          type: 'run.status',
+          runId: rerun,
+          experimentId: status.experimentId,
+          status: 'queued',
+          backend: null,
+          error: null,
+        });
+      }
+      for (const id of result.experimentIds) queue?.adopt(id);
+      return result;
+    },
     'compare.run': (request) => buildComparison(db, request),
     'compare.setups.list': () => listChartSetups(db),
     'compare.setups.save': ({ name, input }) => saveChartSetup(db, name, input),
@@ -193,6 +242,32 @@ export async function openCore(
       importListeners.add(listener);
       return () => importListeners.delete(listener);
     },
+    waitForRuns: (runIds) =>
+      new Promise<void>((resolve) => {
+        const ids = new Set(runIds);
+        const check = (): boolean =>
+          [...ids].every((id) => {
+            const status = runStatus(db, id)?.status;
+            return status === undefined || isTerminal(status);
+          });
+        if (check()) {
+          resolve();
+          return;
+        }
+        // Events cover runs this process executes; the poll covers runs another process executes.
+        const timer = setInterval(() => {
+          if (check()) done();
+        }, 1000);
+        const off = events.on((e) => {
+          if (e.type === 'run.status' && ids.has(e.runId) && isTerminal(e.status) && check())
+            done();
+        });
+        const done = (): void => {
+          clearInterval(timer);
+          off();
+          resolve();
+        };
+      }),
     waitForExperiment: (experimentId) =>
       new Promise<void>((resolve) => {
         const check = (): boolean =>

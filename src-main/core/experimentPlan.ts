@@ -14,6 +14,8 @@ import {
   strategyInfo,
   type StrategyInfo,
 } from '../../src-shared/domain/strategies';
+import { SOURCE_VARIANT } from '../../src-shared/domain/variantLabel';
+import { expandVariants, type Variant } from '../../src-shared/domain/variants';
 import { parseUnknown } from '../../src-shared/parse';
 import { AppFailure } from '../../src-shared/result';
 import { inputFit } from '../engine/adapterShapes';
@@ -29,12 +31,16 @@ export interface PlannedDomain {
 
 export interface PlannedSourceRun {
   key: string;
+  /** Always SOURCE_VARIANT: a source run trains the source model, no strategy. */
+  variant: string;
   config: ResolvedRunConfig;
   configHash: string;
   domain: PlannedDomain;
 }
 
 export interface PlannedTransferRun {
+  /** The label of the variant it runs (variants.ts); compared runs are grouped by it. */
+  variant: string;
   config: ResolvedRunConfig;
   configHash: string;
   target: PlannedDomain;
@@ -45,6 +51,8 @@ export interface PlannedTransferRun {
 
 export interface ExperimentPlan {
   spec: ExperimentSpec;
+  /** Every strategy entry expanded: one variant per entry, or per point of its sweep. */
+  variants: Variant[];
   sourceRuns: PlannedSourceRun[];
   transferRuns: PlannedTransferRun[];
 }
@@ -53,7 +61,8 @@ export function parseSpec(input: unknown): ExperimentSpec {
   return parseUnknown(ExperimentSpecSchema, input, 'experiment spec');
 }
 
-function hashConfig(config: ResolvedRunConfig, datasets: DatasetRecord[]): string {
+/** A run's identity: its resolved config and the content of the datasets it reads. */
+export function hashConfig(config: ResolvedRunConfig, datasets: readonly DatasetRecord[]): string {
   // The dataset content is part of the identity: the same name with new content is a new run.
   const key = canonicalJson({ config, data: datasets.map((d) => d.contentHash) });
   return createHash('sha256').update(key).digest('hex');
@@ -141,11 +150,12 @@ function checkCnnInputs(
 
 /**
  * Expands a spec into runs: one source run per (source, seed) when a strategy needs a source
- * model, and one transfer run per (source, target, strategy, budget, seed) for every strategy
+ * model, and one transfer run per (source, target, variant, budget, seed) for every variant
  * that transfers from a source, by its model or its data (needsSource: fine-tune, multi-task,
  * ...). Strategies without a source (scratch) do not depend on it, so they run once per target,
  * not once per source. Budget 0 (no target label) is refused for the strategies that train on
- * target labels. Every problem is collected and reported together.
+ * target labels. A strategy entry is one variant, or one per point of its sweep (variants.ts).
+ * Every problem is collected and reported together, once.
  */
 export function planExperiment(
   spec: ExperimentSpec,
@@ -161,12 +171,15 @@ export function planExperiment(
     checkDomain(`targets.${i}`, t, problems);
   });
 
-  const strategies = spec.strategies.map((choice, i) => {
-    const info = strategyInfo(choice.id);
-    const { params, problems: p } = resolveStrategyParams(choice.id, choice.params);
-    problems.push(...p.map((msg) => `strategies.${i}: ${msg}`));
-    problems.push(...checkParams(`strategies.${i}`, info, params, spec.model));
-    return { info, params };
+  const expanded = expandVariants(spec);
+  problems.push(...expanded.problems);
+  const strategies = expanded.variants.map((variant) => {
+    const info = strategyInfo(variant.strategy);
+    const where = `strategies.${variant.entry}`;
+    const { params, problems: p } = resolveStrategyParams(variant.strategy, variant.params);
+    problems.push(...p.map((msg) => `${where}: ${msg}`));
+    problems.push(...checkParams(where, info, params, spec.model));
+    return { info, params, variant };
   });
   problems.push(
     ...checkCnnInputs(
@@ -186,7 +199,7 @@ export function planExperiment(
         const fit = inputFit(tgt.dataset.featureShape, src.dataset.featureShape);
         if (fit.kind === 'adapter' && fit.adapter.kind === 'linear') {
           problems.push(
-            `${s.info.id}: source ${i} has rows of shape [${src.dataset.featureShape.join(', ')}] ` +
+            `strategies.${s.variant.entry}: ${s.info.id}: source ${i} has rows of shape [${src.dataset.featureShape.join(', ')}] ` +
               `and target ${j} [${tgt.dataset.featureShape.join(', ')}]; ${s.info.name} compares ` +
               'the rows of both domains in the input space, which a learned input adapter cannot ' +
               'map (only images are resized to fit)',
@@ -202,7 +215,7 @@ export function planExperiment(
         const b = domainClasses(tgt);
         if (a.length !== b.length || a.some((label, c) => label !== b[c])) {
           problems.push(
-            `${s.info.id}: source ${i} has classes [${a.join(', ')}] and target ${j} has ` +
+            `strategies.${s.variant.entry}: ${s.info.id}: source ${i} has classes [${a.join(', ')}] and target ${j} has ` +
               `[${b.join(', ')}]; ${s.info.name} trains the target's classifier on the source ` +
               'labels and needs the same classes',
           );
@@ -213,20 +226,29 @@ export function planExperiment(
   // Budget 0 is unsupervised domain adaptation: no target label reaches training.
   if (spec.budgets.includes(0)) {
     const unsupervised = STRATEGIES.filter((info) => !info.needsTargetLabels).map((i) => i.id);
-    strategies.forEach((s, i) => {
-      if (s.info.needsTargetLabels) {
-        problems.push(
-          `strategies.${i}: ${s.info.name} trains on target labels, so it cannot run with ` +
-            `budget 0 (no target labels); budget 0 suits ${unsupervised.join(', ')}`,
-        );
-      }
-    });
+    const refused = new Set<number>();
+    for (const s of strategies) {
+      if (!s.info.needsTargetLabels || refused.has(s.variant.entry)) continue;
+      refused.add(s.variant.entry);
+      problems.push(
+        `strategies.${s.variant.entry}: ${s.info.name} trains on target labels, so it cannot run with ` +
+          `budget 0 (no target labels); budget 0 suits ${unsupervised.join(', ')}`,
+      );
+    }
+    // Validation rows held out of the budget need labels; budget 0 gives none.
+    if (spec.training.validation?.from === 'budget') {
+      problems.push(
+        'training.validation: "budget" holds validation rows out of the label budget, and budget 0 gives none',
+      );
+    }
   }
   if (problems.length > 0) {
+    // Variants of one entry share its problems: each is said once.
+    const distinct = [...new Set(problems)];
     throw new AppFailure(
       'invalid_input',
-      `Invalid experiment spec: ${problems.join('; ')}`,
-      problems,
+      `Invalid experiment spec: ${distinct.join('; ')}`,
+      distinct,
     );
   }
 
@@ -249,6 +271,7 @@ export function planExperiment(
         };
         sourceRuns.push({
           key: sourceKey(i, seed),
+          variant: SOURCE_VARIANT,
           config,
           configHash: hashConfig(config, [src.dataset]),
           domain: src,
@@ -274,10 +297,11 @@ export function planExperiment(
               budget,
               seed,
               model: spec.model,
-              training: spec.training,
+              training: s.variant.training,
             };
             const datasets = src ? [tgt.dataset, src.dataset] : [tgt.dataset];
             transferRuns.push({
+              variant: s.variant.label,
               config,
               configHash: hashConfig(config, datasets),
               target: tgt,
@@ -289,5 +313,5 @@ export function planExperiment(
       }
     }
   }
-  return { spec, sourceRuns, transferRuns };
+  return { spec, variants: expanded.variants, sourceRuns, transferRuns };
 }

@@ -1,4 +1,4 @@
-import type { DomainSpec } from '../../src-shared/domain/experimentSpec';
+import type { DomainSpec, ExperimentSpec } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentDetail, ExperimentSummary } from '../../src-shared/domain/experiments';
 import { AppFailure } from '../../src-shared/result';
 import { inTransaction, type Db } from '../store/db';
@@ -13,35 +13,50 @@ import { findReusableSourceRun, insertRun, listRuns } from '../store/runs';
 import { transformProblems } from '../engine/data/transform';
 import { resolveDataset } from './datasetResolver';
 import { transferabilitySummary } from './transferabilitySummary';
-import { parseSpec, planExperiment, type PlannedDomain } from './experimentPlan';
+import { readExperimentPlan, readExperimentTiming, saveExperimentPlan } from '../store/planning';
+import {
+  parseSpec,
+  planExperiment,
+  type ExperimentPlan,
+  type PlannedDomain,
+} from './experimentPlan';
+import { planRecord, summarisePlan } from './planService';
+
+/** Resolves a spec's domains and plans its runs; refused with every problem found. */
+export function resolvePlan(db: Db, spec: ExperimentSpec): ExperimentPlan {
+  const resolveDomain = (d: DomainSpec): PlannedDomain => {
+    const dataset = resolveDataset(db, d.dataset);
+    // Rotation on a table or a shift on images would only fail later, in the trainer.
+    const problems = transformProblems(d.transform, dataset.featureShape);
+    if (problems.length > 0) {
+      throw new AppFailure(
+        'invalid_input',
+        `Domain "${d.name}": the transform does not fit dataset "${dataset.name}".`,
+        problems,
+      );
+    }
+    return { spec: d, dataset };
+  };
+  return planExperiment(spec, resolveDomain);
+}
 
 /**
  * Creates an experiment from a spec given as `unknown` (a UI form, a JSON file): validated,
  * stored verbatim and with defaults, and expanded into queued runs, all in one transaction, so
  * a failure leaves nothing half-written. A source run with the same resolved config as one
- * already completed or queued in this workspace is reused rather than trained again.
+ * already completed or queued in this workspace is reused rather than trained again. The plan
+ * (planService.ts, the same code `transferlab plan` and the designer show) is recorded with it.
  */
 export function createExperiment(
   db: Db,
   specInput: unknown,
   origin: string,
+  concurrency: number,
 ): { experimentId: number; runIds: number[] } {
   const spec = parseSpec(specInput);
   return inTransaction(db, () => {
-    const resolveDomain = (d: DomainSpec): PlannedDomain => {
-      const dataset = resolveDataset(db, d.dataset);
-      // Rotation on a table or a shift on images would only fail later, in the trainer.
-      const problems = transformProblems(d.transform, dataset.featureShape);
-      if (problems.length > 0) {
-        throw new AppFailure(
-          'invalid_input',
-          `Domain "${d.name}": the transform does not fit dataset "${dataset.name}".`,
-          problems,
-        );
-      }
-      return { spec: d, dataset };
-    };
-    const plan = planExperiment(spec, resolveDomain);
+    const plan = resolvePlan(db, spec);
+    const summary = summarisePlan(db, plan, { concurrency });
     const experimentId = insertExperiment(db, { name: spec.name, specInput, spec, origin });
     const runIds: number[] = [];
     const domainIds = new Map<PlannedDomain, number>();
@@ -64,6 +79,7 @@ export function createExperiment(
         experimentId,
         kind: 'source',
         strategy: 'source',
+        variant: s.variant,
         domainId: id,
         sourceDomainId: id,
         budget: 'all',
@@ -84,6 +100,7 @@ export function createExperiment(
         experimentId,
         kind: 'transfer',
         strategy: t.config.strategy,
+        variant: t.variant,
         domainId: domainId(t.target, 'target'),
         sourceDomainId: t.source ? domainId(t.source, 'source') : null,
         budget: t.config.budget,
@@ -95,6 +112,11 @@ export function createExperiment(
       });
       runIds.push(runId);
     }
+    if (runIds.length !== summary.queuedRuns) {
+      // The plan shown before launch and what is queued come from one code path; never differ.
+      throw new Error(`Planned ${summary.queuedRuns} runs but queued ${runIds.length}`);
+    }
+    saveExperimentPlan(db, experimentId, planRecord(summary));
     return { experimentId, runIds };
   });
 }
@@ -115,6 +137,8 @@ export function getExperiment(db: Db, id: number): ExperimentDetail {
     spec: stored.spec,
     runs,
     transferability: transferabilitySummary(db, id),
+    plan: readExperimentPlan(db, id),
+    timing: readExperimentTiming(db, id),
   };
 }
 

@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { FinalMetricsSchema, type RunStatus } from '../../src-shared/domain/runs';
-import { strategyInfo } from '../../src-shared/domain/strategies';
 import type { TrainJob, TrainerToParent } from '../engine/protocol';
 import type { TrainerExit } from '../engine/trainer/host';
-import { findDatasetByName } from '../store/datasets';
 import type { Db } from '../store/db';
 import { insertEpoch } from '../store/metrics';
 import { readJson } from '../store/json';
@@ -12,7 +9,6 @@ import { recordTransferability } from '../store/transferability';
 import {
   claimNextRun,
   finishRun,
-  getSourceModel,
   heartbeat,
   markStarted,
   recordSourceModel,
@@ -20,7 +16,7 @@ import {
   type ClaimedRun,
   type EndStatus,
 } from '../store/runs';
-import { resolveDataset } from './datasetResolver';
+import { buildTrainJob } from './trainJob';
 import type { EventBus } from './events';
 
 /** Starts a trainer for one job; `done` settles (never rejects) once the process has exited. */
@@ -129,7 +125,7 @@ export class RunQueue {
   private launch(claim: ClaimedRun): void {
     let job: TrainJob;
     try {
-      job = this.buildJob(claim);
+      job = buildTrainJob(this.o.db, this.o.workspaceDir, claim);
     } catch (e) {
       this.end(claim, 'failed', { error: e instanceof Error ? e.message : String(e) });
       return;
@@ -154,46 +150,19 @@ export class RunQueue {
     });
   }
 
-  private buildJob(claim: ClaimedRun): TrainJob {
-    const dataset = resolveDataset(this.o.db, claim.config.domain.dataset);
-    const fresh = findDatasetByName(this.o.db, dataset.name) ?? dataset;
-    let sourceModel: TrainJob['sourceModel'];
-    if (claim.dependsOn !== null) {
-      sourceModel = getSourceModel(this.o.db, claim.dependsOn);
-      if (!sourceModel)
-        throw new Error(`Source run #${claim.dependsOn} completed but recorded no model.`);
-    }
-    // Strategies that train on the source domain's rows (multi-task) get its data too.
-    let sourceData: TrainJob['sourceData'];
-    const { strategy, sourceDomain } = claim.config;
-    const sourceDataset =
-      sourceDomain === undefined ? undefined : resolveDataset(this.o.db, sourceDomain.dataset);
-    const source =
-      sourceDataset && (findDatasetByName(this.o.db, sourceDataset.name) ?? sourceDataset);
-    if (strategy !== 'source' && strategyInfo(strategy).needsSourceData) {
-      if (source === undefined)
-        throw new Error(`Strategy ${strategy} needs a source domain; the run names none.`);
-      sourceData = source.locator;
-    }
-    return {
-      runId: claim.id,
-      config: claim.config,
-      data: fresh.locator,
-      ...(sourceModel ? { sourceModel } : {}),
-      ...(sourceData ? { sourceData } : {}),
-      // The source's row shape: a target of another shape is fitted to it (an input adapter).
-      ...(source ? { sourceInputShape: source.featureShape } : {}),
-      modelsDir: join(this.o.workspaceDir, 'models'),
-      saveModel: claim.config.kind === 'source',
-    };
-  }
-
   private onMessage(run: ActiveRun, m: TrainerToParent): void {
     const { id, experimentId } = run.claim;
     const epochs = run.claim.config.training.epochs;
     switch (m.type) {
       case 'started':
-        markStarted(this.o.db, id, m.environment, m.dataHash, m.inputAdapter ?? null);
+        markStarted(
+          this.o.db,
+          id,
+          m.environment,
+          m.dataHash,
+          m.inputAdapter ?? null,
+          m.splitSizes ?? null,
+        );
         this.emitStatus(id, 'running', null, m.environment.backend);
         return;
       case 'progress': {
@@ -229,6 +198,9 @@ export class RunQueue {
       }
       case 'transferability':
         recordTransferability(this.o.db, id, m.scores, m.samples);
+        return;
+      case 'calibration':
+        // Only a plan's calibration job sends timings; a queued run never asks for them.
         return;
       case 'log':
         appendRunLog(this.o.db, id, m.level, m.message);

@@ -15,7 +15,8 @@ const MIN_RUNS_FOR_TAU = 3;
 
 /**
  * The experiment's transferability scores beside the gains its runs realised, and how well each
- * score ranked them (Kendall's τ-b per strategy): the check the scores exist for.
+ * score ranked them (Kendall's τ-b per variant, so two variants of a strategy are never pooled):
+ * the check the scores exist for.
  */
 export function transferabilitySummary(db: Db, experimentId: number): TransferabilitySummary {
   const items: TransferabilityItem[] = experimentTransferability(db, experimentId).map((row) => {
@@ -23,6 +24,7 @@ export function transferabilitySummary(db: Db, experimentId: number): Transferab
     return {
       runId: row.run_id,
       strategy: row.strategy,
+      variant: row.variant,
       sourceName: row.source_name,
       targetName: row.target_name,
       budget,
@@ -36,8 +38,8 @@ export function transferabilitySummary(db: Db, experimentId: number): Transferab
     };
   });
   const correlations: TransferabilityCorrelation[] = [];
-  for (const strategy of [...new Set(items.map((i) => i.strategy))]) {
-    const withGain = items.filter((i) => i.strategy === strategy && i.gain !== null);
+  for (const variant of [...new Set(items.map((i) => i.variant))]) {
+    const withGain = items.filter((i) => i.variant === variant && i.gain !== null);
     for (const score of SCORES) {
       const tau =
         withGain.length < MIN_RUNS_FOR_TAU
@@ -47,7 +49,7 @@ export function transferabilitySummary(db: Db, experimentId: number): Transferab
               withGain.map((i) => i.gain ?? NaN),
             );
       correlations.push({
-        strategy,
+        variant,
         score,
         tau: Number.isFinite(tau) ? tau : null,
         n: withGain.length,

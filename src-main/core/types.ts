@@ -29,6 +29,8 @@ export interface Core {
   onImportProgress(listener: ImportProgressListener): () => void;
   /** Resolves once every run of the experiment has reached a terminal status. */
   waitForExperiment(experimentId: number): Promise<void>;
+  /** Resolves once each of these runs has reached a terminal status (or no longer exists). */
+  waitForRuns(runIds: readonly number[]): Promise<void>;
   /** Stops the queue (cancelling running trainers) and closes the database. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import {
   FinalMetricsSchema,
   ResolvedRunConfigSchema,
   RunEnvironmentSchema,
+  SplitSizesSchema,
 } from '../../src-shared/domain/runs';
 import { SyntheticDatasetSchema } from '../../src-shared/domain/experimentSpec';
 
@@ -84,6 +85,27 @@ export const TrainJobSchema = z.object({
   /** Source runs save their trained model under this folder (content-addressed by the trainer). */
   modelsDir: z.string(),
   saveModel: z.boolean(),
+  /**
+   * A re-run's original data hash: the trainer refuses to train when the arrays it loaded hash
+   * otherwise (the dataset changed since), before any epoch.
+   */
+  expectedDataHash: z.string().optional(),
+  /**
+   * Times the run instead of finishing it (a plan's estimate, issue 10): after `maxBatches`
+   * batches or `maxSeconds`, whichever comes first, the trainer times one evaluation, sends a
+   * 'calibration' message and ends as cancelled. Nothing is recorded as a run.
+   */
+  calibrate: z
+    .object({
+      maxBatches: z.int().positive(),
+      maxSeconds: z.number().positive(),
+      /**
+       * For a run whose source model is not trained yet: the source's class count, to time the
+       * run on a freshly initialised model of the same architecture instead.
+       */
+      untrainedSourceClasses: z.int().min(2).optional(),
+    })
+    .optional(),
 });
 export type TrainJob = z.infer<typeof TrainJobSchema>;
 
@@ -102,6 +124,8 @@ export const TrainerToParentSchema = z.discriminatedUnion('type', [
     dataHash: z.string(),
     /** What fitted the target's rows to the source's shape, when they differed. */
     inputAdapter: InputAdapterSchema.optional(),
+    /** Rows of each split, and where the validation rows come from. */
+    splitSizes: SplitSizesSchema.optional(),
   }),
   z.object({
     type: z.literal('progress'),
@@ -141,6 +165,22 @@ export const TrainerToParentSchema = z.discriminatedUnion('type', [
     type: z.literal('log'),
     level: z.enum(['debug', 'info', 'warn', 'error']),
     message: z.string(),
+  }),
+  /** A calibration's timings (TrainJob.calibrate): what one epoch of this run costs here. */
+  z.object({
+    type: z.literal('calibration'),
+    secondsPerBatch: z.number().nonnegative(),
+    batchesPerEpoch: z.int().nonnegative(),
+    /** Evaluating the epoch's training and validation rows, as every epoch does. */
+    evalSecondsPerEpoch: z.number().nonnegative(),
+    /** The final evaluation of every split, and the test split's confusion matrix. */
+    finalSeconds: z.number().nonnegative(),
+    /**
+     * From the end of the first batch to this message: what the parent subtracts from the time
+     * it has waited, leaving the run's start-up (process, backend, data, model, first batch).
+     */
+    timedSeconds: z.number().nonnegative(),
+    backend: z.string(),
   }),
 ]);
 export type TrainerToParent = z.infer<typeof TrainerToParentSchema>;

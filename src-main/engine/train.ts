@@ -7,7 +7,7 @@ import { confusionMatrix } from './confusion';
 import { EarlyStopper } from './earlyStopping';
 import { engineAdam } from './kernels/index';
 import { crossEntropy, predictedClasses } from './head';
-import { loadModel, logits, saveModel, type SavedModel } from './model';
+import { buildModel, loadModel, logits, saveModel, type SavedModel } from './model';
 import type { TrainJob, TrainerToParent } from './protocol';
 import { deriveSeed, Rng } from './random';
 import { strategyFor } from './strategies/index';
@@ -80,9 +80,19 @@ export async function train(
   const needs = strategy.needs(config);
   let sourceModel: LayersModel | undefined;
   if (needs.sourceModel) {
-    if (job.sourceModel === undefined)
-      throw new Error(`Strategy ${strategy.id} needs a source model`);
-    sourceModel = await loadModel(tf, job.sourceModel.dir, job.sourceModel.hash);
+    const untrained = job.calibrate?.untrainedSourceClasses;
+    if (job.sourceModel !== undefined)
+      sourceModel = await loadModel(tf, job.sourceModel.dir, job.sourceModel.hash);
+    else if (untrained !== undefined)
+      // A calibration times the run before its source model exists: the architecture is enough.
+      sourceModel = buildModel(
+        tf,
+        config.model,
+        job.sourceInputShape ?? runData.featureShape,
+        untrained,
+        config.seed,
+      );
+    else throw new Error(`Strategy ${strategy.id} needs a source model`);
   }
   const { source, unlabelled } = runData;
   if (needs.sourceData && source === undefined) {
@@ -215,6 +225,11 @@ export async function train(
     const totalSteps = batches * epochs;
     let step = 0;
     let lastProgress = -Infinity;
+    const calibration = job.calibrate
+      ? new Calibration(job.calibrate, batches, (splits) => {
+          measure(splits);
+        })
+      : undefined;
     for (let epoch = 1; epoch <= epochs; epoch++) {
       if (epoch > 1 && prepared.resetOptimizerEachEpoch) {
         optimizer.dispose();
@@ -236,6 +251,15 @@ export async function train(
           ...(pool && poolStream ? { unlabelled: { x: pool.x, rows: poolStream.next() } } : {}),
         });
         step++;
+        if (calibration?.afterBatch()) {
+          emit({
+            type: 'calibration',
+            ...calibration.result([...metricSplits, val], test),
+            backend: tf.getBackend(),
+          });
+          emit({ type: 'cancelled' });
+          return { status: 'cancelled' };
+        }
         const now = performance.now();
         if (batch === batches - 1 || now - lastProgress >= PROGRESS_INTERVAL_MS) {
           lastProgress = now;
@@ -309,6 +333,79 @@ export async function train(
     if (sourceTrain) tf.dispose([sourceTrain.x, sourceTrain.y]);
     if (pool) tf.dispose(pool.x);
     prepared.dispose();
+  }
+}
+
+/** Rows of each split evaluated to time an epoch's evaluation; the time is scaled to all rows. */
+const CALIBRATION_EVAL_ROWS = 1024;
+
+/**
+ * Times a run for a plan's estimate (TrainJob.calibrate): the first batch warms up kernels and
+ * is not counted; the batches after it give the time per batch; one evaluation of a slice of each
+ * split, scaled to the split's rows, gives the evaluation every epoch ends with, and the test
+ * split's the final evaluation (metrics and confusion matrix). What happened before the first
+ * batch ended (process, backend, data, model) the parent measures from its side.
+ */
+class Calibration {
+  private batches = 0;
+  private timedFrom: number | undefined;
+
+  constructor(
+    private readonly limits: { maxBatches: number; maxSeconds: number },
+    private readonly batchesPerEpoch: number,
+    private readonly evaluate: (splits: SplitTensors[]) => void,
+  ) {}
+
+  /** Counts a finished batch; true once the limits are reached. */
+  afterBatch(): boolean {
+    this.batches++;
+    const now = performance.now();
+    if (this.batches === 1) {
+      this.timedFrom = now;
+      return this.batchesPerEpoch === 1;
+    }
+    return (
+      this.batches >= this.limits.maxBatches ||
+      (now - (this.timedFrom ?? now)) / 1000 >= this.limits.maxSeconds ||
+      this.batches >= this.batchesPerEpoch
+    );
+  }
+
+  private evalSeconds(split: SplitTensors): number {
+    if (split.n === 0) return 0;
+    const rows = Math.min(split.n, CALIBRATION_EVAL_ROWS);
+    const slice: SplitTensors = { x: split.x.slice(0, rows), y: split.y.slice(0, rows), n: rows };
+    const t0 = performance.now();
+    this.evaluate([slice]);
+    const seconds = ((performance.now() - t0) / 1000) * (split.n / rows);
+    slice.x.dispose();
+    slice.y.dispose();
+    return seconds;
+  }
+
+  result(
+    evalSplits: SplitTensors[],
+    test: SplitTensors,
+  ): {
+    secondsPerBatch: number;
+    batchesPerEpoch: number;
+    evalSecondsPerEpoch: number;
+    finalSeconds: number;
+    timedSeconds: number;
+  } {
+    const timed = this.batches - 1;
+    const from = this.timedFrom ?? performance.now();
+    const secondsPerBatch = timed > 0 ? (performance.now() - from) / 1000 / timed : 0;
+    const evalSecondsPerEpoch = evalSplits.reduce((sum, split) => sum + this.evalSeconds(split), 0);
+    // The final metrics evaluate every split once more, and the confusion matrix the test split.
+    const finalSeconds = evalSecondsPerEpoch + 2 * this.evalSeconds(test);
+    return {
+      secondsPerBatch,
+      batchesPerEpoch: this.batchesPerEpoch,
+      evalSecondsPerEpoch,
+      finalSeconds,
+      timedSeconds: (performance.now() - from) / 1000,
+    };
   }
 }
 

@@ -7,6 +7,7 @@ import {
 import {
   FinalMetricsSchema,
   InputAdapterSchema,
+  SplitSizesSchema,
   ResolvedRunConfigSchema,
   RunEnvironmentSchema,
   type RunKind,
@@ -36,6 +37,7 @@ interface RunRow {
   experiment_id: number;
   kind: RunKind;
   strategy: string;
+  variant: string;
   domain_id: number;
   source_domain_id: number | null;
   budget: string;
@@ -49,6 +51,7 @@ interface RunRow {
   environment: string | null;
   data_hash: string | null;
   input_adapter: string | null;
+  split_sizes: string | null;
   final_metrics: string | null;
   confusion: string | null;
   error: string | null;
@@ -125,8 +128,9 @@ export function buildBundle(db: Db, comparison: Comparison, title: string): Bund
   const ids = JSON.stringify(runIds);
   const runRows = db
     .prepare(
-      `SELECT id, experiment_id, kind, strategy, domain_id, source_domain_id, budget, seed, status,
-              config, config_hash, depends_on, epochs, backend, environment, data_hash, input_adapter,
+      `SELECT id, experiment_id, kind, strategy, variant, domain_id, source_domain_id, budget, seed,
+              status, config, config_hash, depends_on, epochs, backend, environment, data_hash,
+              input_adapter, split_sizes,
               final_metrics, confusion, error, attempts, created_at, started_at, finished_at, notes,
               archived_at
        FROM runs WHERE id ${IN_IDS} ORDER BY id`,
@@ -209,6 +213,7 @@ export function buildBundle(db: Db, comparison: Comparison, title: string): Bund
     experimentKey: r.experiment_id,
     kind: r.kind,
     strategy: r.strategy,
+    variant: r.variant,
     domainKey: r.domain_id,
     sourceDomainKey: r.source_domain_id,
     budget: readJson(BudgetSchema, r.budget, `budget of run #${r.id}`),
@@ -228,6 +233,10 @@ export function buildBundle(db: Db, comparison: Comparison, title: string): Bund
       r.input_adapter === null
         ? null
         : readJson(InputAdapterSchema, r.input_adapter, `input adapter of run #${r.id}`),
+    splitSizes:
+      r.split_sizes === null
+        ? null
+        : readJson(SplitSizesSchema, r.split_sizes, `split sizes of run #${r.id}`),
     finalMetrics:
       r.final_metrics === null
         ? null

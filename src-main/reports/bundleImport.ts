@@ -16,6 +16,7 @@ import { ensureDomain } from '../store/domains';
 import { insertExperiment, linkDomain } from '../store/experiments';
 import { insertEpoch, summariseFinalMetrics } from '../store/metrics';
 import { insertRun } from '../store/runs';
+import { impliedVariantLabel } from '../../src-shared/domain/variantLabel';
 import {
   BUNDLE_FORMAT,
   BundleSchema,
@@ -214,7 +215,7 @@ function writeBundle(db: Db, bundle: Bundle): BundleImportResult {
     const runIds = new Map<number, number>(present);
     const update = db.prepare(
       `UPDATE runs SET status = ?, backend = ?, environment = ?, data_hash = ?, input_adapter = ?,
-         final_metrics = ?, confusion = ?, error = ?, attempts = ?, created_at = ?, started_at = ?,
+         split_sizes = ?, final_metrics = ?, confusion = ?, error = ?, attempts = ?, created_at = ?, started_at = ?,
          finished_at = ?, notes = ?, archived_at = ?, owner = NULL, heartbeat_at = NULL
        WHERE id = ?`,
     );
@@ -233,6 +234,7 @@ function writeBundle(db: Db, bundle: Bundle): BundleImportResult {
         experimentId,
         kind: r.kind,
         strategy: r.strategy,
+        variant: r.variant ?? impliedVariantLabel(r.kind, r.strategy, r.config),
         domainId: target,
         sourceDomainId: source,
         budget: r.budget,
@@ -251,6 +253,7 @@ function writeBundle(db: Db, bundle: Bundle): BundleImportResult {
         r.environment === null ? null : JSON.stringify(r.environment),
         r.dataHash,
         r.inputAdapter === null ? null : JSON.stringify(r.inputAdapter),
+        r.splitSizes === null || r.splitSizes === undefined ? null : JSON.stringify(r.splitSizes),
         r.finalMetrics === null ? null : JSON.stringify(r.finalMetrics),
         r.confusion === null ? null : JSON.stringify(r.confusion),
         finished

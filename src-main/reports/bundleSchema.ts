@@ -7,6 +7,7 @@ import {
 import {
   FinalMetricsSchema,
   InputAdapterSchema,
+  SplitSizesSchema,
   ResolvedRunConfigSchema,
   RunEnvironmentSchema,
   RunKindSchema,
@@ -82,6 +83,8 @@ export const BundleRunSchema = z
     experimentKey: Key,
     kind: RunKindSchema,
     strategy: Text(64).min(1),
+    /** The variant's label (issue 10); bundles written before it imply it from the config. */
+    variant: Text(200).min(1).optional(),
     domainKey: Key,
     sourceDomainKey: Key.nullable(),
     budget: BudgetSchema,
@@ -96,6 +99,7 @@ export const BundleRunSchema = z
     environment: RunEnvironmentSchema.nullable(),
     dataHash: Text(200).nullable(),
     inputAdapter: InputAdapterSchema.nullable(),
+    splitSizes: SplitSizesSchema.nullable().optional(),
     finalMetrics: FinalMetricsSchema.nullable(),
     confusion: z.array(z.array(z.number())).max(10_000).nullable(),
     error: Text(20_000).nullable(),

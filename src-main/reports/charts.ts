@@ -5,12 +5,14 @@ import {
 } from '../../src-shared/domain/baselineMatch';
 import type { Comparison, Crossover, Gain } from '../../src-shared/rpc/compare';
 import { formatSource, formatValue } from './numbers';
+import { baselineName, ruleLabel } from './selectionText';
 import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './svgChart';
 
 /**
  * The report's charts, as ECharts options rendered to SVG: mean curves over epochs with their
  * band, learning curves over the target-label budget with crossovers marked, and the gain heat
- * maps (source × target, one per strategy and budget). Each comes with a caption in words.
+ * maps (source × target, one per variant and budget). Series and maps are keyed by variant, so two
+ * variants of one strategy never share a line or a map. Each comes with a caption in words.
  */
 export interface ReportChart {
   title: string;
@@ -137,10 +139,10 @@ function learningCurveChart(
   if (new Set(budgets).size < 2) return null;
   const logAxis = budgets.every((b) => b > 0);
   const series: SeriesOption[] = curves.flatMap((curve, i): SeriesOption[] => {
-    const marks = crossovers.filter((c) => c.strategy === curve.strategy);
+    const marks = crossovers.filter((c) => c.variant === curve.variant);
     const budgetsOf = curve.points.map((p) => p.budget);
     const band = bandSeries(
-      curve.strategy,
+      curve.variant,
       budgetsOf,
       curve.points.map((p) => p.stat.ci95?.[0] ?? null),
       curve.points.map((p) => p.stat.ci95?.[1] ?? null),
@@ -148,7 +150,7 @@ function learningCurveChart(
     );
     const line: SeriesOption = {
       type: 'line',
-      name: curve.strategy,
+      name: curve.variant,
       data: curve.points.map((p) => [p.budget, gap(p.stat.mean)]),
       lineStyle: { color: color(i), width: 2 },
       itemStyle: { color: color(i) },
@@ -168,7 +170,7 @@ function learningCurveChart(
   const title = `${metric} over label budget: ${formatSource(panel.sourceName)} → ${panel.targetName}`;
   const option: EChartsOption = {
     title: { text: title, left: 'center' },
-    legend: { data: curves.map((c) => c.strategy), bottom: 0 },
+    legend: { data: curves.map((c) => c.variant), bottom: 0 },
     grid: { left: 60, right: 40, top: 60, bottom: 70 },
     xAxis: {
       type: logAxis ? 'log' : 'value',
@@ -181,7 +183,7 @@ function learningCurveChart(
   };
   const words = crossovers.map(
     (c) =>
-      `${c.strategy} crosses the baseline near ${formatValue(c.at, 1)} labels (${
+      `${c.variant} crosses the baseline near ${formatValue(c.at, 1)} labels (${
         c.direction === 'gains-below' ? 'helps below, not above' : 'helps above, not below'
       })`,
   );
@@ -197,7 +199,7 @@ function learningCurveChart(
 
 export function learningCurveCharts(comparison: Comparison): ReportChart[] {
   const charts: ReportChart[] = [];
-  const baseline = comparison.request.options.baseline;
+  const baseline = baselineName(comparison);
   for (const panel of learningCurvePanels(comparison.learningCurves, baseline)) {
     if (charts.length >= MAX_CHARTS_PER_KIND) break;
     const key = pairKey(panel);
@@ -235,7 +237,14 @@ function heatmapChart(
     },
   }));
   const budget = first.budget === 'all' ? 'all labels' : `${first.budget} labels`;
-  const title = `Δ ${metric}: ${first.strategy} − ${first.baseline}, ${budget}`;
+  const title = `Δ ${metric}: ${first.variant} − ${first.baseline}, ${budget}`;
+  // Selected rows say so in their labels too; the caption names the rule in words.
+  const rules = [
+    ...(first.rule === 'as-run' ? [] : [`${first.variant}: ${ruleLabel(first.rule)}`]),
+    ...(first.baselineRule === 'as-run'
+      ? []
+      : [`${first.baseline}: ${ruleLabel(first.baselineRule)}`]),
+  ];
   const option: EChartsOption = {
     title: { text: title, left: 'center' },
     grid: { left: 140, right: 90, top: 50, bottom: 60 },
@@ -265,7 +274,8 @@ function heatmapChart(
     title,
     caption:
       'Mean paired difference over seeds (blue: better than the baseline, red: worse). ' +
-      '* a significant win, ! negative transfer (significantly worse, Holm-corrected).',
+      '* a significant win, ! negative transfer (significantly worse, Holm-corrected).' +
+      (rules.length > 0 ? ` Rows chosen among variants: ${rules.join('; ')}.` : ''),
     svg: renderSvg(option, key, CHART_HEATMAP_WIDTH, Math.max(220, 90 + 40 * sources.length)),
   };
 }
@@ -278,7 +288,8 @@ const BLUE = '#2166ac';
 export function gainHeatmaps(comparison: Comparison): ReportChart[] {
   const groups = new Map<string, Gain[]>();
   for (const gain of comparison.gains) {
-    const key = JSON.stringify([gain.strategy, gain.budget]);
+    // One map per variant (two variants of a strategy are two maps) and budget.
+    const key = JSON.stringify([gain.variant, gain.budget]);
     groups.set(key, [...(groups.get(key) ?? []), gain]);
   }
   // One colour scale for every heat map, so equal colours mean equal gains across them (a map

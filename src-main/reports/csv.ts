@@ -3,13 +3,18 @@ import type { Budget } from '../../src-shared/domain/experimentSpec';
 import type { Comparison } from '../../src-shared/rpc/compare';
 
 /**
- * The CSV report: one file, four sections, each a plain CSV table with its own header row,
- * introduced by a one-cell row naming it (`# runs`, `# summary`, `# gains`, `# win_tie_loss`)
- * and separated from the next by an empty line:
+ * The CSV report: one file, sections each a plain CSV table with its own header row, introduced
+ * by a one-cell row naming it (`# runs`, `# summary`, …) and separated from the next by an empty
+ * line:
  *   runs          one row per compared run (the data every other table is computed from)
- *   summary       one row per (strategy, column) cell: n, mean, std, se, CI
- *   gains         one row per (source, target, budget, strategy) against the baseline
- *   win_tie_loss  one row per strategy
+ *   summary       one row per (variant, column) cell: n, mean, std, se, CI
+ *   gains         one row per (source, target, budget, variant) against the baseline
+ *   win_tie_loss  one row per variant
+ *   selection     with model selection only: one row per (selected row, variant) with its picks
+ *                 and the labelled validation and training rows each choice used
+ *   notes         when there is something to say: the selection rule and the comparison's notes
+ * Rows are variants (issue 10): `variant` names the row, `strategy` its strategy and `rule` how
+ * its numbers came about (`as-run`, `selected-validation`, `selected-oracle`).
  * Numbers are written raw (full precision, empty when missing) so a script can re-read them;
  * `parseReportCsv` splits a file back into its sections.
  *
@@ -31,6 +36,8 @@ function budgetCell(budget: Budget): Cell {
 const num = (v: number | null | undefined): Cell => (v === undefined ? null : v);
 
 function runsSection(c: Comparison): Cell[][] {
+  // Columns added since the first version go last, so scripts reading by position keep working.
+  const selectBy = c.selection?.mode === 'validation' ? c.selection.selectBy : null;
   const header = [
     'run_id',
     'experiment_id',
@@ -46,6 +53,9 @@ function runsSection(c: Comparison): Cell[][] {
     'tags',
     'notes',
     'excluded_reason',
+    'variant',
+    'recorded_variant',
+    ...(selectBy === null ? [] : [selectBy]),
   ];
   const excluded = new Map(c.excluded.map((e) => [e.runId, e.reason]));
   return [
@@ -65,13 +75,18 @@ function runsSection(c: Comparison): Cell[][] {
       r.tags.join('; '),
       r.notes,
       excluded.get(r.id) ?? null,
+      r.variant,
+      r.recordedVariant,
+      ...(selectBy === null ? [] : [r.selectionValue]),
     ]),
   ];
 }
 
 function summarySection(c: Comparison): Cell[][] {
   const header = [
+    'variant',
     'strategy',
+    'rule',
     c.summary.columnsBy,
     'n',
     'mean',
@@ -85,13 +100,13 @@ function summarySection(c: Comparison): Cell[][] {
   for (const row of c.summary.rows) {
     row.cells.forEach((cell, i) => {
       const column = c.summary.columns[i] ?? '';
+      const head = [row.variant, row.strategy, row.rule, column];
       if (cell === null) {
-        rows.push([row.strategy, column, 0, null, null, null, null, null, null]);
+        rows.push([...head, 0, null, null, null, null, null, null]);
         return;
       }
       rows.push([
-        row.strategy,
-        column,
+        ...head,
         cell.n,
         cell.mean,
         cell.std,
@@ -110,10 +125,13 @@ function gainsSection(c: Comparison): Cell[][] {
     'source',
     'target',
     'budget',
+    'variant',
     'strategy',
+    'rule',
     'baseline',
+    'baseline_rule',
     'pairs',
-    'strategy_mean',
+    'variant_mean',
     'baseline_mean',
     'delta',
     'delta_ci95_low',
@@ -133,8 +151,11 @@ function gainsSection(c: Comparison): Cell[][] {
       g.sourceName,
       g.targetName,
       budgetCell(g.budget),
+      g.variant,
       g.strategy,
+      g.rule,
       g.baseline,
+      g.baselineRule,
       g.n,
       num(g.strategyMean),
       num(g.baselineMean),
@@ -154,30 +175,111 @@ function gainsSection(c: Comparison): Cell[][] {
 }
 
 function winTieLossSection(c: Comparison): Cell[][] {
+  const rows = new Map(c.summary.rows.map((r) => [r.variant, r]));
   return [
-    ['strategy', 'win', 'tie', 'loss', 'untested'],
-    ...c.winTieLoss.map((w) => [w.strategy, w.win, w.tie, w.loss, w.untested]),
+    ['variant', 'strategy', 'rule', 'win', 'tie', 'loss', 'untested'],
+    ...c.winTieLoss.map((w) => {
+      const row = rows.get(w.variant);
+      return [
+        w.variant,
+        row?.strategy ?? null,
+        row?.rule ?? 'as-run',
+        w.win,
+        w.tie,
+        w.loss,
+        w.untested,
+      ];
+    }),
   ];
 }
 
-export const CSV_SECTIONS = ['runs', 'summary', 'gains', 'win_tie_loss'] as const;
+/** One row per (selected row, variant): its picks, and the labels each choice used. */
+function selectionSection(c: Comparison): Cell[][] {
+  const header = [
+    'row',
+    'strategy',
+    'rule',
+    'select_by',
+    'variant',
+    'picks',
+    'choices',
+    'validation_labels_from',
+    'validation_labels_min',
+    'validation_labels_max',
+    'train_labels_from',
+    'train_labels_min',
+    'train_labels_max',
+  ];
+  const s = c.selection;
+  if (s === null) return [header];
+  return [
+    header,
+    ...s.groups.flatMap((g) =>
+      g.picks.map((p): Cell[] => [
+        g.row,
+        g.strategy,
+        s.rule,
+        s.selectBy,
+        p.variant,
+        p.count,
+        g.choices,
+        // The oracle looked at no validation rows: it chose on the test split.
+        s.mode === 'oracle' ? 'test' : g.validationLabels.from,
+        s.mode === 'oracle' ? null : g.validationLabels.min,
+        s.mode === 'oracle' ? null : g.validationLabels.max,
+        g.trainLabels.from,
+        g.trainLabels.min,
+        g.trainLabels.max,
+      ]),
+    ),
+  ];
+}
+
+/** The selection rule in words, then every note of the comparison. */
+function notesSection(c: Comparison): Cell[][] {
+  return [
+    ['kind', 'note'],
+    ...(c.selection === null ? [] : [['selection', c.selection.description]]),
+    ...c.notes.map((n) => ['note', n]),
+  ];
+}
+
+export const CSV_SECTIONS = [
+  'runs',
+  'summary',
+  'gains',
+  'win_tie_loss',
+  'selection',
+  'notes',
+] as const;
 export type CsvSection = (typeof CSV_SECTIONS)[number];
 
 function unparse(rows: Cell[][]): string {
   return Papa.unparse(rows, { escapeFormulae: CSV_FORMULA_START, newline: '\r\n' });
 }
 
+/** Which sections a comparison has: `selection` with model selection, `notes` when there are any. */
+export function csvSections(comparison: Comparison): CsvSection[] {
+  return CSV_SECTIONS.filter(
+    (name) =>
+      (name !== 'selection' || comparison.selection !== null) &&
+      (name !== 'notes' || comparison.selection !== null || comparison.notes.length > 0),
+  );
+}
+
 export function renderCsv(comparison: Comparison): string {
-  const sections: Record<CsvSection, Cell[][]> = {
-    runs: runsSection(comparison),
-    summary: summarySection(comparison),
-    gains: gainsSection(comparison),
-    win_tie_loss: winTieLossSection(comparison),
+  const sections: Record<CsvSection, () => Cell[][]> = {
+    runs: () => runsSection(comparison),
+    summary: () => summarySection(comparison),
+    gains: () => gainsSection(comparison),
+    win_tie_loss: () => winTieLossSection(comparison),
+    selection: () => selectionSection(comparison),
+    notes: () => notesSection(comparison),
   };
   return (
-    CSV_SECTIONS.map((name) => `${unparse([[`# ${name}`]])}\r\n${unparse(sections[name])}`).join(
-      '\r\n\r\n',
-    ) + '\r\n'
+    csvSections(comparison)
+      .map((name) => `${unparse([[`# ${name}`]])}\r\n${unparse(sections[name]())}`)
+      .join('\r\n\r\n') + '\r\n'
   );
 }
 

@@ -2,7 +2,7 @@ import type { Comparison } from '../../src-shared/rpc/compare';
 import { gainHeatmaps, learningCurveCharts, meanCurvesChart, type ReportChart } from './charts';
 import { escapeHtml as e } from './escape';
 import { describeOptions, type ReportContext } from './reportContext';
-import { reportTables, type TextTable } from './tables';
+import { excludedTable, resultTables, runsTable, selectionTables, type TextTable } from './tables';
 
 /**
  * The HTML report: one self-contained file (no network, no script), readable offline and safe
@@ -18,6 +18,7 @@ const STYLE = `
   body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1f23;
          margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
   h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+  h3 { font-size: 1rem; margin-top: 1.2rem; }
   h2 { font-size: 1.2rem; margin-top: 2.2rem; border-bottom: 1px solid #d6d9de; padding-bottom: .2rem; }
   .meta { color: #555b66; margin: .2rem 0; }
   table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; }
@@ -65,21 +66,53 @@ function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${e(title)}</h2>\n${body}\n</section>`;
 }
 
+/** The model-selection section: what the rule is, then each strategy's choices. */
+function selectionHtml(comparison: Comparison): string {
+  const { selection } = comparison;
+  if (selection === null) return '';
+  const oracle =
+    selection.mode === 'oracle'
+      ? '<p class="flag">Oracle: these rows were chosen on the test data they are scored on. They bound what selection could reach; they are not a result.</p>'
+      : '';
+  const groups = selectionTables(comparison);
+  const body =
+    groups.length === 0
+      ? '<p class="meta">No strategy has more than one variant here: nothing to select.</p>'
+      : groups.map((t) => `<h3>${e(t.title)}</h3>\n${tableHtml(t)}`).join('\n');
+  return section(
+    'selection',
+    'Model selection',
+    `${oracle}<p>${e(selection.description)}</p>\n${body}`,
+  );
+}
+
+function notesHtml(notes: readonly string[]): string {
+  if (notes.length === 0) return '';
+  return section(
+    'notes',
+    'Notes',
+    `<ul class="notes">${notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
+  );
+}
+
 export function renderHtml(comparison: Comparison, context: ReportContext): string {
-  const tables = reportTables(comparison);
   const negative = comparison.gains.filter((g) => g.negativeTransfer).length;
   const mean = meanCurvesChart(comparison);
   const learning = learningCurveCharts(comparison);
   const heatmaps = gainHeatmaps(comparison);
 
   const sections: string[] = [];
-  for (const table of tables.slice(0, 3)) {
+  const notes = notesHtml(comparison.notes);
+  if (notes) sections.push(notes);
+  for (const table of resultTables(comparison)) {
     const warning =
       table.id === 'gains' && negative > 0
         ? `<p class="flag">Negative transfer in ${negative} cell${negative === 1 ? '' : 's'} (highlighted).</p>`
         : '';
     sections.push(section(table.id, table.title, warning + tableHtml(table)));
   }
+  const selection = selectionHtml(comparison);
+  if (selection) sections.push(selection);
   sections.push(
     section(
       'curves',
@@ -101,7 +134,7 @@ export function renderHtml(comparison: Comparison, context: ReportContext): stri
         : heatmaps.map(figureHtml).join('\n'),
     ),
   );
-  for (const table of tables.slice(3))
+  for (const table of [runsTable(comparison), excludedTable(comparison)])
     sections.push(section(table.id, table.title, tableHtml(table)));
   const varying =
     comparison.varyingFields.length > 0
@@ -119,9 +152,11 @@ export function renderHtml(comparison: Comparison, context: ReportContext): stri
   );
 
   const nav = [
+    ...(notes ? ['notes'] : []),
     'summary',
     'gains',
     'win-tie-loss',
+    ...(selection ? ['selection'] : []),
     'curves',
     'learning-curves',
     'heatmaps',

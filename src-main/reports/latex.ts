@@ -1,10 +1,16 @@
 import type { Comparison } from '../../src-shared/rpc/compare';
-import type { ReportContext } from './reportContext';
-import { gainsTable, summaryTable, winTieLossTable, type TextTable } from './tables';
+import { describeOptions, type ReportContext } from './reportContext';
+import {
+  gainsTable,
+  selectionTables,
+  summaryTable,
+  winTieLossTable,
+  type TextTable,
+} from './tables';
 
 /**
  * The LaTeX report: a small document with the summary, gains and win/tie/loss tables in
- * booktabs style, ready to compile or to copy a `table` environment from. Every string is
+ * booktabs style (and, when the comparison has them, its notes and model selection), ready to compile or to copy a `table` environment from. Every string is
  * escaped character by character (so an escape is never escaped again); the few symbols the
  * tables use (±, Δ, α, →, …) become math-mode commands so the default fonts have them.
  */
@@ -31,6 +37,11 @@ const LATEX_ESCAPES: Readonly<Record<string, string>> = {
   '−': '$-$',
   '–': '--',
   '⚠': '(!)',
+  λ: '$\\lambda$',
+  '×': '$\\times$',
+  '·': '$\\cdot$',
+  '≈': '$\\approx$',
+  '…': '\\ldots{}',
   '\n': ' ',
   '\r': ' ',
   '\t': ' ',
@@ -49,7 +60,9 @@ function tabular(table: TextTable, label: string): string {
       ? [`\\multicolumn{${table.header.length}}{l}{None.} \\\\`]
       : table.rows.map(
           (cells, i) =>
-            cells.map(escapeLatex).join(' & ') +
+            // A row opening with `[` would be read as the optional argument of the `\\` or
+            // `\midrule` before it (a variant label may start with one): `{}` ends that.
+            cells.map(escapeLatex).join(' & ').replace(/^\[/, '{}[') +
             ' \\\\' +
             (table.flagged?.has(i) === true ? ' % negative transfer' : ''),
         );
@@ -74,13 +87,48 @@ function tabular(table: TextTable, label: string): string {
 /** The gains table without the columns a page cannot fit (the means are in the summary). */
 function compactGains(comparison: Comparison): TextTable {
   const full = gainsTable(comparison);
-  const drop = new Set(['strategy mean', 'baseline mean']);
+  const drop = new Set(['variant mean', 'baseline mean']);
   const keep = full.header.map((h, i) => (drop.has(h) ? -1 : i)).filter((i) => i >= 0);
   return {
     ...full,
     header: keep.map((i) => full.header[i] ?? ''),
     rows: full.rows.map((row) => keep.map((i) => row[i] ?? '')),
   };
+}
+
+/** Notes and model selection: what a reader must know besides the tables' numbers. */
+function preamble(comparison: Comparison): string[] {
+  const out = [escapeLatex(describeOptions(comparison)), ''];
+  if (comparison.notes.length > 0) {
+    out.push(
+      '\\section*{Notes}',
+      '\\begin{itemize}',
+      ...comparison.notes.map((n) => `\\item ${escapeLatex(n)}`),
+      '\\end{itemize}',
+      '',
+    );
+  }
+  return out;
+}
+
+function selectionLatex(comparison: Comparison): string[] {
+  const { selection } = comparison;
+  if (selection === null) return [];
+  const groups = selectionTables(comparison);
+  return [
+    '\\section*{Model selection}',
+    ...(selection.mode === 'oracle'
+      ? [
+          '\\textbf{Oracle: these rows were chosen on the test data they are scored on. They bound what selection could reach; they are not a result.}',
+          '',
+        ]
+      : []),
+    escapeLatex(selection.description),
+    '',
+    ...(groups.length === 0
+      ? ['No strategy has more than one variant here: nothing to select.', '']
+      : groups.flatMap((t) => [tabular(t, t.id), ''])),
+  ];
 }
 
 export function renderLatex(comparison: Comparison, context: ReportContext): string {
@@ -98,11 +146,14 @@ export function renderLatex(comparison: Comparison, context: ReportContext): str
     '\\date{}',
     '\\begin{document}',
     '\\maketitle',
+    ...preamble(comparison),
     tabular(summaryTable(comparison), 'summary'),
     '',
     tabular(compactGains(comparison), 'gains'),
     '',
     tabular(winTieLossTable(comparison), 'win-tie-loss'),
+    '',
+    ...selectionLatex(comparison),
     '\\end{document}',
     '',
   ].join('\n');

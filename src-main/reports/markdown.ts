@@ -1,6 +1,6 @@
 import type { Comparison } from '../../src-shared/rpc/compare';
 import { describeOptions, type ReportContext } from './reportContext';
-import { reportTables, type TextTable } from './tables';
+import { excludedTable, resultTables, runsTable, selectionTables, type TextTable } from './tables';
 
 /**
  * The Markdown report: the HTML report's tables as GitHub-flavoured Markdown tables (charts are
@@ -45,7 +45,31 @@ export function renderMarkdown(comparison: Comparison, context: ReportContext): 
       `Config fields that differ across these runs: ${escapeMarkdown(comparison.varyingFields.join(', '))}.`,
     );
   }
-  for (const table of reportTables(comparison)) {
+  if (comparison.notes.length > 0) {
+    parts.push('', '## Notes', '', ...comparison.notes.map((n) => `- ${escapeMarkdown(n)}`));
+  }
+  for (const table of resultTables(comparison)) {
+    parts.push('', `## ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
+  }
+  const { selection } = comparison;
+  if (selection !== null) {
+    parts.push('', '## Model selection', '');
+    if (selection.mode === 'oracle') {
+      parts.push(
+        '**Oracle: these rows were chosen on the test data they are scored on. They bound what selection could reach; they are not a result.**',
+        '',
+      );
+    }
+    parts.push(escapeMarkdown(selection.description));
+    const groups = selectionTables(comparison);
+    if (groups.length === 0) {
+      parts.push('', 'No strategy has more than one variant here: nothing to select.');
+    }
+    for (const table of groups) {
+      parts.push('', `### ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
+    }
+  }
+  for (const table of [runsTable(comparison), excludedTable(comparison)]) {
     parts.push('', `## ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
   }
   // Fenced blocks show their content verbatim; a fence longer than any backtick run inside

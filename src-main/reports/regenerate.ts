@@ -25,7 +25,9 @@ function flagsSuffice(request: CompareRequest): boolean {
     o.curveMetric === DEFAULTS.curveMetric &&
     JSON.stringify(o.groupBy) === JSON.stringify(DEFAULTS.groupBy) &&
     o.band === DEFAULTS.band &&
-    o.summaryColumns === DEFAULTS.summaryColumns
+    o.summaryColumns === DEFAULTS.summaryColumns &&
+    // `--select-by` goes with `--selection validation` only.
+    (o.selectBy === undefined || o.selection === 'validation')
   );
 }
 
@@ -45,6 +47,8 @@ export function regenerateCommand(
     if (options.metric !== DEFAULTS.metric) words.push('--metric', options.metric);
     if (options.baseline !== DEFAULTS.baseline) words.push('--baseline', options.baseline);
     if (options.test !== DEFAULTS.test) words.push('--test', options.test);
+    if (options.selection !== DEFAULTS.selection) words.push('--selection', options.selection);
+    if (options.selectBy !== undefined) words.push('--select-by', options.selectBy);
   }
   words.push('--title', title, '--format', format, '--out', out);
   return words.map(shellQuote).join(' ');

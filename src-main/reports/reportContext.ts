@@ -1,6 +1,7 @@
 import type { Comparison } from '../../src-shared/rpc/compare';
 import type { ReportFormat } from '../../src-shared/rpc/reports';
 import { regenerateCommand, requestJson } from './regenerate';
+import { selectionLine } from './selectionText';
 
 /** What every format prints besides the comparison: its title and how to rebuild it. */
 export interface ReportContext {
@@ -36,9 +37,14 @@ export function defaultTitle(comparison: Comparison): string {
 export function describeOptions(comparison: Comparison): string {
   const o = comparison.request.options;
   const test = o.test === 't' ? 'paired t-test' : 'Wilcoxon signed-rank test';
+  const baseline =
+    comparison.baseline === null
+      ? `baseline ${o.baseline} (matches no compared row)`
+      : `baseline ${comparison.baseline}`;
   return (
     `Metric ${o.metric} (${comparison.higherIsBetter ? 'higher' : 'lower'} is better), ` +
-    `baseline ${o.baseline}, ${test}, Holm-corrected at α = ${o.alpha}; ` +
-    `${comparison.runs.length} runs, ${comparison.excluded.length} excluded.`
+    `${baseline}, ${test}, Holm-corrected at α = ${o.alpha}; ` +
+    `${comparison.runs.length} runs, ${comparison.excluded.length} excluded. ` +
+    selectionLine(comparison.selection)
   );
 }

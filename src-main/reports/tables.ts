@@ -9,10 +9,21 @@ import {
   formatValue,
   formatVerdict,
 } from './numbers';
+import {
+  baselineName,
+  hasSelectedRows,
+  pickShare,
+  ruleLabel,
+  trainLabelsText,
+  validationLabelsText,
+} from './selectionText';
 
 /**
  * The report's tables as plain strings, built once from a comparison: HTML, Markdown and LaTeX
  * each render these with their own escaping, so the formats cannot disagree on a number.
+ * Rows are variants (issue 10): two variants of one strategy are two rows, labelled by their
+ * variant, never by the strategy alone. When model selection chose a row among variants, a
+ * `rule` column says so (and whether it was the oracle, selected on test).
  */
 export interface TextTable {
   id: string;
@@ -28,21 +39,39 @@ function betterWord(comparison: Comparison): string {
   return comparison.higherIsBetter ? 'higher is better' : 'lower is better';
 }
 
+/** The caption's sentence on selected rows, when there are any. */
+function selectedSentence(comparison: Comparison): string {
+  const { selection } = comparison;
+  if (selection === null) return '';
+  return selection.mode === 'oracle'
+    ? ' Rows marked "oracle: selected on test" chose their variant on the test metric itself: an upper bound, not a result (see Model selection).'
+    : ` Rows marked "selected on validation" chose their variant on ${selection.selectBy} per source, target, budget and seed (see Model selection).`;
+}
+
 export function summaryTable(comparison: Comparison): TextTable {
   const { summary } = comparison;
   const by = summary.columnsBy === 'target-budget' ? 'target and budget' : summary.columnsBy;
+  const withRule = hasSelectedRows(comparison);
   return {
     id: 'summary',
     title: 'Summary',
-    caption: `Final ${summary.metric} (${betterWord(comparison)}): mean ± standard deviation over seeds (n runs), by strategy and ${by}.`,
-    header: ['strategy', ...summary.columns],
-    rows: summary.rows.map((row) => [row.strategy, ...row.cells.map(formatCell)]),
+    caption:
+      `Final ${summary.metric} (${betterWord(comparison)}): mean ± standard deviation over seeds (n runs), by variant and ${by}.` +
+      selectedSentence(comparison),
+    header: ['variant', ...(withRule ? ['rule'] : []), ...summary.columns],
+    rows: summary.rows.map((row) => [
+      row.variant,
+      ...(withRule ? [ruleLabel(row.rule)] : []),
+      ...row.cells.map(formatCell),
+    ]),
   };
 }
 
 export function gainsTable(comparison: Comparison): TextTable {
   const { options } = comparison.request;
   const test = options.test === 't' ? 'paired t-test' : 'Wilcoxon signed-rank test';
+  const withRule = hasSelectedRows(comparison);
+  const baseline = baselineName(comparison);
   const flagged = new Set<number>();
   const rows = comparison.gains.map((g, i) => {
     if (g.negativeTransfer) flagged.add(i);
@@ -52,7 +81,8 @@ export function gainsTable(comparison: Comparison): TextTable {
       formatSource(g.sourceName),
       g.targetName,
       formatBudget(g.budget),
-      g.strategy,
+      g.variant,
+      ...(withRule ? [ruleLabel(g.rule)] : []),
       String(g.n) + (unpaired > 0 ? ` (+${unpaired} unpaired)` : ''),
       formatValue(g.strategyMean),
       formatValue(g.baselineMean),
@@ -64,20 +94,29 @@ export function gainsTable(comparison: Comparison): TextTable {
       formatVerdict(g),
     ];
   });
+  // The baseline's rule from its summary row, so it shows even when no gain could be paired.
+  const baselineRule =
+    comparison.summary.rows.find((r) => r.variant === comparison.baseline)?.rule ??
+    comparison.gains[0]?.baselineRule ??
+    'as-run';
   return {
     id: 'gains',
     title: 'Transfer gains',
     caption:
-      `Δ = strategy − ${options.baseline} on ${comparison.summary.metric}, paired by seed. ` +
+      `Δ = variant − ${baseline}${baselineRule === 'as-run' ? '' : ` (${ruleLabel(baselineRule)})`} on ${comparison.summary.metric}, paired by seed. ` +
       `Verdicts use the ${test}, Holm-corrected across every gain at α = ${options.alpha}; ` +
-      'negative transfer = significantly worse than the baseline.',
+      'negative transfer = significantly worse than the baseline.' +
+      (comparison.baseline === null
+        ? ` No compared row is the baseline "${options.baseline}": no gains (see Notes).`
+        : ''),
     header: [
       'source',
       'target',
       'budget',
-      'strategy',
+      'variant',
+      ...(withRule ? ['rule'] : []),
       'pairs',
-      'strategy mean',
+      'variant mean',
       'baseline mean',
       'Δ',
       '95% CI of Δ',
@@ -92,13 +131,16 @@ export function gainsTable(comparison: Comparison): TextTable {
 }
 
 export function winTieLossTable(comparison: Comparison): TextTable {
+  const withRule = hasSelectedRows(comparison);
+  const rules = new Map(comparison.summary.rows.map((r) => [r.variant, r.rule]));
   return {
     id: 'win-tie-loss',
     title: 'Win / tie / loss',
-    caption: `Cells where each strategy beat, tied or lost to ${comparison.request.options.baseline}.`,
-    header: ['strategy', 'win', 'tie', 'loss', 'untested'],
+    caption: `Cells where each variant beat, tied or lost to ${baselineName(comparison)}.`,
+    header: ['variant', ...(withRule ? ['rule'] : []), 'win', 'tie', 'loss', 'untested'],
     rows: comparison.winTieLoss.map((w) => [
-      w.strategy,
+      w.variant,
+      ...(withRule ? [ruleLabel(rules.get(w.variant) ?? 'as-run')] : []),
       String(w.win),
       String(w.tie),
       String(w.loss),
@@ -107,22 +149,74 @@ export function winTieLossTable(comparison: Comparison): TextTable {
   };
 }
 
+/**
+ * Model selection, one table per strategy whose variants were reduced to one row: how often each
+ * variant was chosen, and how many labelled validation and training rows each choice used and
+ * where they came from.
+ */
+export function selectionTables(comparison: Comparison): TextTable[] {
+  const { selection } = comparison;
+  if (selection === null) return [];
+  return selection.groups.map((group, i) => ({
+    id: `selection-${i + 1}`,
+    title: `Model selection: ${group.row}`,
+    caption:
+      `${ruleLabel(selection.rule)}: the ${group.variants.length} variants of ${group.strategy} reduced to the row "${group.row}", ` +
+      `${group.choices} choice${group.choices === 1 ? '' : 's'} (one per source, target, budget and seed); ` +
+      'picks: how often each variant was chosen.',
+    header: [
+      'selected row',
+      'rule',
+      'variant',
+      'picks',
+      'choices',
+      'validation labels per choice',
+      'training labels per choice',
+    ],
+    rows: group.picks.map((p) => [
+      group.row,
+      ruleLabel(selection.rule),
+      p.variant,
+      `${p.count} (${pickShare(p.count, group.choices)})`,
+      String(group.choices),
+      validationLabelsText(selection, group),
+      trainLabelsText(group),
+    ]),
+  }));
+}
+
+export function notesTable(comparison: Comparison): TextTable {
+  return {
+    id: 'notes',
+    title: 'Notes',
+    caption: 'What a reader must know to read the numbers right.',
+    header: ['note'],
+    rows: comparison.notes.map((n) => [n]),
+  };
+}
+
 export function runsTable(comparison: Comparison): TextTable {
+  const { selection } = comparison;
+  const selectBy = selection?.mode === 'validation' ? selection.selectBy : null;
   return {
     id: 'runs',
     title: 'Runs',
-    caption: `Every compared run; value = final ${comparison.summary.metric}.`,
+    caption:
+      `Every compared run; variant = the row it is compared in; value = final ${comparison.summary.metric}.` +
+      (selectBy === null ? '' : ` ${selectBy}: the value model selection chose on.`),
     header: [
       'run',
       'experiment',
       'kind',
       'strategy',
+      'variant',
       'source',
       'target',
       'budget',
       'seed',
       'status',
       'value',
+      ...(selectBy === null ? [] : [selectBy]),
       'tags',
       'notes',
     ],
@@ -131,12 +225,14 @@ export function runsTable(comparison: Comparison): TextTable {
       `${r.experimentName} (#${r.experimentId})`,
       r.kind,
       r.strategy,
+      r.variant,
       formatSource(r.sourceName),
       r.targetName,
       formatBudget(r.budget),
       String(r.seed),
       r.status,
       formatValue(r.value),
+      ...(selectBy === null ? [] : [formatValue(r.selectionValue)]),
       r.tags.join(', '),
       r.notes ?? '',
     ]),
@@ -153,12 +249,16 @@ export function excludedTable(comparison: Comparison): TextTable {
   };
 }
 
-/** Every table, in the order the reports show them. */
+/** The tables before the charts, in the order the reports show them. */
+export function resultTables(comparison: Comparison): TextTable[] {
+  return [summaryTable(comparison), gainsTable(comparison), winTieLossTable(comparison)];
+}
+
+/** Every table, in the order the reports show them (the model selection only when there is one). */
 export function reportTables(comparison: Comparison): TextTable[] {
   return [
-    summaryTable(comparison),
-    gainsTable(comparison),
-    winTieLossTable(comparison),
+    ...resultTables(comparison),
+    ...selectionTables(comparison),
     runsTable(comparison),
     excludedTable(comparison),
   ];

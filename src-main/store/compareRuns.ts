@@ -1,4 +1,9 @@
-import { ResolvedRunConfigSchema, type ResolvedRunConfig } from '../../src-shared/domain/runs';
+import {
+  ResolvedRunConfigSchema,
+  SplitSizesSchema,
+  type ResolvedRunConfig,
+  type SplitSizes,
+} from '../../src-shared/domain/runs';
 import type { RunSummary } from '../../src-shared/domain/runs';
 import type { CompareSelection } from '../../src-shared/rpc/compare';
 import { AppFailure } from '../../src-shared/result';
@@ -13,6 +18,7 @@ export interface StoredCompareRun extends RunSummary {
   tags: string[];
   /** Chosen by id rather than through its experiment. */
   explicit: boolean;
+  splitSizes: SplitSizes | null;
 }
 
 /**
@@ -39,7 +45,7 @@ export function readCompareRuns(db: Db, selection: CompareSelection): StoredComp
   }
   const rows = db
     .prepare(
-      `SELECT ${SUMMARY_COLUMNS}, r.config, r.notes,
+      `SELECT ${SUMMARY_COLUMNS}, r.config, r.notes, r.split_sizes,
               r.id IN (SELECT value FROM json_each(?)) AS explicit
        ${SUMMARY_FROM}
        WHERE r.experiment_id IN (SELECT value FROM json_each(?))
@@ -49,6 +55,7 @@ export function readCompareRuns(db: Db, selection: CompareSelection): StoredComp
     .all(runIds, experiments, runIds) as (RunRow & {
     config: string;
     notes: string | null;
+    split_sizes: string | null;
     explicit: number;
   })[];
   const found = new Set(rows.map((r) => r.id));
@@ -66,6 +73,10 @@ export function readCompareRuns(db: Db, selection: CompareSelection): StoredComp
     notes: row.notes,
     tags: tags.get(row.id) ?? [],
     explicit: row.explicit === 1,
+    splitSizes:
+      row.split_sizes === null
+        ? null
+        : readJson(SplitSizesSchema, row.split_sizes, `split sizes of run #${row.id}`),
   }));
 }
 

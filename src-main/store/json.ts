@@ -8,18 +8,7 @@ export function readJson<S extends z.ZodType>(schema: S, text: string, what: str
   return parsed.data;
 }
 
-/** Stable JSON: object keys sorted, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
-        a < b ? -1 : a > b ? 1 : 0,
-      );
-      return Object.fromEntries(entries);
-    }
-    return v;
-  });
-}
+export { canonicalJson } from '../../src-shared/canonicalJson';
 
 export function nowIso(): string {
   return new Date().toISOString();

@@ -27,6 +27,7 @@ const SORT_SQL: Record<Exclude<RunSortKey, 'metric'>, string> = {
   finishedAt: 'r.finished_at',
   experimentName: 'e.name',
   strategy: 'r.strategy',
+  variant: 'r.variant',
   sourceName: 's.name',
   targetName: 'd.name',
   status: 'r.status',
@@ -64,6 +65,7 @@ function buildSql(q: RunQuery): Sql {
     params.push(...values);
   };
   oneOf('r.strategy', q.strategy);
+  oneOf('r.variant', q.variant);
   oneOf('s.name', q.sourceName);
   oneOf('d.name', q.targetName);
   oneOf('r.status', q.status);
@@ -91,10 +93,11 @@ function buildSql(q: RunQuery): Sql {
   // A scan with instr() over 10,000 runs takes a few milliseconds (bench/history.ts); FTS5 would
   // need triggers on three tables for no gain at this size. SQLite's lower() folds ASCII only.
   for (const word of (q.search ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
+    // The variant's label holds its parameters (`l2sp λ=0.01`), so those are searchable too.
     clauses.push(`(instr(lower(e.name), ?) > 0 OR instr(lower(r.strategy), ?) > 0
-      OR instr(lower(COALESCE(r.notes, '')), ?) > 0
+      OR instr(lower(r.variant), ?) > 0 OR instr(lower(COALESCE(r.notes, '')), ?) > 0
       OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND instr(lower(t.tag), ?) > 0))`);
-    params.push(word, word, word, word);
+    params.push(word, word, word, word, word);
   }
 
   let join = '';

@@ -5,6 +5,7 @@ import {
   InputAdapterSchema,
   ResolvedRunConfigSchema,
   RunEnvironmentSchema,
+  SplitSizesSchema,
   type FinalMetrics,
   type InputAdapter,
   type ResolvedRunConfig,
@@ -13,7 +14,9 @@ import {
   type RunKind,
   type RunStatus,
   type RunSummary,
+  type SplitSizes,
 } from '../../src-shared/domain/runs';
+import { compareReproduction, type Reproduction } from '../../src-shared/domain/reproduction';
 import { inTransaction, type Db } from './db';
 import { nowIso, readJson } from './json';
 import { readMetrics, summariseFinalMetrics } from './metrics';
@@ -24,6 +27,8 @@ export interface NewRun {
   experimentId: number;
   kind: RunKind;
   strategy: string;
+  /** The variant's label (variants.ts); `source` for source runs. */
+  variant: string;
   domainId: number;
   sourceDomainId: number | null;
   budget: Budget;
@@ -32,19 +37,22 @@ export interface NewRun {
   configHash: string;
   dependsOn: number | null;
   epochs: number;
+  /** The run this one re-runs (`transferlab rerun`). */
+  rerunOf?: number;
 }
 
 export function insertRun(db: Db, r: NewRun): number {
   const info = db
     .prepare(
-      `INSERT INTO runs (experiment_id, kind, strategy, domain_id, source_domain_id, budget, seed, status,
-         config, config_hash, depends_on, epochs, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (experiment_id, kind, strategy, variant, domain_id, source_domain_id, budget, seed, status,
+         config, config_hash, depends_on, epochs, created_at, rerun_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       r.experimentId,
       r.kind,
       r.strategy,
+      r.variant,
       r.domainId,
       r.sourceDomainId,
       JSON.stringify(r.budget),
@@ -54,6 +62,7 @@ export function insertRun(db: Db, r: NewRun): number {
       r.dependsOn,
       r.epochs,
       nowIso(),
+      r.rerunOf ?? null,
     );
   return Number(info.lastInsertRowid);
 }
@@ -76,6 +85,7 @@ export interface RunRow {
   experiment_name: string;
   kind: RunKind;
   strategy: string;
+  variant: string;
   source_name: string | null;
   domain_name: string;
   budget: string;
@@ -100,11 +110,13 @@ interface RunDetailRow extends RunRow {
   attempts: number;
   heartbeat_at: string | null;
   source_model_hash: string | null;
+  split_sizes: string | null;
+  rerun_of: number | null;
 }
 
 /** Shared with the History query (runQuery.ts), so a run reads the same everywhere. */
 export const SUMMARY_COLUMNS = `
-  r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy,
+  r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy, r.variant,
   s.name AS source_name, d.name AS domain_name, r.budget, r.seed, r.status, r.backend,
   r.created_at, r.started_at, r.finished_at, r.epochs_done, r.epochs, r.final_metrics,
   r.error, r.depends_on, r.input_adapter`;
@@ -124,6 +136,7 @@ export function summaryFromRow(row: RunRow): RunSummary {
     experimentName: row.experiment_name,
     kind: row.kind,
     strategy: row.strategy,
+    variant: row.variant,
     sourceName: row.source_name,
     targetName: row.domain_name,
     budget: readJson(BudgetSchema, row.budget, 'run budget'),
@@ -167,7 +180,7 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
   const row = db
     .prepare(
       `SELECT q.*, r.config, r.environment, r.data_hash, r.attempts, r.heartbeat_at,
-              sm.weights_hash AS source_model_hash
+              r.split_sizes, r.rerun_of, sm.weights_hash AS source_model_hash
        FROM (${SUMMARY_SELECT} WHERE r.id = ?) q
        JOIN runs r ON r.id = q.id
        LEFT JOIN source_models sm ON sm.run_id = COALESCE(r.depends_on, CASE WHEN r.kind = 'source' THEN r.id END)`,
@@ -188,7 +201,48 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
     metrics: readMetrics(db, id),
     transferability: readTransferability(db, id),
     log: readRunLog(db, id),
+    splitSizes:
+      row.split_sizes === null ? null : readJson(SplitSizesSchema, row.split_sizes, 'split sizes'),
+    rerunOf: row.rerun_of,
+    reruns: (
+      db.prepare('SELECT id FROM runs WHERE rerun_of = ? ORDER BY id').all(id) as { id: number }[]
+    ).map((r) => r.id),
+    reproduction: row.rerun_of === null ? null : reproductionOf(db, row.rerun_of, id),
   };
+}
+
+/** What a reproduction check compares of one run: its outcome, backend, data and metrics. */
+function reproducedRun(db: Db, id: number) {
+  const row = db
+    .prepare('SELECT id, status, backend, data_hash, final_metrics FROM runs WHERE id = ?')
+    .get(id) as
+    | {
+        id: number;
+        status: RunStatus;
+        backend: string | null;
+        data_hash: string | null;
+        final_metrics: string | null;
+      }
+    | undefined;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    status: row.status,
+    backend: row.backend,
+    dataHash: row.data_hash,
+    metrics: readMetrics(db, id),
+    finalMetrics:
+      row.final_metrics === null
+        ? null
+        : readJson(FinalMetricsSchema, row.final_metrics, 'final metrics'),
+  };
+}
+
+/** Whether re-run `rerunId` reproduced run `originalId` (null once the original is deleted). */
+export function reproductionOf(db: Db, originalId: number, rerunId: number): Reproduction | null {
+  const original = reproducedRun(db, originalId);
+  const rerun = reproducedRun(db, rerunId);
+  return original && rerun ? compareReproduction(original, rerun) : null;
 }
 
 export interface ClaimedRun {
@@ -197,6 +251,8 @@ export interface ClaimedRun {
   config: ResolvedRunConfig;
   domainId: number;
   dependsOn: number | null;
+  /** The run it re-runs (`transferlab rerun`). */
+  rerunOf: number | null;
 }
 
 /**
@@ -215,7 +271,7 @@ export function claimNextRun(
         : `AND r.experiment_id IN (${experimentIds.map(() => '?').join(',') || 'NULL'})`;
     const row = db
       .prepare(
-        `SELECT r.id, r.experiment_id, r.config, r.domain_id, r.depends_on FROM runs r
+        `SELECT r.id, r.experiment_id, r.config, r.domain_id, r.depends_on, r.rerun_of FROM runs r
          LEFT JOIN runs dep ON dep.id = r.depends_on
          WHERE r.status = 'queued' AND (r.depends_on IS NULL OR dep.status = 'completed') ${scope}
          ORDER BY r.id LIMIT 1`,
@@ -227,6 +283,7 @@ export function claimNextRun(
           config: string;
           domain_id: number;
           depends_on: number | null;
+          rerun_of: number | null;
         }
       | undefined;
     if (!row) return undefined;
@@ -241,8 +298,16 @@ export function claimNextRun(
       config: readJson(ResolvedRunConfigSchema, row.config, 'run config'),
       domainId: row.domain_id,
       dependsOn: row.depends_on,
+      rerunOf: row.rerun_of,
     };
   });
+}
+
+/** The data hash a run recorded when its trainer loaded the data (null before that). */
+export function runDataHash(db: Db, id: number): string | undefined {
+  const row = db.prepare('SELECT data_hash FROM runs WHERE id = ?').get(id) as
+    { data_hash: string | null } | undefined;
+  return row?.data_hash ?? undefined;
 }
 
 export function markStarted(
@@ -251,15 +316,18 @@ export function markStarted(
   environment: RunEnvironment,
   dataHash: string,
   inputAdapter: InputAdapter | null = null,
+  splitSizes: SplitSizes | null = null,
 ): void {
   db.prepare(
-    `UPDATE runs SET backend = ?, environment = ?, data_hash = ?, input_adapter = ?, heartbeat_at = ?
+    `UPDATE runs SET backend = ?, environment = ?, data_hash = ?, input_adapter = ?, split_sizes = ?,
+       heartbeat_at = ?
      WHERE id = ?`,
   ).run(
     environment.backend,
     JSON.stringify(environment),
     dataHash,
     inputAdapter === null ? null : JSON.stringify(inputAdapter),
+    splitSizes === null ? null : JSON.stringify(splitSizes),
     nowIso(),
     id,
   );
@@ -451,3 +519,65 @@ export function experimentRunIds(
 }
 
 export const RunIdListSchema = z.array(z.int());
+
+/** What a re-run copies from a run, and what is checked before it is queued again. */
+export interface RerunSource {
+  id: number;
+  experimentId: number;
+  kind: RunKind;
+  strategy: string;
+  variant: string;
+  domainId: number;
+  sourceDomainId: number | null;
+  budget: Budget;
+  seed: number;
+  status: RunStatus;
+  config: ResolvedRunConfig;
+  configHash: string;
+  dependsOn: number | null;
+  epochs: number;
+}
+
+export function readRerunSource(db: Db, id: number): RerunSource | undefined {
+  const row = db
+    .prepare(
+      `SELECT id, experiment_id, kind, strategy, variant, domain_id, source_domain_id, budget, seed,
+              status, config, config_hash, depends_on, epochs
+       FROM runs WHERE id = ?`,
+    )
+    .get(id) as
+    | {
+        id: number;
+        experiment_id: number;
+        kind: RunKind;
+        strategy: string;
+        variant: string;
+        domain_id: number;
+        source_domain_id: number | null;
+        budget: string;
+        seed: number;
+        status: RunStatus;
+        config: string;
+        config_hash: string;
+        depends_on: number | null;
+        epochs: number;
+      }
+    | undefined;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    kind: row.kind,
+    strategy: row.strategy,
+    variant: row.variant,
+    domainId: row.domain_id,
+    sourceDomainId: row.source_domain_id,
+    budget: readJson(BudgetSchema, row.budget, 'run budget'),
+    seed: row.seed,
+    status: row.status,
+    config: readJson(ResolvedRunConfigSchema, row.config, 'run config'),
+    configHash: row.config_hash,
+    dependsOn: row.depends_on,
+    epochs: row.epochs,
+  };
+}

@@ -30,6 +30,7 @@ export function readTransferability(
 export interface TransferabilityItemRow {
   run_id: number;
   strategy: string;
+  variant: string;
   source_name: string | null;
   target_name: string;
   budget: string;
@@ -44,24 +45,32 @@ export interface TransferabilityItemRow {
 
 /**
  * Every scored run of an experiment with its test accuracy and that of the scratch run on the
- * same target, budget and seed (the gain's baseline), in one query.
+ * same target, budget and seed (the gain's baseline), in one query. The baseline is scratch only
+ * when the experiment has one scratch variant (several would make "the" baseline ambiguous), and
+ * its newest completed run of that seed (a re-run replaces its original, as in Compare).
  */
 export function experimentTransferability(db: Db, experimentId: number): TransferabilityItemRow[] {
   return db
     .prepare(
-      `SELECT r.id AS run_id, r.strategy, s.name AS source_name, d.name AS target_name, r.budget, r.seed,
-              t.leep, t.nce, t.h_score, t.log_me,
+      `WITH scratch AS (
+         SELECT MIN(variant) AS variant FROM runs
+         WHERE experiment_id = ? AND strategy = 'scratch'
+         HAVING COUNT(DISTINCT variant) = 1
+       )
+       SELECT r.id AS run_id, r.strategy, r.variant, s.name AS source_name, d.name AS target_name,
+              r.budget, r.seed, t.leep, t.nce, t.h_score, t.log_me,
               json_extract(r.final_metrics, '$.test_acc') AS test_acc,
-              json_extract(b.final_metrics, '$.test_acc') AS scratch_test_acc
+              (SELECT json_extract(b.final_metrics, '$.test_acc') FROM runs b
+               WHERE b.experiment_id = r.experiment_id AND b.variant = (SELECT variant FROM scratch)
+                 AND b.strategy = 'scratch' AND b.domain_id = r.domain_id AND b.budget = r.budget
+                 AND b.seed = r.seed AND b.status = 'completed'
+               ORDER BY b.id DESC LIMIT 1) AS scratch_test_acc
        FROM run_transferability t
        JOIN runs r ON r.id = t.run_id
        JOIN domains d ON d.id = r.domain_id
        LEFT JOIN domains s ON s.id = r.source_domain_id
-       LEFT JOIN runs b ON b.experiment_id = r.experiment_id AND b.strategy = 'scratch'
-            AND b.domain_id = r.domain_id AND b.budget = r.budget AND b.seed = r.seed
-            AND b.status = 'completed'
        WHERE r.experiment_id = ?
        ORDER BY r.id`,
     )
-    .all(experimentId) as TransferabilityItemRow[];
+    .all(experimentId, experimentId) as TransferabilityItemRow[];
 }

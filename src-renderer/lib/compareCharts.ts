@@ -21,7 +21,7 @@ import {
   VERDICT_MARK,
   type ValueFormat,
 } from './compareFormat';
-import { strategiesOf } from './compareInput';
+import { isOracle, rowRules, variantsOf } from './compareInput';
 
 /**
  * The Compare view's charts as serializable configs with a `type` field (STYLE.md #11): a config
@@ -103,10 +103,14 @@ export interface HeatmapConfig {
 
 // ---------------------------------------------------------------- configs from a comparison
 
-/** One colour per strategy across every chart of a comparison (baseline first). */
-export function strategyTones(comparison: Comparison): Map<string, number> {
-  const names = strategiesOf(comparison, comparison.request.options.baseline);
-  return new Map(names.map((name, i) => [name, i]));
+/** One colour per variant (row) across every chart of a comparison (baseline first). */
+export function variantTones(comparison: Comparison): Map<string, number> {
+  return new Map(variantsOf(comparison).map((name, i) => [name, i]));
+}
+
+/** The row gains are measured against: as the server resolved it, else as asked. */
+export function baselineOf(comparison: Comparison): string {
+  return comparison.baseline ?? comparison.request.options.baseline;
 }
 
 /** The band of a cell: mean ± std, mean ± SE, or the 95% CI; null from a single value. */
@@ -124,12 +128,11 @@ export function cellBand(stat: CellStat, band: Band): [number, number] | null {
 /** Mean curves per group over epochs, with the chosen band (Comparison.curves). */
 export function curvesChart(comparison: Comparison): BandChartConfig {
   const { curves } = comparison;
-  const tones = strategyTones(comparison);
-  // Colour by strategy when each group is one strategy (as in the other charts); by position
-  // when groups split a strategy further (several targets, budgets, …).
-  const strategies = curves.groups.map((g) => g.key.strategy);
-  const byStrategy =
-    strategies.every((s) => s !== undefined) && new Set(strategies).size === strategies.length;
+  const tones = variantTones(comparison);
+  // Colour by variant when each group is one variant (as in the other charts); by position when
+  // groups split a variant further (several targets, budgets, …) or group otherwise.
+  const keys = curves.groups.map((g) => g.key.variant ?? g.key.strategy);
+  const byVariant = keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;
   return {
     type: 'band-lines',
     title: `${curves.metric} per epoch`,
@@ -141,7 +144,7 @@ export function curvesChart(comparison: Comparison): BandChartConfig {
     format: metricFormat(curves.metric),
     series: curves.groups.map((group, i) => ({
       name: `${group.label} (n=${group.runIds.length})`,
-      tone: (byStrategy ? tones.get(group.key.strategy ?? '') : undefined) ?? i,
+      tone: (byVariant ? tones.get(keys[i] ?? '') : undefined) ?? i,
       points: group.epochs.map((x, j) => ({
         x,
         mean: group.mean[j] ?? null,
@@ -166,7 +169,7 @@ export interface PairChoice {
 
 /** The learning-curve panels: each (source, target) with its baseline (baselineMatch.ts). */
 function panelsOf(comparison: Comparison): LearningCurvePanel[] {
-  return learningCurvePanels(comparison.learningCurves, comparison.request.options.baseline);
+  return learningCurvePanels(comparison.learningCurves, baselineOf(comparison));
 }
 
 /** The (source, target) pairs of the learning curves, as the picker's choices. */
@@ -178,21 +181,22 @@ export function learningPairs(comparison: Comparison): PairChoice[] {
 }
 
 /**
- * Learning curves over the target label budget: one line per strategy (per pair when every
+ * Learning curves over the target label budget: one line per variant (per pair when every
  * pair is shown), the chosen band around each, crossovers with the baseline marked.
  * `pair` null shows every pair.
  */
 export function learningChart(comparison: Comparison, pair: string | null): BandChartConfig {
-  const { band, baseline, metric } = comparison.request.options;
-  const tones = strategyTones(comparison);
+  const { band, metric } = comparison.request.options;
+  const baseline = baselineOf(comparison);
+  const tones = variantTones(comparison);
   const curves =
     pair === null
       ? comparison.learningCurves
       : (panelsOf(comparison).find((p) => pairKey(p.sourceName, p.targetName) === pair)?.curves ??
         []);
   const several = pair === null && learningPairs(comparison).length > 1;
-  const nameOf = (strategy: string, s: string | null, t: string): string =>
-    several ? `${strategy} · ${s === null ? t : `${s} → ${t}`}` : strategy;
+  const nameOf = (variant: string, s: string | null, t: string): string =>
+    several ? `${variant} · ${s === null ? t : `${s} → ${t}`}` : variant;
   const budgets = curves.flatMap((c) => c.points.map((p) => p.budget));
   const min = Math.min(...budgets);
   const max = Math.max(...budgets);
@@ -207,8 +211,8 @@ export function learningChart(comparison: Comparison, pair: string | null): Band
     xIntegers: true,
     format: metricFormat(metric),
     series: curves.map((curve) => ({
-      name: nameOf(curve.strategy, curve.sourceName, curve.targetName),
-      tone: tones.get(curve.strategy) ?? 0,
+      name: nameOf(curve.variant, curve.sourceName, curve.targetName),
+      tone: tones.get(curve.variant) ?? 0,
       points: [...curve.points]
         .sort((a, b) => a.budget - b.budget)
         .map((p) => {
@@ -225,7 +229,7 @@ export function learningChart(comparison: Comparison, pair: string | null): Band
     marks: comparison.crossovers
       .filter((c) => pair === null || pairKey(c.sourceName, c.targetName) === pair)
       .map((c) => ({
-        series: nameOf(c.strategy, c.sourceName, c.targetName),
+        series: nameOf(c.variant, c.sourceName, c.targetName),
         x: c.at,
         label: `crossover ≈ ${c.at.toFixed(c.at < 10 ? 1 : 0)}`,
       })),
@@ -247,20 +251,33 @@ export function verdictMark(gain: Gain): string {
   return `${VERDICT_MARK[gain.verdict]} ${gain.verdict}`;
 }
 
+/** The variants the gains cover (the heatmap's choices), in colour order (variantsOf). */
+export function gainVariants(comparison: Comparison): string[] {
+  const withGains = new Set(comparison.gains.map((g) => g.variant));
+  return variantsOf(comparison).filter((v) => withGains.has(v));
+}
+
+/** Whether any number of the comparison comes from the oracle (chosen on test data). */
+export function hasOracle(comparison: Comparison): boolean {
+  return comparison.summary.rows.some((r) => isOracle(r.rule));
+}
+
 /**
- * Source × target heatmap of the mean gain of one strategy at one budget. The colour scale is
- * centred at 0 and spans the largest |gain| of the whole comparison, so switching strategies
- * keeps colours comparable.
+ * Source × target heatmap of the mean gain of one variant at one budget. The colour scale is
+ * centred at 0 and spans the largest |gain| of the whole comparison, so switching variants
+ * keeps colours comparable. An oracle row says so in the title.
  */
 export function gainHeatmap(
   comparison: Comparison,
-  strategy: string,
+  variant: string,
   budget: string,
 ): HeatmapConfig {
-  const { metric, baseline } = comparison.request.options;
+  const { metric } = comparison.request.options;
+  const baseline = baselineOf(comparison);
   const format = metricFormat(metric);
+  const oracle = isOracle(rowRules(comparison).get(variant));
   const gains = comparison.gains.filter(
-    (g) => g.strategy === strategy && budgetKey(g.budget) === budget,
+    (g) => g.variant === variant && budgetKey(g.budget) === budget,
   );
   const sources = [...new Set(gains.map((g) => sourceText(g.sourceName)))];
   const targets = [...new Set(gains.map((g) => g.targetName))];
@@ -278,7 +295,7 @@ export function gainHeatmap(
       text: `${formatDiff(value, format)}\n${verdictMark(g)}`,
       detail: [
         `${sourceText(g.sourceName)} → ${g.targetName}, ${budgetText(g.budget)}`,
-        `${strategy} − ${baseline}: ${formatDiff(value, format)} ${formatDiffInterval(g.diff, format)}`,
+        `${variant} − ${baseline}: ${formatDiff(value, format)} ${formatDiffInterval(g.diff, format)}`,
         `paired seeds: ${g.n} · Holm p: ${formatP(g.pHolm)}`,
         `verdict: ${g.verdict}${g.negativeTransfer ? ' (negative transfer)' : ''}`,
       ],
@@ -286,8 +303,8 @@ export function gainHeatmap(
   });
   return {
     type: 'heatmap',
-    title: `Gain of ${strategy} over ${baseline}, ${metric}, ${budgetText(budget === 'all' ? 'all' : Number(budget))}`,
-    subtitle: `mean paired difference over seeds; ▲ win, = tie, ▼ loss, ? untested, ⚠ negative transfer`,
+    title: `Gain of ${variant} over ${baseline}, ${metric}, ${budgetText(budget === 'all' ? 'all' : Number(budget))}`,
+    subtitle: `${oracle ? 'ORACLE (variants chosen on test data, an upper bound); ' : ''}mean paired difference over seeds; ▲ win, = tie, ▼ loss, ? untested, ⚠ negative transfer`,
     xName: 'target',
     yName: 'source',
     xLabels: targets,

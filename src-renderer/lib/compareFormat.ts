@@ -1,6 +1,6 @@
 import type { Budget } from '../../src-shared/domain/experimentSpec';
 import type { FieldValue } from '../../src-shared/domain/configFields';
-import type { CellStat, Gain, TestOutcome } from '../../src-shared/rpc/compare';
+import type { CellStat, Gain, LabelCount, TestOutcome } from '../../src-shared/rpc/compare';
 import { DASH } from './format';
 
 /**
@@ -105,6 +105,25 @@ export const VERDICT_MARK: Record<Gain['verdict'], string> = {
   untested: '?',
 };
 
+/**
+ * Labelled rows a model selection used per choice, and where they came from, e.g.
+ * `2,000 validation rows (validation split)` or `10–40 rows (held out of the label budget)`.
+ */
+export function labelCountText(count: LabelCount, noun: string): string {
+  if (count.min === null || count.max === null)
+    return `${noun}: not recorded (runs before issue 10)`;
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const range = count.min === count.max ? n(count.min) : `${n(count.min)}–${n(count.max)}`;
+  return `${range} ${noun}${count.max === 1 ? '' : 's'} (${LABEL_SOURCES[count.from]})`;
+}
+
+export const LABEL_SOURCES: Record<LabelCount['from'], string> = {
+  split: 'validation split',
+  budget: 'held out of the label budget',
+  mixed: 'validation split or held out of the budget, by run',
+  unknown: 'some runs did not record it',
+};
+
 /** What a gain row notes beside its numbers: seeds without a partner, runs not finished. */
 export function gainNotes(gain: Gain): string[] {
   const notes: string[] = [];
@@ -128,6 +147,7 @@ export function fieldText(value: FieldValue | undefined): string {
 
 /** Names for the non-config group fields. */
 export const GROUP_FIELD_LABELS: Record<string, string> = {
+  variant: 'variant',
   strategy: 'strategy',
   source: 'source',
   target: 'target',

@@ -6,7 +6,7 @@ export type HistoryColumnKey =
   | 'select'
   | 'id'
   | 'experiment'
-  | 'strategy'
+  | 'variant'
   | 'source'
   | 'target'
   | 'budget'
@@ -37,33 +37,51 @@ const col = (
   secondary = false,
 ): HistoryColumn => ({ key, label, width, sort, numeric, secondary });
 
-/** Sized so that all of them fit a 1400 px window, and the primary ones beside the panel. */
+/**
+ * Sized so that all of them fit a 1440 px window, and the primary ones a 1280 px window and
+ * beside the panel. The variant (issue 10) stands where the strategy stood: its label starts with
+ * the strategy, and 180 px hold typical labels (`fine-tune · l2sp λ=0.01`, `mmd · λ=0.1, lr=1e-4`)
+ * whole; longer ones end in an ellipsis with the full label in the cell's title.
+ */
 export const HISTORY_COLUMNS: readonly HistoryColumn[] = [
   col('select', 'Select', 32, null),
   col('id', 'Run', 58, 'id', true),
   col('experiment', 'Experiment', null, 'experimentName'),
-  col('strategy', 'Strategy', 100, 'strategy'),
+  col('variant', 'Variant', 180, 'variant'),
   col('source', 'Source', 92, 'sourceName'),
   col('target', 'Target', 92, 'targetName'),
   col('budget', 'Budget', 70, 'budget', true, true),
-  col('seed', 'Seed', 52, 'seed', true, true),
-  col('status', 'Status', 100, 'status'),
-  col('metric', 'Metric', 112, 'metric', true),
-  col('epochs', 'Epochs', 72, 'epochsDone', true, true),
-  col('created', 'Created', 106, 'createdAt', false, true),
-  col('tags', 'Tags', 118, null),
+  col('seed', 'Seed', 50, 'seed', true, true),
+  col('status', 'Status', 98, 'status'),
+  col('metric', 'Metric', 108, 'metric', true),
+  col('epochs', 'Epochs', 66, 'epochsDone', true, true),
+  col('created', 'Created', 100, 'createdAt', false, true),
+  col('tags', 'Tags', 110, null),
 ];
-
-/** The columns shown, all of them or the primary ones beside the side panel. */
-export function visibleColumns(compact: boolean): readonly HistoryColumn[] {
-  return compact ? HISTORY_COLUMNS.filter((c) => !c.secondary) : HISTORY_COLUMNS;
-}
 
 /** The flexible column's least width; the table scrolls sideways below the sum. */
 export const FLEX_MIN_WIDTH = 100;
 
 export function tableMinWidth(columns: readonly HistoryColumn[] = HISTORY_COLUMNS): number {
   return columns.reduce((sum, c) => sum + (c.width ?? FLEX_MIN_WIDTH), 0);
+}
+
+/** Secondary columns given up first when the table is narrower than all of them. */
+const DROP_ORDER: readonly HistoryColumnKey[] = ['created', 'epochs', 'seed', 'budget'];
+
+/**
+ * The columns shown: the primary ones beside the side panel; otherwise all of them that fit
+ * `available` px (the secondary ones dropped in DROP_ORDER), so a 1280 px window shows the
+ * variant whole without scrolling sideways. Without a width, all of them.
+ */
+export function visibleColumns(compact: boolean, available = Infinity): readonly HistoryColumn[] {
+  if (compact) return HISTORY_COLUMNS.filter((c) => !c.secondary);
+  let shown: readonly HistoryColumn[] = HISTORY_COLUMNS;
+  for (const key of DROP_ORDER) {
+    if (tableMinWidth(shown) <= available) break;
+    shown = shown.filter((c) => c.key !== key);
+  }
+  return shown;
 }
 
 /** The metric column's header, e.g. `val_acc · best`. */

@@ -40,6 +40,8 @@ export interface HistoryFilters {
   /** Applied (debounced) search text. */
   search: string;
   strategy: string[];
+  /** Variant labels (`fine-tune · l2sp λ=0.01`), issue 10. */
+  variant: string[];
   sourceName: string[];
   targetName: string[];
   experimentId: number[];
@@ -59,6 +61,7 @@ export function emptyFilters(): HistoryFilters {
   return {
     search: '',
     strategy: [],
+    variant: [],
     sourceName: [],
     targetName: [],
     experimentId: [],
@@ -171,6 +174,7 @@ export function buildQuery(
   const search = f.search.trim();
   if (search !== '') q.search = search.slice(0, 200);
   if (f.strategy.length > 0) q.strategy = [...f.strategy];
+  if (f.variant.length > 0) q.variant = [...f.variant];
   if (f.sourceName.length > 0) q.sourceName = [...f.sourceName];
   if (f.targetName.length > 0) q.targetName = [...f.targetName];
   if (f.experimentId.length > 0) q.experimentId = [...f.experimentId];
@@ -197,6 +201,7 @@ export function activeFilterCount(f: HistoryFilters): number {
   return [
     f.search.trim() !== '',
     f.strategy.length > 0,
+    f.variant.length > 0,
     f.sourceName.length > 0,
     f.targetName.length > 0,
     f.experimentId.length > 0,
@@ -214,6 +219,7 @@ export function activeFilterCount(f: HistoryFilters): number {
 const ASCENDING_FIRST: ReadonlySet<RunSortKey> = new Set([
   'experimentName',
   'strategy',
+  'variant',
   'sourceName',
   'targetName',
   'status',
@@ -237,27 +243,36 @@ export function lowerIsBetter(name: string): boolean {
 
 export interface FilterChoices {
   strategies: string[];
+  variants: string[];
   sources: string[];
   targets: string[];
 }
 
 /**
- * Choices for the strategy, source and target filters: the values the workspace's runs actually
- * have (the app keeps a list of recent runs), so every choice matches something.
+ * Choices for the strategy, variant, source and target filters: the values the workspace's runs
+ * actually have (the app keeps a list of recent runs), so every choice matches something.
  */
 export function choicesFrom(
-  runs: readonly Pick<RunSummary, 'strategy' | 'sourceName' | 'targetName'>[],
+  runs: readonly Pick<RunSummary, 'strategy' | 'variant' | 'sourceName' | 'targetName'>[],
 ): FilterChoices {
   const strategies = new Set<string>();
+  const variants = new Set<string>();
   const sources = new Set<string>();
   const targets = new Set<string>();
   for (const r of runs) {
     strategies.add(r.strategy);
+    // Runs written before labels existed carry none: nothing to filter them by.
+    if (r.variant !== '') variants.add(r.variant);
     if (r.sourceName !== null) sources.add(r.sourceName);
     targets.add(r.targetName);
   }
   const sorted = (s: Set<string>): string[] => [...s].sort((a, b) => a.localeCompare(b));
-  return { strategies: sorted(strategies), sources: sorted(sources), targets: sorted(targets) };
+  return {
+    strategies: sorted(strategies),
+    variants: sorted(variants),
+    sources: sorted(sources),
+    targets: sorted(targets),
+  };
 }
 
 /** Adds or removes one value of a multi-choice filter, keeping the others in order. */

@@ -5,10 +5,11 @@ import {
   type DomainSpec,
   type ExperimentSpec,
   type ExperimentSpecInput,
-  type StrategyChoice,
+  type StrategyChoiceInput,
+  type StrategyId,
   type TrainingSpec,
 } from '../../src-shared/domain/experimentSpec';
-import { resolveStrategyParams, type StrategyInfo } from '../../src-shared/domain/strategies';
+import { STRATEGIES, strategyInfo, type StrategyInfo } from '../../src-shared/domain/strategies';
 import {
   applyDomainOptions,
   domainFieldKey,
@@ -18,14 +19,30 @@ import {
   type DomainOptionsForm,
   type DomainRole,
 } from './domainForm';
+import {
+  buildEntry,
+  entryField,
+  entryFieldOfPath,
+  entryFromChoice,
+  previewEntries,
+  refineEntryIssue,
+  visibleEntryField,
+  type EntryFieldKey,
+  type EntryForm,
+  type EntryPreview,
+} from './entryForm';
 import { items, parseIntList, type Parsed } from './listInput';
 import { buildModel, modelFormFromSpec, type ModelField, type ModelForm } from './modelForm';
 import {
   earlyStoppingFormFromSpec,
   earlyStoppingFromForm,
   earlyStoppingProblems,
+  validationFormFromSpec,
+  validationFromForm,
+  validationProblems,
   type EarlyStoppingField,
   type EarlyStoppingForm,
+  type ValidationForm,
 } from './trainingForm';
 
 export { parseIntList, type Parsed } from './listInput';
@@ -35,14 +52,7 @@ export { parseIntList, type Parsed } from './listInput';
  * and the pure functions between it and an `ExperimentSpecInput`. The schema in src-shared is the
  * authority; the form adds list parsing and puts each problem next to its input.
  */
-export type ParamValue = number | boolean | null;
-
-export interface StrategyFormState {
-  enabled: boolean;
-  params: Record<string, ParamValue>;
-  /** Parameters the spec wrote out: written again even at their default, so a spec round-trips. */
-  written: readonly string[];
-}
+export type { EntryForm, ParamValue } from './entryForm';
 
 export type { Activation } from './modelForm';
 export type Optimizer = TrainingSpec['optimizer'];
@@ -56,7 +66,8 @@ export interface SpecForm {
   /** Per source and target, in their order: split, samples per class, transform (editable). */
   sourceOptions: DomainOptionsForm[];
   targetOptions: DomainOptionsForm[];
-  strategies: Record<string, StrategyFormState>;
+  /** The strategy entries, in the spec's order (a strategy may appear in several). */
+  entries: EntryForm[];
   budgets: string;
   seeds: string;
   model: ModelForm;
@@ -66,6 +77,7 @@ export interface SpecForm {
   optimizer: Optimizer;
   backend: BackendPreference;
   earlyStopping: EarlyStoppingForm;
+  validation: ValidationForm;
   /**
    * The spec's `training` as given: what the form does not edit is kept from it, so that a spec
    * the user does not touch comes back unchanged (its source runs' config hash, by which trained
@@ -76,7 +88,10 @@ export interface SpecForm {
   sourceTraining: TrainingSpec | undefined;
 }
 
-/** Where a problem is shown: a field, a strategy parameter (`param:<id>.<key>`), or the form. */
+/**
+ * Where a problem is shown: a field, a part of a strategy entry (`entry:<i>.param.<key>`,
+ * entryForm.ts), or the form.
+ */
 export type FieldKey =
   | 'name'
   | 'description'
@@ -91,19 +106,21 @@ export type FieldKey =
   | 'batchSize'
   | 'optimizer'
   | 'backend'
+  | 'validation'
   | 'form'
-  | `param:${string}`
+  | EntryFieldKey
   | DomainFieldKey;
 
 export type Problems = Partial<Record<FieldKey, string[]>>;
 
 const MAX_SEED = 2 ** 31 - 1;
 
-function paramDefaults(info: StrategyInfo): Record<string, ParamValue> {
-  return Object.fromEntries(info.params.map((p) => [p.key, p.default]));
+/** A strategy's metadata: from the list the server sent, else src-shared's own. */
+function infoIn(strategies: readonly StrategyInfo[], id: StrategyId): StrategyInfo {
+  return strategies.find((s) => s.id === id) ?? strategyInfo(id);
 }
 
-export function emptyForm(strategies: readonly StrategyInfo[]): SpecForm {
+export function emptyForm(): SpecForm {
   return {
     name: '',
     description: '',
@@ -111,9 +128,7 @@ export function emptyForm(strategies: readonly StrategyInfo[]): SpecForm {
     targets: [],
     sourceOptions: [],
     targetOptions: [],
-    strategies: Object.fromEntries(
-      strategies.map((s) => [s.id, { enabled: true, params: paramDefaults(s), written: [] }]),
-    ),
+    entries: [],
     budgets: 'all',
     seeds: '0',
     model: modelFormFromSpec(undefined),
@@ -123,26 +138,14 @@ export function emptyForm(strategies: readonly StrategyInfo[]): SpecForm {
     optimizer: 'adam',
     backend: 'auto',
     earlyStopping: earlyStoppingFormFromSpec(undefined),
+    validation: validationFormFromSpec(undefined),
     trainingKept: undefined,
     sourceTraining: undefined,
   };
 }
 
-function toParamValue(
-  info: StrategyInfo,
-  key: string,
-  value: number | boolean | string,
-): ParamValue {
-  const param = info.params.find((p) => p.key === key);
-  if (param?.type === 'boolean') return typeof value === 'boolean' ? value : value === 'true';
-  if (typeof value === 'number') return value;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** The form pre-filled from a spec (a built-in example). */
+/** The form pre-filled from a spec (a built-in example, or a spec file). */
 export function formFromSpec(spec: ExperimentSpec, strategies: readonly StrategyInfo[]): SpecForm {
-  const chosen = new Map(spec.strategies.map((c) => [c.id, c]));
   return {
     name: spec.name,
     description: spec.description ?? '',
@@ -150,19 +153,7 @@ export function formFromSpec(spec: ExperimentSpec, strategies: readonly Strategy
     targets: structuredClone(spec.targets),
     sourceOptions: spec.sources.map(domainOptionsFromSpec),
     targetOptions: spec.targets.map(domainOptionsFromSpec),
-    strategies: Object.fromEntries(
-      strategies.map((info) => {
-        const choice = chosen.get(info.id);
-        const params = paramDefaults(info);
-        for (const [key, value] of Object.entries(choice?.params ?? {})) {
-          params[key] = toParamValue(info, key, value);
-        }
-        return [
-          info.id,
-          { enabled: choice !== undefined, params, written: Object.keys(choice?.params ?? {}) },
-        ];
-      }),
-    ),
+    entries: spec.strategies.map((c, i) => entryFromChoice(c, infoIn(strategies, c.id), i)),
     budgets: spec.budgets.join(', '),
     seeds: spec.seeds.join(', '),
     model: modelFormFromSpec(spec.model),
@@ -172,6 +163,7 @@ export function formFromSpec(spec: ExperimentSpec, strategies: readonly Strategy
     optimizer: spec.training.optimizer,
     backend: spec.training.backend,
     earlyStopping: earlyStoppingFormFromSpec(spec.training.earlyStopping),
+    validation: validationFormFromSpec(spec.training.validation),
     trainingKept: structuredClone(spec.training),
     sourceTraining: spec.sourceTraining ? structuredClone(spec.sourceTraining) : undefined,
   };
@@ -200,24 +192,16 @@ export function parseBudgets(text: string): Parsed<Budget> {
 }
 
 /**
- * Which input a schema issue belongs to, from its path (with or without a leading `spec`).
- * `strategyIds` are the ids of the strategies as sent, so that `strategies.1.params.x` finds its
- * parameter input.
+ * Which input a schema issue belongs to, from its path (with or without a leading `spec`):
+ * `strategies.<i>.params.<key>`, `.sweep.<key>`, `.training.<key>`, `.randomSearch…` go to that
+ * entry's input (entryForm.ts), the form's entries being the spec's in order.
  */
-export function fieldOfPath(
-  path: readonly PropertyKey[],
-  strategyIds: readonly string[] = [],
-): FieldKey {
+export function fieldOfPath(path: readonly PropertyKey[]): FieldKey {
   const p = path[0] === 'spec' ? path.slice(1) : path;
   const [head, second, third, fourth] = p;
   switch (head) {
-    case 'strategies': {
-      const id = strategyIds[Number(second)];
-      if (third === 'params' && typeof fourth === 'string' && id !== undefined) {
-        return `param:${id}.${fourth}`;
-      }
-      return 'strategies';
-    }
+    case 'strategies':
+      return entryFieldOfPath(p.slice(1));
     case 'name':
     case 'description':
     case 'budgets':
@@ -249,6 +233,8 @@ export function fieldOfPath(
           return third === 'monitor' || third === 'patience'
             ? `earlyStopping.${third}`
             : 'earlyStopping';
+        case 'validation':
+          return 'validation';
         default:
           return 'form';
       }
@@ -272,33 +258,77 @@ function domainField(
   return 'domains';
 }
 
-/** Server issues are lines `path: message` (src-shared/parse.ts); place each by its path. */
+/**
+ * Server issues are lines `path: message` (src-shared/parse.ts, and the plan's checks in
+ * src-main/core/experimentPlan.ts); place each by its path. `strategyIds` are the ids of the
+ * entries as sent: a line about an entry that names one of its parameters goes to that input, and
+ * one that starts with a strategy id (`mmd: source 0 has classes …`) to its first entry. A line
+ * no input claims stays whole at the form level.
+ */
 export function placeServerIssues(
   issues: readonly string[],
   strategyIds: readonly string[] = [],
 ): Problems {
   const problems: Problems = {};
   for (const line of issues) {
-    const colon = line.indexOf(': ');
-    const path = colon > 0 ? line.slice(0, colon) : '';
-    const message = colon > 0 ? line.slice(colon + 2) : line;
-    const key = /^[\w$.]+$/.test(path) ? fieldOfPath(path.split('.'), strategyIds) : 'form';
-    // The plan's model checks name the domain (`sources.0: model: …`), but the model is the fix.
-    if (key === 'domains' && message.startsWith('model: ')) {
-      (problems.modelType ??= []).push(`${path}: ${message.slice('model: '.length)}`);
-      continue;
-    }
-    (problems[key] ??= []).push(key === 'form' ? line : message);
+    const { key, message } = placeIssue(line, strategyIds);
+    (problems[key] ??= []).push(message);
   }
   return problems;
+}
+
+function placeIssue(
+  line: string,
+  strategyIds: readonly string[],
+): { key: FieldKey; message: string } {
+  const colon = line.indexOf(': ');
+  const path = colon > 0 ? line.slice(0, colon) : '';
+  const message = colon > 0 ? line.slice(colon + 2) : line;
+  if (!/^[\w$.-]+$/.test(path)) return { key: 'form', message: line };
+  const at = strategyIds.indexOf(path);
+  if (at >= 0) return { key: entryField.entry(at), message: line };
+  const key = fieldOfPath(path.split('.'));
+  // The plan's model checks name the domain (`sources.0: model: …`), but the model is the fix.
+  if (key === 'domains' && message.startsWith('model: '))
+    return { key: 'modelType', message: `${path}: ${message.slice('model: '.length)}` };
+  const whole = /^entry:(\d+)$/.exec(key);
+  if (whole) {
+    const i = Number(whole[1]);
+    const id = strategyIds[i];
+    const info = id === undefined ? undefined : STRATEGIES.find((s) => s.id === id);
+    return refineEntryIssue(i, message, info);
+  }
+  return { key, message: key === 'form' ? line : message };
+}
+
+/**
+ * Problems whose entry input is not on screen (a parameter the strategy lacks, a range of a grid
+ * entry, an entry since removed) moved to the entry or to the strategies, never dropped.
+ */
+export function settleProblems(
+  problems: Problems,
+  entries: readonly EntryForm[],
+  strategies: readonly StrategyInfo[],
+): Problems {
+  const out: Problems = {};
+  for (const [key, list] of Object.entries(problems) as [FieldKey, string[] | undefined][]) {
+    if (!list) continue;
+    const target = key.startsWith('entry:')
+      ? visibleEntryField(key as EntryFieldKey, entries, (id) => infoIn(strategies, id))
+      : key;
+    (out[target] ??= []).push(...list);
+  }
+  return out;
 }
 
 export interface BuiltSpec {
   /** The spec to send, or null while there are problems. */
   spec: ExperimentSpecInput | null;
   problems: Problems;
-  /** target × strategy × budget × seed combinations (each source adds its own source runs). */
-  combinations: number;
+  /** Per entry of the form: its generated label and its variants (expandVariants). */
+  entries: EntryPreview[];
+  /** Variants of all the entries that parse. */
+  variants: number;
 }
 
 /**
@@ -358,33 +388,11 @@ export function buildSpec(
     if (value === null || !Number.isFinite(value)) add(key, 'Required.');
   }
 
-  const choices: StrategyChoice[] = [];
-  for (const info of strategies) {
-    const state = form.strategies[info.id];
-    if (!state?.enabled) continue;
-    const given: Record<string, number | boolean> = {};
-    for (const p of info.params) {
-      const value = state.params[p.key];
-      if (value === null || value === undefined) add(`param:${info.id}.${p.key}`, 'Required.');
-      else given[p.key] = value;
-    }
-    const resolved = resolveStrategyParams(info.id, given);
-    for (const problem of resolved.problems) {
-      const match = /^[\w-]+\.([\w$]+): (.*)$/.exec(problem);
-      if (match?.[1] !== undefined && match[2] !== undefined)
-        add(`param:${info.id}.${match[1]}`, match[2]);
-      else add('strategies', problem);
-    }
-    // The spec keeps only what differs from the defaults, as a researcher would write it by hand,
-    // and what the spec it came from wrote out.
-    const changed: Record<string, number | boolean> = {};
-    for (const [key, value] of Object.entries(given)) {
-      const isDefault = info.params.find((p) => p.key === key)?.default === value;
-      if (!isDefault || state.written.includes(key)) changed[key] = value;
-    }
-    choices.push({ id: info.id, params: changed });
-  }
-  if (choices.length === 0) add('strategies', 'Pick at least one strategy.');
+  const choices: StrategyChoiceInput[] = form.entries.map((entry, i) =>
+    buildEntry(entry, infoIn(strategies, entry.id), i, add),
+  );
+  if (choices.length === 0) add('strategies', 'Add at least one strategy.');
+  for (const m of validationProblems(form.validation)) add('validation', m);
 
   // Over the spec's own training, so that a field the form does not know survives.
   const training: TrainingSpec = {
@@ -398,6 +406,9 @@ export function buildSpec(
   delete training.earlyStopping;
   const earlyStopping = earlyStoppingFromForm(form.earlyStopping);
   if (earlyStopping) training.earlyStopping = earlyStopping;
+  delete training.validation;
+  const validation = validationFromForm(form.validation, form.trainingKept?.validation);
+  if (validation) training.validation = validation;
   const spec: ExperimentSpecInput = {
     name,
     ...(form.description.trim() === '' ? {} : { description: form.description.trim() }),
@@ -416,21 +427,27 @@ export function buildSpec(
   const parsed = ExperimentSpecSchema.safeParse(spec);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const key = fieldOfPath(
-        issue.path,
-        choices.map((c) => c.id),
-      );
+      const key = fieldOfPath(issue.path);
       if (flagged.has(key)) continue;
       const where = issue.path.map(String).join('.');
       add(key, key === 'form' ? `${where}: ${issue.message}` : issue.message);
     }
   }
+  // Variants: their labels, and what the server would refuse about them (duplicate labels, the
+  // same settings twice, too many), placed as the server's lines would be.
+  const preview = previewEntries(choices, training);
+  const ids = choices.map((c) => c.id);
+  for (const line of preview.problems) {
+    const placed = placeIssue(line, ids);
+    add(placed.key, placed.message);
+  }
 
-  const ok = Object.keys(problems).length === 0;
+  const settled = settleProblems(problems, form.entries, strategies);
+  const ok = Object.keys(settled).length === 0;
   return {
     spec: ok ? spec : null,
-    problems,
-    combinations:
-      form.targets.length * choices.length * budgets.values.length * seeds.values.length,
+    problems: settled,
+    entries: preview.previews,
+    variants: preview.previews.reduce((n, p) => n + p.variants.length, 0),
   };
 }

@@ -1,4 +1,5 @@
 import { EarlyStoppingSchema, type EarlyStopping } from '../../src-shared/domain/experimentSpec';
+import { ValidationSpecSchema, type ValidationSpec } from '../../src-shared/domain/training';
 
 /**
  * The designer's early-stopping inputs (TrainingSpecSchema.earlyStopping) as the inputs hold
@@ -49,4 +50,41 @@ export function earlyStoppingProblems(form: EarlyStoppingForm): EarlyStoppingPro
       },
     ];
   return [];
+}
+
+/**
+ * Where the runs' validation rows come from (TrainingSpecSchema.validation): the target's
+ * validation split, or a share of the label budget held out (issue 10). With a few labels per
+ * class the split holds far more labelled rows than the budget, so early stopping and model
+ * selection on it use labels a real few-label user does not have (Oliver et al. 2018, §4.6).
+ */
+export interface ValidationForm {
+  from: ValidationSpec['from'];
+  share: number | null;
+}
+
+const VALIDATION_DEFAULT_SHARE = ValidationSpecSchema.parse({ from: 'budget' }).share;
+
+export function validationFormFromSpec(v: ValidationSpec | undefined): ValidationForm {
+  return { from: v?.from ?? 'split', share: v?.share ?? VALIDATION_DEFAULT_SHARE };
+}
+
+/**
+ * The spec's `validation`: `budget` with its share; `split` (the default) is left out unless the
+ * spec it came from wrote it, so an untouched spec round-trips.
+ */
+export function validationFromForm(
+  form: ValidationForm,
+  kept: ValidationSpec | undefined,
+): ValidationSpec | undefined {
+  if (form.from === 'budget') return { from: 'budget', share: form.share ?? 0 };
+  return kept?.from === 'split' ? kept : undefined;
+}
+
+export function validationProblems(form: ValidationForm): string[] {
+  if (form.from !== 'budget') return [];
+  const s = form.share;
+  return s === null || !(s > 0 && s < 1)
+    ? ['The share held out: a number between 0 and 1 (e.g. 0.2), both excluded.']
+    : [];
 }

@@ -1,4 +1,4 @@
-import { SvelteMap } from 'svelte/reactivity';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ExperimentSpec, ExperimentSpecInput } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentDetail, ExperimentSummary } from '../../src-shared/domain/experiments';
 import {
@@ -9,6 +9,7 @@ import {
   type RunSummary,
 } from '../../src-shared/domain/runs';
 import type { Api } from '../../src-shared/rpc/api';
+import type { RerunResult } from '../../src-shared/rpc/plan';
 import type {
   AppEvent,
   RunEpochEvent,
@@ -19,18 +20,14 @@ import type { AppError, Result } from '../../src-shared/result';
 import { BatchCoalescer, Coalescer, FrameBuffer } from '../lib/coalesce';
 import { nowIso } from '../lib/format';
 import { mergeEpochs, upsertEpoch } from '../lib/metrics';
+import type { BatchProgress } from '../lib/runView';
 
 /** How many runs the history loads (newest first). */
 export const RUN_HISTORY_LIMIT = 5000;
 /** runs.get calls in flight at once when an experiment view loads the curves of its runs. */
 const METRICS_CONCURRENCY = 4;
 
-export interface BatchProgress {
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-}
+export type { BatchProgress };
 
 /** What runs.get adds to a summary, metrics aside (kept in the metrics cache). */
 export type RunExtra = Omit<RunDetail, keyof RunSummary | 'metrics'>;
@@ -102,6 +99,10 @@ function splitDetail(detail: RunDetail): {
     heartbeatAt,
     transferability,
     log,
+    splitSizes,
+    rerunOf,
+    reruns,
+    reproduction,
     metrics,
     ...summary
   } = detail;
@@ -116,10 +117,17 @@ function splitDetail(detail: RunDetail): {
       heartbeatAt,
       transferability,
       log,
+      splitSizes,
+      rerunOf,
+      reruns,
+      reproduction,
     },
     metrics,
   };
 }
+
+/** What experiments.get adds that the experiment page shows: the plan beside the real time. */
+export type ExperimentTimes = Pick<ExperimentDetail, 'plan' | 'timing'>;
 
 /**
  * Experiments and runs, loaded once and then kept current by core events (run.status, run.epoch,
@@ -130,6 +138,8 @@ export class RunsStore {
   experiments: Record<number, ExperimentSummary> = $state({});
   runs: Record<number, RunSummary> = $state({});
   readonly specs = new SvelteMap<number, ExperimentSpec>();
+  /** Each loaded experiment's recorded plan and real timing (experiments.get). */
+  readonly times = new SvelteMap<number, ExperimentTimes>();
   readonly details = new SvelteMap<number, RunExtra>();
   readonly metrics = new SvelteMap<number, RunMetrics>();
   /** Latest batch progress of running runs. */
@@ -152,6 +162,8 @@ export class RunsStore {
   readonly #progressBuffer: FrameBuffer<number, BatchProgress>;
   readonly #metricsQueue: number[] = [];
   #metricsActive = 0;
+  /** Runs whose detail was refetched for the split sizes their trainer reports at its start. */
+  readonly #sizesAsked = new SvelteSet<number>();
 
   constructor(api: Api) {
     this.#api = api;
@@ -240,8 +252,9 @@ export class RunsStore {
   async loadExperiment(id: number): Promise<Result<ExperimentDetail>> {
     const result = await this.#api['experiments.get']({ id });
     if (result.ok) {
-      const { spec, runs, ...summary } = result.value;
+      const { spec, runs, plan, timing, ...summary } = result.value;
       this.specs.set(id, spec);
+      this.times.set(id, { plan, timing });
       this.#putExperiment(summary);
       for (const run of runs) this.#putRun(run);
     }
@@ -293,6 +306,20 @@ export class RunsStore {
     if (result.ok) {
       this.#experimentsRefresh.request();
       this.#runsRefresh.request();
+    }
+    return result;
+  }
+
+  /**
+   * Re-runs a finished run with its identical config (issue 10). The new run arrives through the
+   * usual events; the original's detail is fetched again so it lists its re-runs.
+   */
+  async rerun(id: number): Promise<Result<RerunResult>> {
+    const result = await this.#api['runs.rerun']({ ids: [id] });
+    if (result.ok) {
+      this.#runsRefresh.request();
+      this.#experimentsRefresh.request();
+      if (this.details.has(id)) void this.#refreshExtra(id);
     }
     return result;
   }
@@ -378,6 +405,13 @@ export class RunsStore {
       isNew = added.isNew;
       if (added.gap) void this.loadRun(event.runId);
     }
+    // The trainer records the split sizes as it starts: an open run page shows them from the
+    // first epoch on, not only once the run has ended.
+    const extra = this.details.get(event.runId);
+    if (extra && extra.splitSizes === null && !this.#sizesAsked.has(event.runId)) {
+      this.#sizesAsked.add(event.runId);
+      void this.#refreshExtra(event.runId);
+    }
     // A batch progress that was buffered belongs to the epoch that just ended.
     this.#progressBuffer.delete(event.runId);
     this.progress.delete(event.runId);
@@ -414,6 +448,15 @@ export class RunsStore {
     // A run whose detail page was opened gets its detail (and exact metrics) again.
     for (const id of ids) if (this.details.has(id)) work.push(this.loadRun(id));
     await Promise.all(work);
+  }
+
+  /** A run's detail again, metrics aside (those stream in, and a refetch could race them). */
+  async #refreshExtra(id: number): Promise<void> {
+    const result = await this.#api['runs.get']({ id });
+    if (!result.ok) return;
+    const { summary, extra } = splitDetail(result.value);
+    this.#putRun(summary);
+    this.details.set(id, extra);
   }
 
   #pumpMetrics(): void {

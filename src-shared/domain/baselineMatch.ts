@@ -30,11 +30,11 @@ export function learningCurvePanels(
   curves: readonly LearningCurve[],
   baseline: string,
 ): LearningCurvePanel[] {
-  const baselines = curves.filter((c) => c.strategy === baseline);
+  const baselines = curves.filter((c) => c.variant === baseline);
   const used = new Set<LearningCurve>();
   const panels = new Map<string, LearningCurvePanel>();
   for (const curve of curves) {
-    if (curve.strategy === baseline) continue;
+    if (curve.variant === baseline) continue;
     const key = JSON.stringify([curve.sourceName, curve.targetName]);
     let panel = panels.get(key);
     if (!panel) {

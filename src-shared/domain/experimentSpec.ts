@@ -1,4 +1,22 @@
 import { z } from 'zod';
+import { StrategyChoiceSchema } from './strategyEntry';
+import { TrainingSpecSchema } from './training';
+
+export {
+  StrategyChoiceSchema,
+  StrategyIdSchema,
+  type StrategyChoice,
+  type StrategyChoiceInput,
+  type StrategyId,
+} from './strategyEntry';
+export {
+  BackendPreferenceSchema,
+  EarlyStoppingSchema,
+  TrainingSpecSchema,
+  type BackendPreference,
+  type EarlyStopping,
+  type TrainingSpec,
+} from './training';
 
 /**
  * The experiment spec: what a researcher writes (in the UI or in a JSON file for the CLI).
@@ -124,31 +142,6 @@ export const DomainSpecSchema = z
   .strict();
 export type DomainSpec = z.infer<typeof DomainSpecSchema>;
 
-export const StrategyIdSchema = z.enum([
-  'scratch',
-  'structure',
-  'fine-tune',
-  'feature-extraction',
-  'distillation',
-  'multi-task',
-  'source-only',
-  'mmd',
-  'coral',
-  'dann',
-  'importance-weighting',
-  'kmm',
-  'tradaboost',
-]);
-export type StrategyId = z.infer<typeof StrategyIdSchema>;
-
-export const StrategyChoiceSchema = z
-  .object({
-    id: StrategyIdSchema,
-    params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
-  })
-  .strict();
-export type StrategyChoice = z.infer<typeof StrategyChoiceSchema>;
-
 export const ActivationSchema = z.enum(['relu', 'tanh', 'sigmoid', 'elu']);
 
 export const MlpSpecSchema = z
@@ -194,38 +187,6 @@ export type CnnSpec = z.infer<typeof CnnSpecSchema>;
 
 export const ModelSpecSchema = z.discriminatedUnion('type', [MlpSpecSchema, CnnSpecSchema]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
-
-export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
-export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
-
-/**
- * Model selection on the target's validation split, as Keras's EarlyStopping with
- * restore_best_weights does: with few labels, a fixed epoch count either under-trains a new head
- * or lets a strategy over-fit its labelled rows (see docs/experiment-spec.md). The test split is
- * never looked at; the epoch chosen is recorded as the run's `best_epoch`.
- */
-export const EarlyStoppingSchema = z
-  .object({
-    monitor: z.enum(['val_loss', 'val_acc']).default('val_loss'),
-    patience: z.int().min(1).max(10_000).default(10),
-    restoreBest: z.boolean().default(true),
-  })
-  .strict();
-export type EarlyStopping = z.infer<typeof EarlyStoppingSchema>;
-
-export const TrainingSpecSchema = z
-  .object({
-    epochs: z.int().min(1).max(10_000).default(20),
-    learningRate: z.number().positive().max(10).default(0.001),
-    batchSize: z.int().min(1).max(65_536).default(32),
-    optimizer: z.enum(['adam', 'sgd']).default('adam'),
-    backend: BackendPreferenceSchema.default('auto'),
-    earlyStopping: EarlyStoppingSchema.optional().describe(
-      'Stop when the validation metric has not improved for `patience` epochs and evaluate the best epoch’s weights; absent: train every epoch and evaluate the last.',
-    ),
-  })
-  .strict();
-export type TrainingSpec = z.infer<typeof TrainingSpecSchema>;
 
 /**
  * Labelled target samples per class used for training; `all` uses the whole training split.

@@ -1,6 +1,7 @@
 import type { ExperimentSpec } from './experimentSpec';
 import type { Budget } from './experimentSpec';
 import type { RunStatus, RunSummary, TransferabilityScores } from './runs';
+import type { ExperimentPlanRecord, ExperimentTiming } from '../rpc/plan';
 
 export interface ExperimentSummary {
   id: number;
@@ -14,12 +15,18 @@ export interface ExperimentDetail extends ExperimentSummary {
   spec: ExperimentSpec;
   runs: RunSummary[];
   transferability: TransferabilitySummary;
+  /** The plan recorded when it was created (null for experiments created before issue 10). */
+  plan: ExperimentPlanRecord | null;
+  /** The real time its runs took, to set beside the plan's estimate. */
+  timing: ExperimentTiming;
 }
 
 /** One run's source model scored on its target before training, and the gain it then realised. */
 export interface TransferabilityItem {
   runId: number;
   strategy: string;
+  /** The run's variant (RunSummary.variant). */
+  variant: string;
   sourceName: string | null;
   targetName: string;
   budget: Budget;
@@ -30,9 +37,9 @@ export interface TransferabilityItem {
   gain: number | null;
 }
 
-/** Kendall's τ-b between a score and the realised gain, over a strategy's runs with a gain. */
+/** Kendall's τ-b between a score and the realised gain, over a variant's runs with a gain. */
 export interface TransferabilityCorrelation {
-  strategy: string;
+  variant: string;
   score: keyof TransferabilityScores;
   /** null when fewer than 3 runs have a gain, or when the scores or gains are all equal. */
   tau: number | null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Reproduction } from './reproduction';
 import {
   BudgetSchema,
   DomainSpecSchema,
@@ -124,12 +125,32 @@ export type TransferabilityScores = z.infer<typeof TransferabilityScoresSchema>;
 export const FinalMetricsSchema = z.record(z.string(), z.number().nullable());
 export type FinalMetrics = z.infer<typeof FinalMetricsSchema>;
 
+/**
+ * The rows of each split a run used, reported by its trainer once the data is loaded: how many
+ * labelled rows it trained on, and how many labelled rows validated it (early stopping, model
+ * selection), from the target's validation split or held out of the label budget.
+ */
+export const SplitSizesSchema = z.object({
+  train: z.int().nonnegative(),
+  val: z.int().nonnegative(),
+  test: z.int().nonnegative(),
+  validationFrom: z.enum(['split', 'budget']),
+  unlabelled: z.int().nonnegative().optional(),
+  source: z.int().nonnegative().optional(),
+});
+export type SplitSizes = z.infer<typeof SplitSizesSchema>;
+
 export interface RunSummary {
   id: number;
   experimentId: number;
   experimentName: string;
   kind: RunKind;
   strategy: string;
+  /**
+   * The variant it ran (issue 10): the strategy entry's label, e.g. `fine-tune · l2sp λ=0.01`;
+   * `source` for source runs. Comparisons group by it, so two variants never merge.
+   */
+  variant: string;
   sourceName: string | null;
   targetName: string;
   budget: z.infer<typeof BudgetSchema>;
@@ -165,6 +186,14 @@ export interface RunDetail extends RunSummary {
   transferability: (TransferabilityScores & { samples: number }) | null;
   /** What the trainer reported while it ran, oldest first (capped; see store/runLogs.ts). */
   log: RunLogEntry[];
+  /** Rows per split, once the trainer has loaded the data (null for runs before issue 10). */
+  splitSizes: SplitSizes | null;
+  /** The run this one re-runs with the identical config (`transferlab rerun`). */
+  rerunOf: number | null;
+  /** Re-runs of this run, oldest first. */
+  reruns: number[];
+  /** For a re-run: whether it reproduced its original (reproduction.ts). */
+  reproduction: Reproduction | null;
 }
 
 /** 'debug': a failed trainer's stack trace. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StrategyId } from './experimentSpec';
+import type { StrategyId } from './strategyEntry';
 
 /**
  * What the UI and the CLI show about each transfer strategy. The engine implements the
@@ -27,6 +27,13 @@ export interface StrategyParamInfo {
   help: string;
   /** A fine adjustment most runs leave at its default: a form may fold it away. */
   advanced?: boolean;
+  /** Its name in a variant's label (`fine-tune · l2sp λ=0.01`); the key when absent. */
+  short?: string;
+  /**
+   * Varies over orders of magnitude (a weight λ, a clip): a random search draws it
+   * log-uniformly, and its range must then be positive.
+   */
+  log?: boolean;
 }
 
 export interface StrategyInfo {
@@ -99,6 +106,7 @@ export function layerScaleKey(layer: number): string {
 const LAYER_PARAM = (help: string): StrategyParamInfo => ({
   key: 'layer',
   label: 'Hidden layer',
+  short: 'layer',
   type: 'int',
   default: 0,
   min: 0,
@@ -133,6 +141,8 @@ const ADAPTATION_NEEDS = {
 const LAMBDA_PARAM = (fallback: number, max: number, help: string): StrategyParamInfo => ({
   key: 'lambda',
   label: 'Weight λ',
+  short: 'λ',
+  log: true,
   type: 'number',
   default: fallback,
   min: 0,
@@ -183,6 +193,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'freezeLayers',
         label: 'Frozen hidden layers',
+        short: 'frozen',
         type: 'int',
         default: 0,
         min: 0,
@@ -192,6 +203,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'l2sp',
         label: 'L2-SP λ',
+        short: 'l2sp λ',
+        log: true,
         type: 'number',
         default: 0,
         min: 0,
@@ -201,6 +214,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'l2',
         label: 'L2 λ',
+        short: 'l2 λ',
+        log: true,
         type: 'number',
         default: 0,
         min: 0,
@@ -210,6 +225,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       ...Array.from({ length: MAX_HIDDEN_LAYERS }, (_, i): StrategyParamInfo => ({
         key: layerScaleKey(i + 1),
         label: `λ × hidden ${i + 1}`,
+        short: `λ×layer ${i + 1}`,
+        log: true,
         type: 'number',
         default: 1,
         min: 0,
@@ -237,6 +254,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'headHidden',
         label: 'Head hidden units',
+        short: 'head units',
         type: 'int',
         default: 0,
         min: 0,
@@ -246,6 +264,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'learningRateScale',
         label: 'Learning rate ×',
+        short: 'lr×',
+        log: true,
         type: 'number',
         default: 10,
         min: 0.01,
@@ -273,6 +293,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'alpha',
         label: 'Weight α',
+        short: 'α',
+        log: true,
         type: 'number',
         default: 1,
         min: 0,
@@ -282,6 +304,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'temperature',
         label: 'Temperature T',
+        short: 'T',
         type: 'number',
         default: 4,
         min: 1,
@@ -291,6 +314,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'onFeatures',
         label: 'Distil features',
+        short: 'features',
         type: 'boolean',
         default: false,
         help: 'Match a hidden layer’s features even when the label spaces match (always when they differ).',
@@ -299,6 +323,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'unlabelled',
         label: 'Use unlabelled target',
+        short: 'unlabelled',
         type: 'boolean',
         default: true,
         help: 'Also distil on the target rows the label budget left out (the teacher labels them).',
@@ -320,6 +345,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'taskWeight',
         label: 'Source task weight w',
+        short: 'w',
+        log: true,
         type: 'number',
         default: 1,
         min: 0,
@@ -342,6 +369,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'targetLabels',
         label: 'Also target labels',
+        short: 'target labels',
         type: 'boolean',
         default: false,
         help: 'Also train on the labelled target rows the budget gives (the λ = 0 ablation of the alignment methods).',
@@ -410,6 +438,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'domainHidden',
         label: 'Domain classifier units',
+        short: 'domain units',
         type: 'int',
         default: 32,
         min: 0,
@@ -419,6 +448,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'schedule',
         label: 'Ramp λ up',
+        short: 'ramp',
         type: 'boolean',
         default: true,
         help: 'λ_p = λ·(2/(1 + e^(−10p)) − 1) at training progress p (Ganin et al.); off: λ from the first step.',
@@ -443,6 +473,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'clip',
         label: 'Weight clip',
+        short: 'clip',
+        log: true,
         type: 'number',
         default: 10,
         min: 1,
@@ -468,6 +500,8 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'bound',
         label: 'Weight bound B',
+        short: 'B',
+        log: true,
         type: 'number',
         default: 10,
         min: 1,
@@ -477,6 +511,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'sampleSize',
         label: 'Rows per problem',
+        short: 'rows',
         type: 'int',
         default: 1000,
         min: 10,
@@ -502,6 +537,7 @@ export const STRATEGIES: readonly StrategyInfo[] = [
       {
         key: 'warmStart',
         label: 'Warm start',
+        short: 'warm start',
         type: 'boolean',
         default: true,
         help: 'Each round goes on training the previous round’s model on the new weights (a copy votes); off: a fresh model per round, trained for one epoch.',
@@ -519,13 +555,14 @@ export function strategyInfo(id: StrategyId): StrategyInfo {
 /** Resolve a strategy's parameters: defaults filled in, each checked against its type and range. */
 export function resolveStrategyParams(
   id: StrategyId,
-  given: Record<string, number | boolean | string>,
+  given: Readonly<Record<string, number | boolean | undefined>>,
 ): { params: Record<string, number | boolean>; problems: string[] } {
   const info = strategyInfo(id);
   const problems: string[] = [];
   const params: Record<string, number | boolean> = {};
-  for (const key of Object.keys(given)) {
-    if (!info.params.some((p) => p.key === key)) problems.push(`${id}: unknown parameter "${key}"`);
+  for (const [key, value] of Object.entries(given)) {
+    if (value !== undefined && !info.params.some((p) => p.key === key))
+      problems.push(`${id}: unknown parameter "${key}"`);
   }
   for (const p of info.params) {
     const value = given[p.key] ?? p.default;

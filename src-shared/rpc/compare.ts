@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Budget } from '../domain/experimentSpec';
-import type { ResolvedRunConfig, RunKind, RunStatus } from '../domain/runs';
+import type { ResolvedRunConfig, RunKind, RunStatus, SplitSizes } from '../domain/runs';
 
 /**
  * The Compare contract (issue 5): which runs are compared (the selection), how (the options), and
@@ -37,7 +37,7 @@ export const SummaryColumnsSchema = z.enum(['auto', 'target', 'budget', 'target-
  * A field runs can be grouped by: a dotted path into the run's resolved config
  * (`strategy`, `budget`, `seed`, `strategyParams.lambda`, `model.type`, `training.learningRate`,
  * `domain.transform.rotateDeg`, …; see domain/configFields.ts) or one of the run's own columns
- * `run` (every run alone), `experiment`, `source`, `target`.
+ * `run` (every run alone), `variant`, `experiment`, `source`, `target`.
  */
 export const GroupFieldSchema = z
   .string()
@@ -45,14 +45,35 @@ export const GroupFieldSchema = z
   .max(120)
   .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a field is a dotted path such as model.type');
 
+/** `val_acc` for `test_acc`: the validation twin of a test metric, what selection reads by default. */
+export function defaultSelectBy(metric: string): string {
+  return `val_${metric.replace(/^test_/, '')}`;
+}
+
 export const CompareOptionsSchema = z
   .object({
     /** The final metric compared across runs (test accuracy by default). */
     metric: z.string().min(1).max(64).default('test_acc'),
     /** Whether a larger `metric` is better; default: false for names ending in "loss". */
     higherIsBetter: z.boolean().optional(),
-    /** The strategy every other one is measured against. */
-    baseline: z.string().min(1).max(64).default('scratch'),
+    /**
+     * The variant every other one is measured against: a variant's label, or a strategy id when
+     * that strategy has one variant in the comparison (or, with model selection, its selected row).
+     */
+    baseline: z.string().min(1).max(200).default('scratch'),
+    /**
+     * Model selection among the variants of each strategy (issue 10): `none` shows every variant;
+     * `validation` keeps, for each (source, target, budget, seed), the variant with the best
+     * validation metric (`selectBy`), scored on test, as DomainBed's training-domain validation
+     * does; `oracle` selects on the compared test metric itself, an upper bound that is labelled
+     * as such everywhere.
+     */
+    selection: z.enum(['none', 'validation', 'oracle']).default('none'),
+    /**
+     * The final validation metric `validation` selects on; default: `val_` + the compared
+     * metric's name without its `test_` prefix (test_acc → val_acc).
+     */
+    selectBy: z.string().min(1).max(64).optional(),
     /** The test behind verdicts (both are always reported). */
     test: z.enum(['t', 'wilcoxon']).default('t'),
     /** Family-wise error rate, Holm-corrected across every gain of the comparison. */
@@ -96,6 +117,14 @@ export interface ComparedRun {
   experimentName: string;
   kind: RunKind;
   strategy: string;
+  /**
+   * The row it is compared in: its variant's label, with the experiment added when two
+   * experiments give one label different settings (Comparison.notes says so), or, with model
+   * selection, the strategy's selected row (`mmd [selected on val_acc]`).
+   */
+  variant: string;
+  /** The label the run recorded (RunSummary.variant). */
+  recordedVariant: string;
   sourceName: string | null;
   targetName: string;
   budget: Budget;
@@ -106,6 +135,53 @@ export interface ComparedRun {
   config: ResolvedRunConfig;
   tags: string[];
   notes: string | null;
+  /** Rows per split the run used (null for runs before issue 10). */
+  splitSizes: SplitSizes | null;
+  /** Its final value of the selection metric (validation), when a selection is asked for. */
+  selectionValue: number | null;
+}
+
+/** How the numbers of a table row came about: as the variant ran, or selected among variants. */
+export type RowRule = 'as-run' | 'selected-validation' | 'selected-oracle';
+
+export const ROW_RULE_LABELS: Record<RowRule, string> = {
+  'as-run': 'as run',
+  'selected-validation': 'selected on validation',
+  'selected-oracle': 'oracle: selected on test',
+};
+
+/** Labelled rows a selection used per choice, and where they came from. */
+export interface LabelCount {
+  from: 'split' | 'budget' | 'mixed' | 'unknown';
+  min: number | null;
+  max: number | null;
+}
+
+/** One strategy's variants reduced to one row by model selection. */
+export interface SelectionGroup {
+  strategy: string;
+  /** The row's label in every table (`mmd [selected on val_acc]`). */
+  row: string;
+  variants: string[];
+  /** How often each variant was chosen, over every (source, target, budget, seed). */
+  picks: { variant: string; count: number }[];
+  /** Choices made: one per (source, target, budget, seed) with a scored candidate. */
+  choices: number;
+  /** Validation rows the selection looked at per choice (validation mode). */
+  validationLabels: LabelCount;
+  /** Labelled training rows of the chosen runs. */
+  trainLabels: LabelCount;
+}
+
+export interface SelectionSummary {
+  mode: 'validation' | 'oracle';
+  rule: RowRule;
+  /** The metric choices were made on (val_acc; the test metric for the oracle). */
+  selectBy: string;
+  higherIsBetter: boolean;
+  /** One sentence for every table and report. */
+  description: string;
+  groups: SelectionGroup[];
 }
 
 export interface SummaryTable {
@@ -113,19 +189,22 @@ export interface SummaryTable {
   /** What the columns are. */
   columnsBy: 'target' | 'budget' | 'target-budget';
   columns: string[];
-  /** Rows = strategies (transfer runs only), cells aligned with `columns`. */
-  rows: { strategy: string; cells: (CellStat | null)[] }[];
+  /** Rows = variants (transfer runs only), cells aligned with `columns`. */
+  rows: { variant: string; strategy: string; rule: RowRule; cells: (CellStat | null)[] }[];
 }
 
 export type TestOutcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
 
-/** One strategy against the baseline in one (source, target, budget) cell, paired by seed. */
+/** One variant against the baseline in one (source, target, budget) cell, paired by seed. */
 export interface Gain {
   sourceName: string | null;
   targetName: string;
   budget: Budget;
+  variant: string;
   strategy: string;
+  rule: RowRule;
   baseline: string;
+  baselineRule: RowRule;
   /** Complete seed pairs tested. */
   n: number;
   strategyMean: number | null;
@@ -147,18 +226,18 @@ export interface Gain {
 }
 
 export interface WinTieLoss {
-  strategy: string;
+  variant: string;
   win: number;
   tie: number;
   loss: number;
   untested: number;
 }
 
-/** Mean metric over seeds at each label budget, for one (source, target, strategy). */
+/** Mean metric over seeds at each label budget, for one (source, target, variant). */
 export interface LearningCurve {
   sourceName: string | null;
   targetName: string;
-  strategy: string;
+  variant: string;
   points: { budget: number; stat: CellStat }[];
 }
 
@@ -169,7 +248,7 @@ export interface LearningCurve {
 export interface Crossover {
   sourceName: string | null;
   targetName: string;
-  strategy: string;
+  variant: string;
   from: number;
   to: number;
   at: number;
@@ -210,6 +289,12 @@ export interface Comparison {
   excluded: { runId: number; reason: string }[];
   /** Config fields whose values differ across the runs: the useful group-by choices. */
   varyingFields: string[];
+  /** The baseline row gains are measured against (null: no row matches `options.baseline`). */
+  baseline: string | null;
+  /** Model selection among variants, when asked for. */
+  selection: SelectionSummary | null;
+  /** What a reader must know to read the numbers right (labels told apart, a missing baseline). */
+  notes: string[];
   summary: SummaryTable;
   gains: Gain[];
   winTieLoss: WinTieLoss[];

@@ -38,6 +38,7 @@ import {
   type RunAnnotations,
   type RunPage,
 } from './history';
+import { PlanInputSchema, RerunInputSchema, type PlanSummary, type RerunResult } from './plan';
 import {
   TransferabilityEstimateInputSchema,
   type TransferabilityEstimate,
@@ -70,6 +71,7 @@ export const rpcInputs = {
   'datasets.preview': PreviewInputSchema,
   'datasets.delete': DeleteDatasetInputSchema,
   'experiments.create': z.object({ spec: z.unknown() }).strict(),
+  'experiments.plan': PlanInputSchema,
   'experiments.list': none,
   'experiments.get': byId,
   'experiments.transferability': byId,
@@ -87,6 +89,7 @@ export const rpcInputs = {
   /** Deletes finished runs with their metrics, logs and model files, in one transaction. */
   'runs.delete': z.object({ ids: z.array(z.int().positive()).min(1).max(500) }).strict(),
   'runs.confusion': byId,
+  'runs.rerun': RerunInputSchema,
   'experiments.cancel': byId,
   'compare.run': CompareInputSchema,
   'compare.setups.list': none,
@@ -111,6 +114,8 @@ export interface RpcOutputs {
   /** Refused while an experiment uses the dataset. */
   'datasets.delete': { deleted: boolean };
   'experiments.create': { experimentId: number; runIds: number[] };
+  /** What a spec would queue and how long it would take, before anything is queued. */
+  'experiments.plan': PlanSummary;
   'experiments.list': ExperimentSummary[];
   'experiments.get': ExperimentDetail;
   'experiments.transferability': TransferabilitySummary;
@@ -125,6 +130,8 @@ export interface RpcOutputs {
   'runs.delete': { deleted: number[]; artifactsRemoved: number };
   /** Null for runs that recorded none (not finished, or finished before confusion matrices). */
   'runs.confusion': ConfusionMatrix | null;
+  /** New runs with the identical resolved configs; refused whole when a dataset changed. */
+  'runs.rerun': RerunResult;
   'experiments.cancel': { cancelled: number };
   'compare.run': Comparison;
   'compare.setups.list': ChartSetup[];

@@ -67,12 +67,26 @@ export const DatasetImportProgressEventSchema = z.object({
   unit: z.enum(['bytes', 'rows', 'files']),
 });
 
+/**
+ * How far the calibration of a plan's estimate is (experiments.plan with `calibrate`): one event
+ * per kind of run timed, so the designer and the CLI show progress through the seconds it takes.
+ */
+export const PlanCalibrationEventSchema = z.object({
+  type: z.literal('plan.calibration'),
+  /** Echoes the request's `requestId`, so a client tells its own calibration from another's. */
+  requestId: ImportIdSchema.optional(),
+  done: z.int().min(0),
+  total: z.int().min(0),
+  message: z.string(),
+});
+
 export const AppEventSchema = z.discriminatedUnion('type', [
   RunStatusEventSchema,
   RunEpochEventSchema,
   RunProgressEventSchema,
   ExperimentCreatedEventSchema,
   DatasetImportProgressEventSchema,
+  PlanCalibrationEventSchema,
 ]);
 export type AppEvent = z.infer<typeof AppEventSchema>;
 export type RunStatusEvent = z.infer<typeof RunStatusEventSchema>;

@@ -14,6 +14,8 @@ export const RUN_SORT_KEYS = [
   'finishedAt',
   'experimentName',
   'strategy',
+  /** The variant's label (RunSummary.variant, issue 10). */
+  'variant',
   'sourceName',
   'targetName',
   'status',
@@ -40,6 +42,8 @@ export const MAX_RUN_PAGE = 500;
 export const RunQueryInputSchema = z
   .object({
     strategy: NameListSchema.optional(),
+    /** Variant labels (`fine-tune · l2sp λ=0.01`; `source` for source runs). */
+    variant: NameListSchema.optional(),
     sourceName: NameListSchema.optional(),
     targetName: NameListSchema.optional(),
     status: z.array(RunStatusSchema).min(1).optional(),
@@ -52,7 +56,7 @@ export const RunQueryInputSchema = z
     createdTo: z.iso.datetime({ offset: true }).optional(),
     archived: z.enum(['exclude', 'include', 'only']).default('exclude'),
     /** Whitespace-separated words; each must occur (case-insensitively) in the experiment's
-     * name, the run's strategy, notes or tags. */
+     * name, the run's strategy or variant, notes or tags. */
     search: z.string().trim().max(200).optional(),
     /** The summary metric shown beside each row, and optionally a range it must fall in. */
     metric: z

@@ -130,10 +130,10 @@ describe('datasets in the UI', () => {
         .toMatch(/blobs shifted.*blobs.*shift 3/);
       await page.getByTestId('remove-targets-0').click();
       expect(await page.getByTestId('domain-targets-0').textContent()).toMatch(/blobs shifted/);
-      for (const box of await page.locator('[data-testid^="strategy-"]').all()) {
-        if ((await box.getAttribute('data-testid')) === 'strategy-scratch') await box.check();
-        else await box.uncheck();
-      }
+      while ((await page.getByTestId('entry-0-remove').count()) > 0)
+        await page.getByTestId('entry-0-remove').click();
+      await page.getByTestId('add-strategy-select').selectOption('scratch');
+      await page.getByTestId('add-strategy').click();
       await page.getByTestId('seeds').fill('0');
       await page.getByTestId('budgets').fill('all');
       await page.getByTestId('epochs').fill('3');

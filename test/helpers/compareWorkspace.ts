@@ -33,6 +33,11 @@ export interface CompareWorkspace {
     value: number;
     status?: RunStatus;
     source?: boolean;
+    /** The variant's label; the strategy when absent. */
+    variant?: string;
+    /** Final metrics besides `test_acc` (e.g. the validation accuracy model selection reads). */
+    finalMetrics?: Record<string, number>;
+    strategyParams?: Record<string, number | boolean>;
   }) => number;
 }
 
@@ -48,7 +53,7 @@ export function compareWorkspace(
   domain.run(1, names.source, 'h1');
   domain.run(2, names.target, 'h2');
   const experiment = db.prepare(
-    `INSERT INTO experiments VALUES (?, ?, '{}', '{}', 'in-process', 'now')`,
+    `INSERT INTO experiments (id, name, spec_input, spec, origin, created_at) VALUES (?, ?, '{}', '{}', 'in-process', 'now')`,
   );
   experiment.run(1, names.experiment);
   experiment.run(2, 'Re-run');
@@ -60,6 +65,7 @@ export function compareWorkspace(
       experimentId: r.experimentId,
       kind,
       strategy: r.strategy,
+      variant: r.variant ?? (kind === 'source' ? 'source' : r.strategy),
       domainId: kind === 'source' ? 1 : 2,
       sourceDomainId: transfer ? 1 : null,
       budget: r.budget,
@@ -69,8 +75,9 @@ export function compareWorkspace(
         strategy: kind === 'source' ? 'source' : StrategyIdSchema.parse(r.strategy),
         budget: r.budget,
         seed: r.seed,
+        ...(r.strategyParams ? { strategyParams: r.strategyParams } : {}),
       }),
-      configHash: `c${r.strategy}${String(r.budget)}${r.seed}${r.experimentId}`,
+      configHash: `c${r.variant ?? r.strategy}${String(r.budget)}${r.seed}${r.experimentId}`,
       dependsOn: null,
       epochs: 3,
     });
@@ -82,7 +89,9 @@ export function compareWorkspace(
       db,
       id,
       status === 'completed' ? 'completed' : 'failed',
-      status === 'completed' ? { finalMetrics: { test_acc: r.value } } : { error: 'boom' },
+      status === 'completed'
+        ? { finalMetrics: { ...r.finalMetrics, test_acc: r.value } }
+        : { error: 'boom' },
     );
     return id;
   };

@@ -14,6 +14,7 @@ import { runConfig } from '../unit/engine/fixtures';
  *   B  exp 1 "Baseline sweep"   scratch    (none)    → mnist-5-9  budget 100   completed
  *   C  exp 2 "Fine-tune study"  l2-sp      mnist-0-4 → usps       budget all   diverged (NaN, ∞)
  *   D  exp 2 "Fine-tune study"  fine-tune  mnist-0-4 → usps       budget 10    queued, no epochs
+ * Each run's variant is its strategy, except D's: `fine-tune · l2sp λ=0.01` (issue 10).
  */
 export interface HistoryWorkspace {
   db: Db;
@@ -29,7 +30,7 @@ export function historyWorkspace(dir: string): HistoryWorkspace {
     INSERT INTO datasets VALUES (1, 'd', 'builtin', 'h', 1, '[1]', '[0]', '{}', '{}', 'now');
     INSERT INTO domains VALUES (1, 1, 'mnist-0-4', '{}', 'h1', 'now'), (2, 1, 'mnist-5-9', '{}', 'h2', 'now'),
       (3, 1, 'usps', '{}', 'h3', 'now');
-    INSERT INTO experiments VALUES (1, 'Baseline sweep', '{}', '{}', 'in-process', 'now'),
+    INSERT INTO experiments (id, name, spec_input, spec, origin, created_at) VALUES (1, 'Baseline sweep', '{}', '{}', 'in-process', 'now'),
       (2, 'Fine-tune study', '{}', '{}', 'in-process', 'now');
   `);
   const run = (
@@ -38,11 +39,13 @@ export function historyWorkspace(dir: string): HistoryWorkspace {
     source: number | null,
     target: number,
     budget: Budget,
+    variant: string = strategy,
   ): number =>
     insertRun(db, {
       experimentId,
       kind: 'transfer',
       strategy,
+      variant,
       domainId: target,
       sourceDomainId: source,
       budget,
@@ -56,7 +59,7 @@ export function historyWorkspace(dir: string): HistoryWorkspace {
     A: run(1, 'fine-tune', 1, 2, 10),
     B: run(1, 'scratch', null, 2, 100),
     C: run(2, 'l2-sp', 1, 3, 'all'),
-    D: run(2, 'fine-tune', 1, 3, 10),
+    D: run(2, 'fine-tune', 1, 3, 10, 'fine-tune · l2sp λ=0.01'),
   };
   const epochs = (id: number, acc: number[], loss: number[]): void => {
     acc.forEach((a, i) => {

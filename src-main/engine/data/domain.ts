@@ -68,8 +68,13 @@ export interface RunData {
    * adapter the model must prepend (featureShape stays the dataset's).
    */
   inputAdapter?: InputAdapter;
-  /** Training rows per class after the label budget. */
+  /** Training rows per class after the label budget (and any validation held out of it). */
   trainPerClass: number[];
+  /**
+   * Where `val` comes from: the domain's validation split, or rows held out of the label budget
+   * (TrainingSpec.validation), so that validation spends only the budget's labels.
+   */
+  validationFrom: 'split' | 'budget';
   scale: number;
   /** The source domain's training rows, when the strategy trains on them. */
   source?: SourceData;
@@ -225,6 +230,30 @@ export function sampleBudget(
 }
 
 /**
+ * Validation rows held out of the label budget (TrainingSpec.validation `budget`): of each
+ * class's labelled rows, a seeded `share` (rounded, at least one when the class has two or more)
+ * validates and the rest trains. The draw has its own sub-seed, so the budget's rows are the same
+ * whether or not some are held out.
+ */
+export function holdOutValidation(
+  budgetRows: number[][],
+  classes: number[],
+  share: number,
+  seed: number,
+): { train: number[][]; val: number[][] } {
+  const train: number[][] = [];
+  const val: number[][] = [];
+  budgetRows.forEach((rows, c) => {
+    const k = rows.length >= 2 ? Math.max(1, Math.round(share * rows.length)) : 0;
+    const rng = new Rng(deriveSeed(seed, `validation:class=${classes[c] ?? c}`));
+    const shuffled = rng.shuffle([...rows]);
+    val.push(shuffled.slice(0, Math.min(k, rows.length - 1)).sort(ascending));
+    train.push(shuffled.slice(Math.min(k, rows.length - 1)).sort(ascending));
+  });
+  return { train, val };
+}
+
+/**
  * The run's arrays: the domain's class subset (relabelled 0..k-1 in the domain's order), its
  * split, and the label budget. Source runs train on every label of their domain.
  *
@@ -240,7 +269,13 @@ export function prepareRunData(
   const { classes, members } = classMembers(dataset, config.domain);
   const split = splitDomain(dataset, config.domain, members, classes);
   const budget: Budget = config.kind === 'source' ? 'all' : config.budget;
-  const trainRows = sampleBudget(split.train, classes, budget, config.seed);
+  const budgetRows = sampleBudget(split.train, classes, budget, config.seed);
+  const validation = config.training.validation;
+  const held =
+    validation?.from === 'budget'
+      ? holdOutValidation(budgetRows, classes, validation.share, config.seed)
+      : undefined;
+  const trainRows = held?.train ?? budgetRows;
   const fit = extras.inputShape ? inputFit(dataset.featureShape, extras.inputShape) : undefined;
   const adapter = fit?.kind === 'adapter' ? fit.adapter : undefined;
   // A resize is fixed: done once here, so models and strategies see the source's shape only.
@@ -255,9 +290,9 @@ export function prepareRunData(
     ? sourceData(extras.source, extras.source.sameDataset ? [...split.val, ...split.test] : [])
     : undefined;
   const unlabelled = extras.unlabelled
-    ? fitted(unlabelledPool(dataset, split.train, trainRows, config.domain))
+    ? fitted(unlabelledPool(dataset, split.train, budgetRows, config.domain))
     : undefined;
-  const val = fitted(gather(dataset, split.val, config.domain));
+  const val = fitted(gather(dataset, held?.val ?? split.val, config.domain));
   const test = fitted(gather(dataset, split.test, config.domain));
   // Budget 0 (unsupervised domain adaptation) leaves the labelled training split empty on
   // purpose, every training row going to the unlabelled pool; the domain must still have some.
@@ -267,6 +302,12 @@ export function prepareRunData(
     ['validation', val.n],
     ['test', test.n],
   ] as const) {
+    if (n === 0 && held && name === 'validation') {
+      throw new Error(
+        `Domain "${config.domain.name}": budget ${String(budget)} leaves no labelled row to hold out ` +
+          'for validation (training.validation "budget" needs two or more labels in a class)',
+      );
+    }
     if (n === 0) {
       throw new Error(
         `Domain "${config.domain.name}": too few samples for a non-empty ${name} split`,
@@ -275,6 +316,8 @@ export function prepareRunData(
   }
   const hash = createHash('sha256');
   hash.update(`featureShape:${dataset.featureShape.join('x')};classes:${classes.join(',')}\n`);
+  // Only runs that validate on the budget say so, so every other run's hash stays what it was.
+  if (held) hash.update('validation:budget\n');
   // Only runs with an adapter hash it, so every other run's hash stays what it was.
   if (adapter) hash.update(`inputAdapter:${JSON.stringify(adapter)}\n`);
   for (const [name, part] of [
@@ -304,6 +347,7 @@ export function prepareRunData(
     classes,
     ...(adapter ? { inputAdapter: adapter } : {}),
     trainPerClass: trainRows.map((rows) => rows.length),
+    validationFrom: held ? 'budget' : 'split',
     scale: dataset.scale,
     ...(source ? { source } : {}),
     ...(unlabelled ? { unlabelled } : {}),

@@ -41,11 +41,18 @@ function fail(e: unknown): void {
 async function run(job: TrainJob): Promise<void> {
   const selected = await selectBackend(job.config.training.backend);
   const data = await loadRunData(job);
+  if (job.expectedDataHash !== undefined && job.expectedDataHash !== data.dataHash) {
+    throw new Error(
+      `The data differs from the original run's: its arrays hash ${data.dataHash.slice(0, 12)}…, ` +
+        `the original's ${job.expectedDataHash.slice(0, 12)}… (the dataset changed since); not trained`,
+    );
+  }
   send({
     type: 'started',
     environment: runEnvironment(selected),
     dataHash: data.dataHash,
     ...(data.inputAdapter ? { inputAdapter: data.inputAdapter } : {}),
+    splitSizes: splitSizes(data),
   });
   if (data.inputAdapter?.kind === 'linear') {
     // The source model cannot read the target's rows before the adapter has learned its map.
@@ -79,6 +86,20 @@ async function run(job: TrainJob): Promise<void> {
   );
   if (!finished)
     throw new Error(`The training loop ended (${result.status}) without a final message`);
+}
+
+/** What the run trains and validates on, in rows (RunDetail.splitSizes). */
+function splitSizes(
+  data: RunData,
+): NonNullable<Extract<TrainerToParent, { type: 'started' }>['splitSizes']> {
+  return {
+    train: data.train.n,
+    val: data.val.n,
+    test: data.test.n,
+    validationFrom: data.validationFrom,
+    ...(data.unlabelled ? { unlabelled: data.unlabelled.n } : {}),
+    ...(data.source ? { source: data.source.train.n } : {}),
+  };
 }
 
 /** Scores the source model on the target before training; a failure is logged, not fatal. */

@@ -5,6 +5,7 @@ import { migration003 } from './003_input_adapter';
 import { migration004 } from './004_run_logs';
 import { migration005 } from './005_history';
 import { migration006 } from './006_compare_reports';
+import { migration007 } from './007_variants';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];

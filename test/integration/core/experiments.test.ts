@@ -88,15 +88,21 @@ describe('experiments service', () => {
       name: 'bad',
       sources: [{ name: 's', dataset: 'digits', classes: [0, 42] }],
       targets: [{ name: 't', dataset: 'digits', classes: [5, 6] }],
-      strategies: [{ id: 'fine-tune', params: { freezeLayers: 5, bogus: 1 } }],
+      strategies: [{ id: 'fine-tune', params: { freezeLayers: 5 } }],
     };
     const result = await dispatch(core.handlers, 'experiments.create', { spec });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const issues = result.error.issues ?? [];
     expect(issues).toContain('sources.0.classes: 42 is not a class of digits');
-    expect(issues.some((i) => i.includes('unknown parameter "bogus"'))).toBe(true);
     expect(issues.some((i) => i.includes('freezeLayers 5 exceeds'))).toBe(true);
+    // An unknown parameter is the schema's to refuse, typed per strategy (issue 10), by its path.
+    const bogus = await dispatch(core.handlers, 'experiments.create', {
+      spec: { ...spec, strategies: [{ id: 'fine-tune', params: { bogus: 1 } }] },
+    });
+    expect(bogus.ok ? [] : bogus.error.issues).toContainEqual(
+      expect.stringMatching(/strategies\.0\.params.*Unrecognized key: "bogus"/),
+    );
     const missing = await dispatch(core.handlers, 'experiments.create', {
       spec: { ...spec, sources: [{ name: 's', dataset: 'nope' }], strategies: [{ id: 'scratch' }] },
     });
@@ -119,6 +125,7 @@ describe('experiments service', () => {
       'digits-0-4-to-5-9',
       'fashion-0-4-to-5-9',
       'fashion-cnn-0-4-to-5-9',
+      'fashion-fine-tune-sweep',
       'fashion-rotated-45',
       'related-synthetic-tasks',
     ]);

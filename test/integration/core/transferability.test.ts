@@ -67,7 +67,7 @@ describe('transferability through the core', () => {
       const gain = (run?.finalMetrics?.test_acc ?? NaN) - (scratch?.finalMetrics?.test_acc ?? NaN);
       expect(item.gain).toBeCloseTo(gain, 12);
     }
-    const fineTune = summary.correlations.filter((c) => c.strategy === 'fine-tune');
+    const fineTune = summary.correlations.filter((c) => c.variant === 'fine-tune');
     expect(fineTune.map((c) => c.score)).toEqual(['leep', 'nce', 'hScore', 'logMe']);
     expect(fineTune.every((c) => c.n === 3)).toBe(true);
     for (const c of fineTune) if (c.tau !== null) expect(Math.abs(c.tau)).toBeLessThanOrEqual(1);

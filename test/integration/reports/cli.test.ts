@@ -8,7 +8,7 @@ import { main } from '../../../src-main/cli/main';
 import { projectRoot } from '../../../src-main/core/paths';
 import { parseReportCsv } from '../../../src-main/reports/csv';
 import { useTempDirs } from '../../helpers/tempDir';
-import { HOSTILE, reportWorkspace } from './workspace';
+import { HOSTILE, L2SP_VARIANT, reportWorkspace, variantWorkspace } from './workspace';
 
 const tempDir = useTempDirs();
 
@@ -247,6 +247,163 @@ describe('transferlab report and import-bundle', () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No report #99/);
+  });
+
+  it('keeps variants apart, and selects among them with --selection and --select-by', async () => {
+    const ws = await variantWorkspace(tempDir());
+    await ws.close();
+    const out = tempDir();
+    const id = String(ws.experimentId);
+    const report = async (file: string, ...flags: string[]): Promise<string> => {
+      const result = await transferlab(
+        'report',
+        id,
+        '--format',
+        file.split('.').at(-1) ?? '',
+        '--out',
+        join(out, file),
+        ...flags,
+        '--workspace',
+        ws.dir,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return readFileSync(join(out, file), 'utf8');
+    };
+
+    // No selection: plain fine-tuning and L2-SP are two rows, 3 seeds each per budget.
+    const plain = parseReportCsv(await report('plain.csv'));
+    const rows = plain.get('summary')?.rows ?? [];
+    expect([...new Set(rows.map((r) => r[0]))]).toEqual(['scratch', 'fine-tune', L2SP_VARIANT]);
+    expect(rows.filter((r) => r[1] === 'fine-tune').map((r) => [r[0], r[4]])).toEqual([
+      ['fine-tune', '3'],
+      ['fine-tune', '3'],
+      [L2SP_VARIANT, '3'],
+      [L2SP_VARIANT, '3'],
+    ]);
+    expect(plain.has('selection')).toBe(false);
+    expect(plain.get('gains')?.rows.map((r) => r[3])).toEqual([
+      'fine-tune',
+      'fine-tune',
+      L2SP_VARIANT,
+      L2SP_VARIANT,
+    ]);
+
+    // The baseline names a row: the plain variant's label is `fine-tune`; a name no row has
+    // gets a note and no gains.
+    const exact = parseReportCsv(await report('exact.csv', '--baseline', 'fine-tune'));
+    expect(exact.get('gains')?.rows.map((r) => [r[3], r[6]])).toEqual([
+      [L2SP_VARIANT, 'fine-tune'],
+      [L2SP_VARIANT, 'fine-tune'],
+    ]);
+    const missing = await report('missing.md', '--baseline', 'mmd');
+    expect(missing).toContain('## Notes');
+    expect(missing).toContain('No compared row is "mmd": no gains are computed against it.');
+    expect(missing).toContain('baseline mmd (matches no compared row)');
+
+    // Selected on validation: one fine-tune row; L2-SP validates better at seeds 0 and 1.
+    const row = 'fine-tune [selected on val_acc]';
+    const selected = parseReportCsv(
+      await report('selected.csv', '--selection', 'validation', '--select-by', 'val_acc'),
+    );
+    expect([
+      ...new Set(selected.get('summary')?.rows.map((r) => r.slice(0, 3).join(' | '))),
+    ]).toEqual(['scratch | scratch | as-run', `${row} | fine-tune | selected-validation`]);
+    expect(selected.get('selection')?.rows).toEqual([
+      [
+        row,
+        'fine-tune',
+        'selected-validation',
+        'val_acc',
+        'fine-tune',
+        '2',
+        '6',
+        'split',
+        '40',
+        '40',
+        'split',
+        '10',
+        '80',
+      ],
+      [
+        row,
+        'fine-tune',
+        'selected-validation',
+        'val_acc',
+        L2SP_VARIANT,
+        '4',
+        '6',
+        'split',
+        '40',
+        '40',
+        'split',
+        '10',
+        '80',
+      ],
+    ]);
+    const md = await report('selected.md', '--selection', 'validation', '--select-by', 'val_acc');
+    expect(md).toContain('## Model selection');
+    expect(md).toContain('validation split, 40 labelled rows per choice');
+    expect(md).toContain('10–80 labelled rows per choice');
+    expect(md).toContain('--selection validation --select-by val_acc');
+
+    // The selected row is one row, so its strategy names it as the baseline (listed first).
+    const against = await report(
+      'against.md',
+      '--selection',
+      'validation',
+      '--baseline',
+      'fine-tune',
+    );
+    expect(against).toContain('baseline fine-tune \\[selected on val\\_acc\\],');
+    expect(against).toContain(
+      'Δ = variant − fine-tune \\[selected on val\\_acc\\] (selected on validation)',
+    );
+    expect(against).toMatch(
+      /\| variant \| rule \| 10\/class \| 80\/class \|\n\| --- .*\n\| fine-tune \\\[selected on val\\_acc\\\] \| selected on validation \|/,
+    );
+
+    // The oracle, in every format.
+    const oracleRow = 'fine-tune [oracle: selected on test_acc]';
+    const html = await report('oracle.html', '--selection', 'oracle');
+    expect(html).toContain('Model selection: ORACLE, selected on test (test_acc)');
+    expect(html).toContain('<td>oracle: selected on test</td>');
+    expect(html).toContain(`<td>${oracleRow}</td>`);
+    expect(await report('oracle.md', '--selection', 'oracle')).toContain(
+      '**Oracle: these rows were chosen on the test data',
+    );
+    expect(await report('oracle.tex', '--selection', 'oracle')).toContain(
+      'fine-tune [oracle: selected on test\\_acc] & oracle: selected on test',
+    );
+    const oracle = parseReportCsv(await report('oracle.csv', '--selection', 'oracle'));
+    expect(oracle.get('selection')?.rows.map((r) => [r[2], r[4], r[5], r[7]])).toEqual([
+      ['selected-oracle', 'fine-tune', '0', 'test'],
+      ['selected-oracle', L2SP_VARIANT, '6', 'test'],
+    ]);
+    const bundle = JSON.parse(await report('oracle.json', '--selection', 'oracle')) as {
+      request: { options: { selection: string } };
+      runs: { variant?: string }[];
+    };
+    expect(bundle.request.options.selection).toBe('oracle');
+    expect(bundle.runs.filter((r) => r.variant === L2SP_VARIANT)).toHaveLength(6);
+
+    // --select-by belongs to --selection validation.
+    const refused = await transferlab(
+      'report',
+      id,
+      '--format',
+      'md',
+      '--out',
+      join(out, 'refused.md'),
+      '--selection',
+      'oracle',
+      '--select-by',
+      'val_acc',
+      '--workspace',
+      ws.dir,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--select-by names the metric of --selection validation');
+    expect(existsSync(join(out, 'refused.md'))).toBe(false);
   });
 
   it('prints a PDF through bin/transferlab.js', async () => {

@@ -61,8 +61,13 @@ describe('reports from a real workspace', () => {
         expect(row[11]).toBe(run.tags.join('; '));
         expect(row[12]).toBe(run.notes ?? '');
       }
+      expect(runs?.rows.map((r) => r[14])).toEqual(comparison.runs.map((r) => r.variant));
       const gains = parseReportCsv(csv.content).get('gains');
-      expect(gains?.rows.map((r) => Number(r[8]))).toEqual(comparison.gains.map((g) => g.meanDiff));
+      const delta = gains?.header.indexOf('delta') ?? -1;
+      expect(gains?.rows.map((r) => Number(r[delta]))).toEqual(
+        comparison.gains.map((g) => g.meanDiff),
+      );
+      expect(gains?.rows.map((r) => r[3])).toEqual(comparison.gains.map((g) => g.variant));
     } finally {
       await ws.close();
     }

@@ -130,3 +130,71 @@ export async function reportWorkspace(dir: string): Promise<ReportWorkspace> {
     },
   };
 }
+
+/** The L2-SP variant of fine-tune the variant workspace adds: a row of its own (issue 10). */
+export const L2SP_VARIANT = 'fine-tune · l2sp λ=0.01';
+
+/**
+ * "Trains" the queued runs with a final val_acc and recorded split sizes (40 validation rows
+ * from the target's validation split), so model selection has something to choose on: L2-SP
+ * validates better at seeds 0 and 1 and worse at seed 2, and tests better at every seed.
+ */
+function finishWithValidation(db: Db): void {
+  for (;;) {
+    const claim = claimNextRun(db, 'test');
+    if (!claim) break;
+    const { config } = claim;
+    const budget = config.budget === 'all' ? 100 : config.budget;
+    const l2sp = config.strategyParams.l2sp === 0.01;
+    const plain =
+      config.kind === 'source'
+        ? 0.9
+        : config.strategy === 'fine-tune'
+          ? 0.8 + budget / 2000 + config.seed * 0.01
+          : 0.5 + budget / 200 + config.seed * 0.01;
+    const test = l2sp ? plain + 0.02 : plain;
+    const val = l2sp ? plain - 0.01 + (config.seed === 2 ? -0.05 : 0.03) : plain - 0.01;
+    markStarted(db, claim.id, ENVIRONMENT, `data-${claim.id}`, null, {
+      train: budget,
+      val: 40,
+      test: 30,
+      validationFrom: 'split',
+    });
+    insertEpoch(db, claim.id, 1, { loss: 1 - val, val_acc: val }, 0.5);
+    finishRun(db, claim.id, 'completed', {
+      finalMetrics: { test_acc: test, test_loss: 1 - test, val_acc: val },
+      confusion: [
+        [5, 1],
+        [2, 4],
+      ],
+    });
+  }
+}
+
+/** A finished experiment with scratch and two variants of fine-tune (plain and L2-SP). */
+export async function variantWorkspace(dir: string): Promise<ReportWorkspace> {
+  const core = await openCliCore(dir, 'none');
+  const db = openDb(join(dir, 'transferlab.sqlite'));
+  const spec = {
+    ...hostileSpec(),
+    name: 'Variants',
+    strategies: [
+      { id: 'scratch' as const, params: {} },
+      { id: 'fine-tune' as const, params: {} },
+      { id: 'fine-tune' as const, params: { l2sp: 0.01 } },
+    ],
+  };
+  const created = await call(core, 'experiments.create', { spec });
+  finishWithValidation(db);
+  return {
+    dir,
+    core,
+    db,
+    experimentId: created.experimentId,
+    runIds: created.runIds,
+    close: async () => {
+      db.close();
+      await core.close();
+    },
+  };
+}

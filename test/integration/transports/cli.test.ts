@@ -1,42 +1,11 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { projectRoot } from '../../../src-main/core/paths';
 import { useTempDirs } from '../../helpers/tempDir';
+import { transferlab } from '../../helpers/transferlabCli';
 
 const tempDir = useTempDirs();
-const BIN = join(projectRoot(), 'bin', 'transferlab.js');
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs bin/transferlab.js as a user would; `onStdout` may act on the output as it comes. */
-function transferlab(
-  args: string[],
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
-): Promise<Finished> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    onStdout?.(stdout, child);
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const tinySpec = {
   name: 'cli test',
@@ -65,11 +34,18 @@ describe('bin/transferlab.js', () => {
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout) as {
       experimentId: number;
-      runs: { status: string; kind: string; finalMetrics: Record<string, number | null> }[];
+      runs: {
+        status: string;
+        kind: string;
+        variant: string;
+        finalMetrics: Record<string, number | null>;
+      }[];
+      timing: { wallSeconds: number | null; estimatedWallSeconds: number | null };
     };
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
-    expect(Object.keys(doc).sort()).toEqual(['experimentId', 'runs']);
+    expect(Object.keys(doc).sort()).toEqual(['experimentId', 'runs', 'timing']);
     expect(doc.runs.map((r) => r.kind)).toEqual(['source', 'transfer', 'transfer']);
+    expect(doc.runs.map((r) => r.variant)).toEqual(['source', 'scratch', 'fine-tune']);
     for (const run of doc.runs) {
       expect(run.status).toBe('completed');
       expect(Object.keys(run).sort()).toEqual([
@@ -79,9 +55,14 @@ describe('bin/transferlab.js', () => {
         'seed',
         'status',
         'strategy',
+        'variant',
       ]);
       expect(run.finalMetrics).toHaveProperty('test_acc');
     }
+    // The real time beside the plan's estimate: a fresh workspace had measured nothing to
+    // estimate from.
+    expect(doc.timing.wallSeconds).toBeGreaterThan(0);
+    expect(doc.timing.estimatedWallSeconds).toBeNull();
     expect(result.stderr).toMatch(/run #\d+ epoch 2\/2 loss=/);
 
     const listed = await transferlab([
@@ -99,6 +80,26 @@ describe('bin/transferlab.js', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('source → target');
     expect(table.stdout).toContain('A → B');
+    expect(table.stdout).toMatch(/│ strategy +│ variant +│/);
+    expect(table.stdout).toMatch(/│ transfer +│ fine-tune +│ fine-tune +│ A → B/);
+
+    // The table `run` prints: every run, then per variant, then the time beside the estimate
+    // (this workspace has measured runs now, so the plan estimated this one).
+    const l2sp = {
+      ...tinySpec,
+      strategies: [{ id: 'fine-tune' }, { id: 'fine-tune', params: { l2sp: 0.01 } }],
+    };
+    writeFileSync(spec, JSON.stringify(l2sp));
+    const text = await transferlab(['run', spec, '--workspace', workspace]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('By variant (mean ± std over seeds):');
+    expect(text.stdout).toMatch(
+      /│ fine-tune +│ fine-tune +│ A → B +│ 10 +│ 1\/1 +│ \d\.\d{4} \(n=1\)/,
+    );
+    expect(text.stdout).toMatch(
+      /│ fine-tune · l2sp λ=0\.01 +│ fine-tune +│ A → B +│ 10 +│ 1\/1 +│ \d\.\d{4} \(n=1\)/,
+    );
+    expect(text.stdout).toMatch(/\nWall time: \d+(\.\d)? s; the plan estimated \d/);
     // Piped output is plain text: no colour escapes.
     expect(table.stdout).not.toContain('\u001b[');
   });

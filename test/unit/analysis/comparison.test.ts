@@ -11,9 +11,9 @@ const compare = (
   input: CompareInput,
 ): ReturnType<typeof buildComparison> => buildComparison(ws.db, CompareInputSchema.parse(input));
 
-const gainOf = (gains: Gain[], strategy: string, budget: number): Gain => {
-  const g = gains.find((x) => x.strategy === strategy && x.budget === budget);
-  if (!g) throw new Error(`no gain for ${strategy} at ${budget}`);
+const gainOf = (gains: Gain[], variant: string, budget: number): Gain => {
+  const g = gains.find((x) => x.variant === variant && x.budget === budget);
+  if (!g) throw new Error(`no gain for ${variant} at ${budget}`);
   return g;
 };
 
@@ -62,8 +62,8 @@ describe('buildComparison', () => {
 
     expect(c.winTieLoss).toEqual(
       expect.arrayContaining([
-        { strategy: 'fine-tune', win: 1, tie: 0, loss: 1, untested: 0 },
-        { strategy: 'feature-extraction', win: 0, tie: 1, loss: 1, untested: 0 },
+        { variant: 'fine-tune', win: 1, tie: 0, loss: 1, untested: 0 },
+        { variant: 'feature-extraction', win: 0, tie: 1, loss: 1, untested: 0 },
       ]),
     );
     ws.db.close();
@@ -98,7 +98,7 @@ describe('buildComparison', () => {
     const c = compare(ws, { selection: { experimentIds: [1] } });
     expect(c.summary.columnsBy).toBe('budget');
     expect(c.summary.columns).toEqual(['10/class', '100/class']);
-    expect(c.summary.rows.map((r) => r.strategy)).toEqual([
+    expect(c.summary.rows.map((r) => r.variant)).toEqual([
       'scratch',
       'fine-tune',
       'feature-extraction',
@@ -125,11 +125,11 @@ describe('buildComparison', () => {
   it('draws learning curves over the budget and marks where transfer stops helping', () => {
     const ws = compareWorkspace(tempDir());
     const c = compare(ws, { selection: { experimentIds: [1] } });
-    const ft = c.learningCurves.find((l) => l.strategy === 'fine-tune');
+    const ft = c.learningCurves.find((l) => l.variant === 'fine-tune');
     expect(ft?.points.map((p) => p.budget)).toEqual([10, 100]);
     expect(ft?.points[1]?.stat.mean).toBeCloseTo(0.885, 12);
     // d(10) = 0.072, d(100) = −0.019: crossing at 10 + 90 · 0.072 / 0.091.
-    const crossing = c.crossovers.find((x) => x.strategy === 'fine-tune');
+    const crossing = c.crossovers.find((x) => x.variant === 'fine-tune');
     expect(crossing).toMatchObject({
       from: 10,
       to: 100,
@@ -137,7 +137,7 @@ describe('buildComparison', () => {
       targetName: 'T',
     });
     expect(crossing?.at).toBeCloseTo(10 + (90 * 0.072) / 0.091, 9);
-    expect(c.crossovers.find((x) => x.strategy === 'feature-extraction')?.at).toBeCloseTo(
+    expect(c.crossovers.find((x) => x.variant === 'feature-extraction')?.at).toBeCloseTo(
       10 + (90 * 0.004) / 0.056,
       9,
     );

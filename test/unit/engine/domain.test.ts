@@ -122,3 +122,40 @@ describe('domain view', () => {
     expect(a.dataHash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('validation held out of the label budget (issue 10)', () => {
+  const budgetValidation = (seed: number, budget: number) =>
+    runConfig({
+      seed,
+      budget,
+      training: { validation: { from: 'budget', share: 0.2 } },
+    });
+
+  it('spends only the budget’s labels: a share of each class validates, the rest trains', () => {
+    const split = prepareRunData(digits, runConfig({ seed: 3, budget: 10 }));
+    const held = prepareRunData(digits, budgetValidation(3, 10));
+    const k = held.numClasses;
+    // 10 per class: 2 validate, 8 train; the test split is the domain's, as always.
+    expect(counts(held.val.y, k)).toEqual(new Array<number>(k).fill(2));
+    expect(counts(held.train.y, k)).toEqual(new Array<number>(k).fill(8));
+    expect(held.trainPerClass).toEqual(new Array<number>(k).fill(8));
+    expect(held.validationFrom).toBe('budget');
+    expect(split.validationFrom).toBe('split');
+    expect(held.test.x).toEqual(split.test.x);
+    // Train and validation rows together are exactly the budget's rows.
+    const rowsOf = (x: Float32Array, n: number): string[] =>
+      Array.from({ length: n }, (_, i) => x.subarray(i * 64, (i + 1) * 64).join(','));
+    const together = [...rowsOf(held.train.x, held.train.n), ...rowsOf(held.val.x, held.val.n)];
+    expect(together.sort()).toEqual(rowsOf(split.train.x, split.train.n).sort());
+    expect(held.dataHash).not.toBe(split.dataHash);
+  });
+
+  it('keeps one training row per class, and refuses a budget with nothing to hold out', () => {
+    const two = prepareRunData(digits, budgetValidation(1, 2));
+    expect(counts(two.val.y, two.numClasses)).toEqual(new Array<number>(two.numClasses).fill(1));
+    expect(counts(two.train.y, two.numClasses)).toEqual(new Array<number>(two.numClasses).fill(1));
+    expect(() => prepareRunData(digits, budgetValidation(1, 1))).toThrow(
+      /leaves no labelled row to hold out for validation/,
+    );
+  });
+});

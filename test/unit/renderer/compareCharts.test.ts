@@ -5,9 +5,13 @@ import {
   type CellStat,
   type ComparedRun,
   type Comparison,
+  type CurveGroup,
   type Gain,
   type LearningCurve,
+  type SummaryTable,
 } from '../../../src-shared/rpc/compare';
+
+type SummaryRow = SummaryTable['rows'][number];
 import { CHART_THEMES } from '../../../src-renderer/lib/chartTheme';
 import {
   bandChartOption,
@@ -16,27 +20,39 @@ import {
   heatmapOption,
 } from '../../../src-renderer/lib/compareChartOptions';
 import {
+  baselineOf,
   cellBand,
   confusionHeatmap,
   curvesChart,
   gainBudgets,
   gainHeatmap,
+  gainVariants,
+  hasOracle,
   learningChart,
   learningPairs,
   pairKey,
+  variantTones,
 } from '../../../src-renderer/lib/compareCharts';
+import { defaultSelectBy } from '../../../src-shared/rpc/compare';
 import {
   baselineChoices,
+  baselineValue,
   compareRequest,
   compareRoute,
   DEFAULT_OPTIONS,
   groupChoices,
   isEmptySelection,
+  isOracle,
   makeSelection,
   optionsOf,
+  rowRules,
+  ruleText,
   sameSelection,
-  strategiesOf,
+  SELECTION_CHOICES,
+  selectByOf,
+  selectByPatch,
   toggleGroup,
+  variantsOf,
 } from '../../../src-renderer/lib/compareInput';
 import { href } from '../../../src-renderer/lib/routes';
 
@@ -72,13 +88,21 @@ function config(strategy: string, budget: number, seed: number, lr = 0.003): Res
   } as ResolvedRunConfig;
 }
 
-function run(id: number, strategy: string, budget: number, seed: number): ComparedRun {
+function run(
+  id: number,
+  strategy: string,
+  budget: number,
+  seed: number,
+  variant: string = strategy,
+): ComparedRun {
   return {
     id,
     experimentId: 1,
     experimentName: 'digits',
     kind: 'transfer',
     strategy,
+    variant,
+    recordedVariant: variant,
     sourceName: strategy === 'scratch' ? null : 'digits 0–4',
     targetName: 'digits 5–9',
     budget,
@@ -88,6 +112,8 @@ function run(id: number, strategy: string, budget: number, seed: number): Compar
     config: config(strategy, budget, seed, seed === 1 ? 0.01 : 0.003),
     tags: [],
     notes: null,
+    splitSizes: { train: budget * 5, val: 500, test: 1000, validationFrom: 'split' },
+    selectionValue: null,
   };
 }
 
@@ -96,8 +122,11 @@ function gain(budget: number, meanDiff: number, verdict: Gain['verdict'], negati
     sourceName: 'digits 0–4',
     targetName: 'digits 5–9',
     budget,
+    variant: 'fine-tune',
     strategy: 'fine-tune',
+    rule: 'as-run',
     baseline: 'scratch',
+    baselineRule: 'as-run',
     n: 3,
     strategyMean: 0.8 + meanDiff,
     baselineMean: 0.8,
@@ -119,7 +148,7 @@ function fixture(): Comparison {
     {
       sourceName: null,
       targetName: 'digits 5–9',
-      strategy: 'scratch',
+      variant: 'scratch',
       points: [
         { budget: 50, stat: stat(0.9, 0.01) },
         { budget: 5, stat: stat(0.5, 0.05) },
@@ -129,7 +158,7 @@ function fixture(): Comparison {
     {
       sourceName: 'digits 0–4',
       targetName: 'digits 5–9',
-      strategy: 'fine-tune',
+      variant: 'fine-tune',
       points: [
         { budget: 5, stat: stat(0.7, 0.02) },
         { budget: 10, stat: stat(0.8, null, 1) },
@@ -147,23 +176,36 @@ function fixture(): Comparison {
     runs: [run(11, 'scratch', 5, 0), run(12, 'fine-tune', 5, 0), run(13, 'fine-tune', 5, 1)],
     excluded: [],
     varyingFields: ['strategy', 'training.learningRate'],
+    baseline: 'scratch',
+    selection: null,
+    notes: [],
     summary: {
       metric: 'test_acc',
       columnsBy: 'budget',
       columns: ['5/class', '10/class', '50/class'],
       rows: [
-        { strategy: 'scratch', cells: [stat(0.5, 0.05), stat(0.7, 0.03), stat(0.9, 0.01)] },
-        { strategy: 'fine-tune', cells: [stat(0.7, 0.02), null, stat(0.85, 0.02)] },
+        {
+          variant: 'scratch',
+          strategy: 'scratch',
+          rule: 'as-run',
+          cells: [stat(0.5, 0.05), stat(0.7, 0.03), stat(0.9, 0.01)],
+        },
+        {
+          variant: 'fine-tune',
+          strategy: 'fine-tune',
+          rule: 'as-run',
+          cells: [stat(0.7, 0.02), null, stat(0.85, 0.02)],
+        },
       ],
     },
     gains: [gain(5, 0.2, 'win'), gain(10, 0.1, 'tie'), gain(50, -0.05, 'loss', true)],
-    winTieLoss: [{ strategy: 'fine-tune', win: 1, tie: 1, loss: 1, untested: 0 }],
+    winTieLoss: [{ variant: 'fine-tune', win: 1, tie: 1, loss: 1, untested: 0 }],
     learningCurves: curves,
     crossovers: [
       {
         sourceName: 'digits 0–4',
         targetName: 'digits 5–9',
-        strategy: 'fine-tune',
+        variant: 'fine-tune',
         from: 10,
         to: 50,
         at: 30,
@@ -172,12 +214,12 @@ function fixture(): Comparison {
     ],
     curves: {
       metric: 'val_acc',
-      groupBy: ['strategy'],
+      groupBy: ['variant'],
       band: 'std',
       bandLabel: '± 1 standard deviation',
       groups: [
         {
-          key: { strategy: 'fine-tune' },
+          key: { variant: 'fine-tune' },
           label: 'fine-tune',
           runIds: [12, 13],
           epochs: [1, 2, 3],
@@ -187,7 +229,7 @@ function fixture(): Comparison {
           n: [2, 1, 2],
         },
         {
-          key: { strategy: 'scratch' },
+          key: { variant: 'scratch' },
           label: 'scratch',
           runIds: [11],
           epochs: [1, 2, 3],
@@ -242,7 +284,7 @@ describe('compare charts: epoch curves', () => {
     const split = fixture();
     const [a, b] = split.curves.groups;
     if (a === undefined || b === undefined) throw new Error('fixture');
-    b.key = { strategy: 'fine-tune', target: 'other' };
+    b.key = { variant: 'fine-tune', target: 'other' };
     expect(curvesChart(split).series.map((s) => s.tone)).toEqual([0, 1]);
     expect(config.series[0]?.points[1]).toEqual({
       x: 2,
@@ -463,6 +505,7 @@ describe('compare charts: heatmaps', () => {
 describe('compare input helpers', () => {
   it('offers the run columns, then the varying config fields, as group-by choices', () => {
     expect(groupChoices(['strategy', 'training.learningRate'], ['model.type'])).toEqual([
+      'variant',
       'strategy',
       'source',
       'target',
@@ -481,11 +524,18 @@ describe('compare input helpers', () => {
     expect(toggleGroup(['a', 'b'], 'a')).toEqual(['b']);
   });
 
-  it('lists strategies baseline first and keeps an absent baseline choosable', () => {
+  it('lists the rows baseline first and keeps an absent baseline choosable', () => {
     const c = fixture();
-    expect(strategiesOf(c, 'scratch')).toEqual(['scratch', 'fine-tune']);
-    expect(baselineChoices(c, 'source-only')).toEqual(['source-only', 'fine-tune', 'scratch']);
-    expect(baselineChoices(null, 'scratch')).toEqual(['scratch']);
+    expect(variantsOf(c)).toEqual(['scratch', 'fine-tune']);
+    expect(baselineChoices(c, 'scratch').map((b) => b.value)).toEqual(['scratch', 'fine-tune']);
+    expect(baselineChoices(c, 'source-only').map((b) => [b.value, b.label])).toEqual([
+      ['source-only', 'source-only (no single row)'],
+      ['scratch', 'scratch'],
+      ['fine-tune', 'fine-tune'],
+    ]);
+    expect(baselineChoices(null, 'scratch')).toEqual([
+      { value: 'scratch', label: 'scratch', rule: 'as-run' },
+    ]);
   });
 
   it('normalises selections and builds the route and the request', () => {
@@ -509,5 +559,180 @@ describe('compare input helpers', () => {
       band: 'se',
       groupBy: ['strategy', 'training.learningRate'],
     });
+  });
+});
+
+// ------------------------------------------------------------------ variants (issue 10)
+
+const L2SP = 'fine-tune · l2sp λ=0.01';
+
+/** The fixture with fine-tune run twice, plain and with L2-SP: two variants of one strategy. */
+function variantFixture(): Comparison {
+  const c = fixture();
+  c.runs.push(run(14, 'fine-tune', 5, 0, L2SP), run(15, 'fine-tune', 5, 1, L2SP));
+  const [scratch, plain] = c.summary.rows;
+  if (scratch === undefined || plain === undefined) throw new Error('fixture');
+  c.summary.rows.push({ ...plain, variant: L2SP, cells: [stat(0.75, 0.02), null, null] });
+  const first = c.gains[0];
+  if (first === undefined) throw new Error('fixture');
+  c.gains.push({ ...first, variant: L2SP, meanDiff: 0.25 });
+  c.winTieLoss.push({ variant: L2SP, win: 1, tie: 0, loss: 0, untested: 0 });
+  const curve = c.learningCurves[1];
+  if (curve === undefined) throw new Error('fixture');
+  c.learningCurves.push({ ...curve, variant: L2SP });
+  return c;
+}
+
+/** The same runs with the fine-tune variants selected into one row (on validation or test). */
+function selectedFixture(mode: 'validation' | 'oracle'): Comparison {
+  const c = variantFixture();
+  const by = mode === 'validation' ? 'val_acc' : 'test_acc';
+  const row =
+    mode === 'validation'
+      ? `fine-tune [selected on ${by}]`
+      : `fine-tune [oracle: selected on ${by}]`;
+  const rule = mode === 'validation' ? 'selected-validation' : 'selected-oracle';
+  c.request.options = { ...c.request.options, selection: mode };
+  const [scratch, plain] = c.summary.rows;
+  if (scratch === undefined || plain === undefined) throw new Error('fixture');
+  c.summary.rows = [scratch, { ...plain, variant: row, rule }];
+  c.gains = c.gains
+    .filter((g) => g.variant === 'fine-tune')
+    .map((g) => ({ ...g, variant: row, rule }));
+  c.winTieLoss = [{ variant: row, win: 1, tie: 1, loss: 1, untested: 0 }];
+  c.learningCurves = c.learningCurves
+    .filter((l) => l.variant !== L2SP)
+    .map((l) => (l.variant === 'fine-tune' ? { ...l, variant: row } : l));
+  c.crossovers = c.crossovers.map((x) => ({ ...x, variant: row }));
+  c.selection = {
+    mode,
+    rule,
+    selectBy: by,
+    higherIsBetter: true,
+    description: 'chosen',
+    groups: [
+      {
+        strategy: 'fine-tune',
+        row,
+        variants: ['fine-tune', L2SP],
+        picks: [
+          { variant: 'fine-tune', count: 1 },
+          { variant: L2SP, count: 1 },
+        ],
+        choices: 2,
+        validationLabels: { from: 'split', min: 500, max: 500 },
+        trainLabels: { from: 'split', min: 25, max: 25 },
+      },
+    ],
+  };
+  return c;
+}
+
+describe('compare: variants of one strategy', () => {
+  it('keeps two variants of one strategy apart: rows, colours, curves and heatmap', () => {
+    const c = variantFixture();
+    expect(variantsOf(c)).toEqual(['scratch', 'fine-tune', L2SP]);
+    const tones = variantTones(c);
+    expect(new Set(tones.values()).size).toBe(3);
+    expect(learningChart(c, null).series.map((s) => s.name)).toEqual([
+      'scratch',
+      'fine-tune',
+      L2SP,
+    ]);
+    expect(gainVariants(c)).toEqual(['fine-tune', L2SP]);
+    const heat = gainHeatmap(c, L2SP, '5');
+    expect(heat.title).toBe(`Gain of ${L2SP} over scratch, test_acc, 5/class`);
+    expect(heat.cells.map((cell) => cell.value)).toEqual([0.25]);
+    expect(heat.subtitle).not.toContain('ORACLE');
+    // Epoch curves grouped by variant are coloured by variant, as every other chart.
+    c.curves.groups.push({ ...(c.curves.groups[0] as CurveGroup), key: { variant: L2SP } });
+    expect(curvesChart(c).series.map((s) => s.tone)).toEqual([
+      tones.get('fine-tune'),
+      tones.get('scratch'),
+      tones.get(L2SP),
+    ]);
+    expect(baselineChoices(c, 'scratch').map((b) => b.label)).toEqual([
+      'scratch',
+      'fine-tune',
+      L2SP,
+    ]);
+  });
+
+  it('keeps each variant its colour when selection folds the variants into one row', () => {
+    const none = variantTones(variantFixture());
+    const selected = selectedFixture('validation');
+    const tones = variantTones(selected);
+    for (const v of ['scratch', 'fine-tune', L2SP]) expect(tones.get(v)).toBe(none.get(v));
+    expect(tones.has('fine-tune [selected on val_acc]')).toBe(true);
+    expect(rowRules(selected).get('fine-tune [selected on val_acc]')).toBe('selected-validation');
+    expect(hasOracle(selected)).toBe(false);
+  });
+
+  it('offers a selected row as the baseline by its strategy, and shows what is in effect', () => {
+    const c = selectedFixture('validation');
+    expect(baselineChoices(c, 'scratch')).toEqual([
+      { value: 'scratch', label: 'scratch', rule: 'as-run' },
+      { value: 'fine-tune', label: 'fine-tune [selected on val_acc]', rule: 'selected-validation' },
+    ]);
+    // A strategy id with one row resolves to that row (the server's `baseline`).
+    const one = variantFixture();
+    one.summary.rows[0] = { ...(one.summary.rows[0] as SummaryRow), variant: 'scratch · lr=0.01' };
+    one.baseline = 'scratch · lr=0.01';
+    expect(baselineValue(one, 'scratch')).toBe('scratch · lr=0.01');
+    expect(baselineChoices(one, 'scratch').map((b) => b.value)).toEqual([
+      'scratch · lr=0.01',
+      'fine-tune',
+      L2SP,
+    ]);
+    // An answer to an older request does not speak for the current option.
+    expect(baselineValue(one, 'coral')).toBe('coral');
+    expect(baselineChoices(one, 'coral')[0]?.label).toBe('coral (no single row)');
+  });
+
+  it('measures against the resolved baseline row in the charts', () => {
+    const c = selectedFixture('validation');
+    c.request.options.baseline = 'fine-tune';
+    c.baseline = 'fine-tune [selected on val_acc]';
+    expect(baselineOf(c)).toBe('fine-tune [selected on val_acc]');
+    // Scratch is now a row measured against the selected fine-tune row, which has a source of
+    // its own: each gets a panel.
+    expect(learningPairs(c).map((p) => p.label)).toEqual([
+      '(no source) → digits 5–9',
+      'digits 0–4 → digits 5–9',
+    ]);
+    expect(learningChart(c, null).subtitle).toContain(
+      'crossovers with fine-tune [selected on val_acc]',
+    );
+  });
+
+  it('marks the oracle in the heatmap and says the comparison holds oracle numbers', () => {
+    const c = selectedFixture('oracle');
+    const row = 'fine-tune [oracle: selected on test_acc]';
+    expect(hasOracle(c)).toBe(true);
+    expect(isOracle(rowRules(c).get(row))).toBe(true);
+    expect(gainHeatmap(c, row, '5').subtitle).toMatch(/^ORACLE \(variants chosen on test data/);
+    expect(learningChart(c, null).series.map((s) => s.name)).toContain(row);
+  });
+
+  it('selects on the validation twin of the metric unless told otherwise', () => {
+    expect(defaultSelectBy('test_acc')).toBe('val_acc');
+    expect(defaultSelectBy('test_loss')).toBe('val_loss');
+    expect(selectByOf({ metric: 'test_acc', selectBy: undefined })).toBe('val_acc');
+    expect(selectByOf({ metric: 'test_acc', selectBy: 'val_loss' })).toBe('val_loss');
+    // Choosing the default sends none, so it follows a change of metric.
+    expect(selectByPatch('test_acc', 'val_acc')).toBeUndefined();
+    expect(selectByPatch('test_acc', 'val_loss')).toBe('val_loss');
+    expect(SELECTION_CHOICES.map((c) => c.label)).toEqual([
+      'Every variant',
+      'Selected on validation',
+      'Oracle (selected on test)',
+    ]);
+    expect(ruleText('selected-oracle')).toBe('oracle: selected on test');
+    expect(DEFAULT_OPTIONS.selection).toBe('none');
+    const request = compareRequest(makeSelection([1], []), {
+      ...DEFAULT_OPTIONS,
+      selection: 'oracle',
+    });
+    expect(CompareInputSchema.parse(request).options.selection).toBe('oracle');
   });
 });

@@ -9,6 +9,7 @@ import {
   formatP,
   formatValue,
   gainNotes,
+  labelCountText,
   metricFormat,
   outcomeP,
 } from '../../../src-renderer/lib/compareFormat';
@@ -92,5 +93,23 @@ describe('compare formatting', () => {
     expect(fieldText(null)).toBe('null');
     expect(fieldText(false)).toBe('false');
     expect(fieldText('[64,32]')).toBe('[64,32]');
+  });
+});
+
+describe('model selection wording', () => {
+  it('says how many labelled rows each choice looked at, and where they came from', () => {
+    expect(labelCountText({ from: 'split', min: 2000, max: 2000 }, 'validation row')).toBe(
+      '2,000 validation rows (validation split)',
+    );
+    expect(labelCountText({ from: 'budget', min: 10, max: 40 }, 'validation row')).toBe(
+      '10–40 validation rows (held out of the label budget)',
+    );
+    expect(labelCountText({ from: 'budget', min: 1, max: 1 }, 'row')).toBe(
+      '1 row (held out of the label budget)',
+    );
+    expect(labelCountText({ from: 'mixed', min: 5, max: 500 }, 'row')).toContain('by run');
+    expect(labelCountText({ from: 'unknown', min: null, max: null }, 'validation row')).toBe(
+      'validation row: not recorded (runs before issue 10)',
+    );
   });
 });

@@ -18,8 +18,10 @@ import {
 import {
   formatBudgetCell,
   formatCreatedCell,
+  HISTORY_COLUMNS,
   metricLabel,
   tableMinWidth,
+  visibleColumns,
 } from '../../../src-renderer/lib/historyColumns';
 import { RunQueryInputSchema } from '../../../src-shared/rpc/history';
 
@@ -47,6 +49,7 @@ describe('History query building', () => {
     const f = filters({
       search: '  fine tune  ',
       strategy: ['fine-tune', 'l2-sp'],
+      variant: ['fine-tune · l2sp λ=0.01'],
       sourceName: ['mnist-0-4'],
       targetName: ['usps'],
       experimentId: [3],
@@ -62,6 +65,7 @@ describe('History query building', () => {
     expect(q).toMatchObject({
       search: 'fine tune',
       strategy: ['fine-tune', 'l2-sp'],
+      variant: ['fine-tune · l2sp λ=0.01'],
       sourceName: ['mnist-0-4'],
       targetName: ['usps'],
       experimentId: [3],
@@ -75,7 +79,14 @@ describe('History query building', () => {
     expect(new Date(q.createdFrom ?? '').getTime()).toBe(new Date(2025, 1, 1).getTime());
     expect(new Date(q.createdTo ?? '').getTime()).toBe(new Date(2025, 2, 1).getTime() - 1);
     expect(RunQueryInputSchema.parse(q).createdTo).toBe(q.createdTo);
-    expect(activeFilterCount(f)).toBe(12);
+    expect(activeFilterCount(f)).toBe(13);
+    // The variant filter alone narrows the table, and is sent alone.
+    const byVariant = filters({ variant: ['mmd · λ=0.1, lr=1e-4'] });
+    expect(activeFilterCount(byVariant)).toBe(1);
+    const vq = buildQuery(byVariant, DEFAULT_METRIC, DEFAULT_SORT, page);
+    expect(vq.variant).toEqual(['mmd · λ=0.1, lr=1e-4']);
+    expect(vq.strategy).toBeUndefined();
+    expect(RunQueryInputSchema.safeParse(vq).success).toBe(true);
   });
 
   it('leaves out fields with a problem instead of sending a request the server refuses', () => {
@@ -120,19 +131,32 @@ describe('History sorting', () => {
     expect(ariaSort({ by: 'metric', dir: 'desc' }, 'metric')).toBe('descending');
     expect(ariaSort({ by: 'metric', dir: 'asc' }, 'metric')).toBe('ascending');
     expect(ariaSort({ by: 'metric', dir: 'asc' }, 'id')).toBe('none');
+    // Variant labels read A→Z first, like the strategy.
+    expect(nextSort({ by: 'id', dir: 'desc' }, 'variant')).toEqual({ by: 'variant', dir: 'asc' });
+    expect(RunQueryInputSchema.safeParse({ sort: { by: 'variant', dir: 'asc' } }).success).toBe(
+      true,
+    );
   });
 });
 
 describe('History helpers', () => {
-  it('offers the strategies, sources and targets the runs have, sorted, once each', () => {
+  it('offers the strategies, variants, sources and targets the runs have, sorted, once each', () => {
     expect(
       choicesFrom([
-        { strategy: 'scratch', sourceName: null, targetName: 'usps' },
-        { strategy: 'fine-tune', sourceName: 'mnist', targetName: 'usps' },
-        { strategy: 'fine-tune', sourceName: 'emnist', targetName: 'mnist' },
+        { strategy: 'scratch', variant: 'scratch', sourceName: null, targetName: 'usps' },
+        { strategy: 'fine-tune', variant: 'fine-tune', sourceName: 'mnist', targetName: 'usps' },
+        {
+          strategy: 'fine-tune',
+          variant: 'fine-tune · l2sp λ=0.01',
+          sourceName: 'emnist',
+          targetName: 'mnist',
+        },
+        // A run from before variants existed has no label: no choice for it.
+        { strategy: 'fine-tune', variant: '', sourceName: 'mnist', targetName: 'usps' },
       ]),
     ).toEqual({
       strategies: ['fine-tune', 'scratch'],
+      variants: ['fine-tune', 'fine-tune · l2sp λ=0.01', 'scratch'],
       sources: ['emnist', 'mnist'],
       targets: ['mnist', 'usps'],
     });
@@ -140,6 +164,40 @@ describe('History helpers', () => {
     expect(toggleValue(['a', 'b'], 'c')).toEqual(['a', 'b', 'c']);
     expect(metricLabel({ name: 'test_acc', mode: 'last' })).toBe('test_acc · last');
     expect(tableMinWidth()).toBeGreaterThan(900);
+  });
+});
+
+describe('History columns', () => {
+  const keys = (columns: readonly { key: string }[]): string[] => columns.map((c) => c.key);
+
+  it('shows a variant column wide enough for typical labels, where the strategy stood', () => {
+    const variant = HISTORY_COLUMNS.find((c) => c.key === 'variant');
+    expect(variant).toMatchObject({ label: 'Variant', sort: 'variant', secondary: false });
+    expect(variant?.width).toBeGreaterThanOrEqual(170);
+    expect(keys(HISTORY_COLUMNS).slice(0, 5)).toEqual([
+      'select',
+      'id',
+      'experiment',
+      'variant',
+      'source',
+    ]);
+  });
+
+  it('gives up secondary columns, times first, before the table scrolls sideways', () => {
+    expect(visibleColumns(false)).toBe(HISTORY_COLUMNS);
+    expect(visibleColumns(false, tableMinWidth())).toBe(HISTORY_COLUMNS);
+    // A 1280 px window leaves the table about 1000 px: creation time and epochs go.
+    const at1280 = visibleColumns(false, 1000);
+    expect(keys(HISTORY_COLUMNS).filter((k) => !keys(at1280).includes(k))).toEqual([
+      'epochs',
+      'created',
+    ]);
+    expect(tableMinWidth(at1280)).toBeLessThanOrEqual(1000);
+    expect(keys(at1280)).toContain('variant');
+    // Never more than the secondary ones; the primary ones scroll when even they do not fit.
+    const narrow = visibleColumns(false, 300);
+    expect(keys(narrow)).toEqual(keys(visibleColumns(true)));
+    expect(keys(visibleColumns(true))).not.toContain('budget');
   });
 });
 

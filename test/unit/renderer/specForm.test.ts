@@ -38,14 +38,13 @@ describe('experiment designer form', () => {
     expect(built.problems).toEqual({});
     expect(built.spec).not.toBeNull();
     expect(ExperimentSpecSchema.parse(built.spec)).toEqual(example);
-    expect(built.combinations).toBe(1 * 2 * 2 * 3);
+    expect(built.variants).toBe(2);
+    expect(built.entries.map((e) => e.variants)).toEqual([['scratch'], ['fine-tune · frozen=1']]);
   });
 
-  it('leaves unchecked strategies out', () => {
+  it('leaves removed entries out', () => {
     const form = formFromSpec(example, STRATEGIES);
-    const fineTune = form.strategies['fine-tune'];
-    if (!fineTune) throw new Error('fine-tune missing');
-    fineTune.enabled = false;
+    form.entries.splice(1, 1);
     const built = buildSpec(form, STRATEGIES);
     expect(built.spec?.strategies).toEqual([{ id: 'scratch', params: {} }]);
   });
@@ -57,29 +56,27 @@ describe('experiment designer form', () => {
     form.budgets = '';
     form.epochs = null;
     form.learningRate = 20;
-    const fineTune = form.strategies['fine-tune'];
+    const fineTune = form.entries[1];
     if (!fineTune) throw new Error('fine-tune missing');
     fineTune.params.freezeLayers = 9;
     const built = buildSpec(form, STRATEGIES);
     expect(built.spec).toBeNull();
     expect(Object.keys(built.problems).sort()).toEqual(
-      ['budgets', 'epochs', 'learningRate', 'name', 'param:fine-tune.freezeLayers', 'seeds'].sort(),
+      ['budgets', 'epochs', 'learningRate', 'name', 'entry:1.param.freezeLayers', 'seeds'].sort(),
     );
     expect(built.problems.seeds).toContain('A seed appears twice.');
   });
 
   it('asks for an example when there are no domains', () => {
-    const built = buildSpec(emptyForm(STRATEGIES), STRATEGIES);
+    const built = buildSpec(emptyForm(), STRATEGIES);
     expect(built.problems.domains).toHaveLength(1);
     expect(built.problems.name).toHaveLength(1);
   });
 
   it('requires at least one strategy', () => {
     const form = formFromSpec(example, STRATEGIES);
-    for (const state of Object.values(form.strategies)) state.enabled = false;
-    expect(buildSpec(form, STRATEGIES).problems.strategies).toEqual([
-      'Pick at least one strategy.',
-    ]);
+    form.entries = [];
+    expect(buildSpec(form, STRATEGIES).problems.strategies).toEqual(['Add at least one strategy.']);
   });
 });
 
@@ -104,9 +101,10 @@ describe('placing schema and server issues', () => {
     expect(fieldOfPath(['spec', 'model', 'hidden', 0])).toBe('hidden');
     expect(fieldOfPath(['model', 'activation'])).toBe('activation');
     expect(fieldOfPath(['targets', 0, 'classes'])).toBe('domains');
-    expect(fieldOfPath(['strategies', 1, 'params', 'freezeLayers'], ['scratch', 'fine-tune'])).toBe(
-      'param:fine-tune.freezeLayers',
+    expect(fieldOfPath(['strategies', 1, 'params', 'freezeLayers'])).toBe(
+      'entry:1.param.freezeLayers',
     );
+    expect(fieldOfPath(['training', 'validation', 'share'])).toBe('validation');
     expect(fieldOfPath(['sourceTraining', 'epochs'])).toBe('form');
   });
 
@@ -123,7 +121,7 @@ describe('placing schema and server issues', () => {
       ),
     ).toEqual({
       epochs: ['Too big'],
-      'param:fine-tune.freezeLayers': ['too deep'],
+      'entry:0.param.freezeLayers': ['too deep'],
       form: ['something went wrong: badly', 'no path at all'],
     });
   });

@@ -30,4 +30,15 @@ describe('LaTeX report', () => {
       .join('\n');
     expect(body).not.toMatch(/[^\\]&lt;|<img|<\/script>/);
   });
+
+  it('keeps a row whose variant starts with [ from being read as an optional argument', () => {
+    const comparison = comparisonFixture();
+    const first = comparison.summary.rows[0];
+    if (!first) throw new Error('fixture has rows');
+    first.variant = '[tuned] fine-tune · l2sp λ=0.01';
+    const tex = renderLatex(comparison, reportContext(comparison, 'tex', 'T'));
+    expect(tex).toContain(
+      '\\midrule\n{}[tuned] fine-tune $\\cdot$ l2sp $\\lambda$=0.01 & 0.9100 $\\pm$ 0.0100 (n=3)',
+    );
+  });
 });

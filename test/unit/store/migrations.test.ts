@@ -92,7 +92,7 @@ describe('metrics', () => {
     db.exec(`
       INSERT INTO datasets VALUES (1, 'd', 'builtin', 'h', 1, '[1]', '[0]', '{}', '{}', 'now');
       INSERT INTO domains VALUES (1, 1, 'dom', '{}', 'h1', 'now');
-      INSERT INTO experiments VALUES (1, 'e', '{}', '{}', 'in-process', 'now');
+      INSERT INTO experiments (id, name, spec_input, spec, origin, created_at) VALUES (1, 'e', '{}', '{}', 'in-process', 'now');
       INSERT INTO runs (id, experiment_id, kind, strategy, domain_id, budget, seed, status, config, config_hash, epochs, created_at)
         VALUES (1, 1, 'transfer', 'scratch', 1, '"all"', 0, 'running', '{}', 'c', 3, 'now');
     `);

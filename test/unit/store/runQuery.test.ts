@@ -31,6 +31,21 @@ describe('runs.query filters', () => {
     db.close();
   });
 
+  it('filters by variant label, so two variants of one strategy are told apart', () => {
+    const { letters, query, db } = historyWorkspace(tempDir());
+    const asc = { sort: { by: 'id', dir: 'asc' } };
+    // A and D are both fine-tune; only D ran the L2-SP variant.
+    expect(letters({ ...asc, variant: ['fine-tune · l2sp λ=0.01'] })).toEqual(['D']);
+    expect(letters({ ...asc, variant: ['fine-tune'] })).toEqual(['A']);
+    expect(letters({ ...asc, variant: ['fine-tune', 'scratch'] })).toEqual(['A', 'B']);
+    expect(letters({ ...asc, strategy: ['fine-tune'], variant: ['scratch'] })).toEqual([]);
+    expect(query({ variant: ['fine-tune · l2sp λ=0.01'] }).rows[0]?.variant).toBe(
+      'fine-tune · l2sp λ=0.01',
+    );
+    expect(RunQueryInputSchema.safeParse({ variant: [] }).success).toBe(false);
+    db.close();
+  });
+
   it('filters on a range of the summary metric, leaving out runs without it', () => {
     const { letters, db } = historyWorkspace(tempDir());
     const best = (min?: number, max?: number): string[] =>
@@ -97,6 +112,14 @@ describe('runs.query sorting', () => {
     db.close();
   });
 
+  it('sorts by variant label, ties by id', () => {
+    const { letters, db } = historyWorkspace(tempDir());
+    // fine-tune (A) < fine-tune · l2sp… (D) < l2-sp (C) < scratch (B).
+    expect(letters({ sort: { by: 'variant', dir: 'asc' } })).toEqual(['A', 'D', 'C', 'B']);
+    expect(letters({ sort: { by: 'variant', dir: 'desc' } })).toEqual(['B', 'C', 'D', 'A']);
+    db.close();
+  });
+
   it('refuses an unknown sort key with a clear error, at the boundary and in the store', async () => {
     const result = await dispatch(fakeBackend().handlers, 'runs.query', {
       sort: { by: 'config; DROP TABLE runs', dir: 'asc' },
@@ -134,7 +157,7 @@ describe('runs.query pages and search', () => {
     db.close();
   });
 
-  it('searches experiment names, strategies, notes and tags, every word', () => {
+  it('searches experiment names, strategies, variants, notes and tags, every word', () => {
     const { letters, query, ids, db } = historyWorkspace(tempDir());
     const asc = { sort: { by: 'id', dir: 'asc' } };
     expect(letters({ ...asc, search: 'SWEEP' })).toEqual(['A', 'B']);
@@ -148,6 +171,10 @@ describe('runs.query pages and search', () => {
     expect(letters({ ...asc, search: 'paper' })).toEqual(['B']);
     expect(letters({ ...asc, search: 'study fine' })).toEqual(['C', 'D']);
     expect(query({ search: 'sweep nothing' }).total).toBe(0);
+    // The variant's label is searched too: its parameters are only there.
+    expect(letters({ ...asc, search: 'l2sp' })).toEqual(['D']);
+    expect(letters({ ...asc, search: 'λ=0.01 usps' })).toEqual([]);
+    expect(letters({ ...asc, search: 'λ=0.01 study' })).toEqual(['D']);
     db.close();
   });
 });

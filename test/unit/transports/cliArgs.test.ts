@@ -9,6 +9,7 @@ import {
   UsageError,
 } from '../../../src-main/cli/args';
 import { main } from '../../../src-main/cli/main';
+import { compareInputFrom, ReportArgsSchema } from '../../../src-main/cli/report';
 import type { CliIo } from '../../../src-main/cli/io';
 import { readSpecFile } from '../../../src-main/cli/run';
 import { useTempDirs } from '../../helpers/tempDir';
@@ -202,5 +203,76 @@ describe('transferlab strategies', () => {
     const parsed = JSON.parse(json.outText.join('')) as { id: string; params: unknown[] }[];
     expect(parsed.map((s) => s.id)).toEqual(STRATEGIES.map((s) => s.id));
     expect(await main(['node', 'transferlab', 'strategies', '--bogus'], capture())).toBe(2);
+  });
+});
+
+describe('transferlab report: model selection flags (issue 10)', () => {
+  const base = { format: 'md', out: 'r.md' };
+
+  it('parse --selection and --select-by into the comparison request', () => {
+    const args = parseArgs(ReportArgsSchema, {
+      ...base,
+      selection: 'validation',
+      selectBy: 'val_loss',
+      baseline: 'fine-tune · l2sp λ=0.01',
+    });
+    expect(compareInputFrom([3], args)).toEqual({
+      selection: { experimentIds: [3], runIds: [] },
+      options: {
+        baseline: 'fine-tune · l2sp λ=0.01',
+        selection: 'validation',
+        selectBy: 'val_loss',
+      },
+    });
+    const oracle = parseArgs(ReportArgsSchema, { ...base, selection: 'oracle' });
+    expect(compareInputFrom([3], oracle).options).toEqual({ selection: 'oracle' });
+    // Without the flags the request leaves the selection to its default (none).
+    expect(compareInputFrom([3], parseArgs(ReportArgsSchema, base)).options).toEqual({});
+  });
+
+  it('refuse a rule that does not exist and an empty metric, by the flag typed', () => {
+    expect(usageIssues(() => parseArgs(ReportArgsSchema, { ...base, selection: 'best' }))).toEqual([
+      '--selection: must be none, validation or oracle',
+    ]);
+    expect(usageIssues(() => parseArgs(ReportArgsSchema, { ...base, selectBy: '' }))).toEqual([
+      '--select-by: Too small: expected string to have >=1 characters',
+    ]);
+  });
+
+  it('refuse --select-by without --selection validation, before opening anything', async () => {
+    for (const selection of [undefined, 'none', 'oracle']) {
+      const args = parseArgs(ReportArgsSchema, { ...base, selection, selectBy: 'val_acc' });
+      expect(() => compareInputFrom([1], args)).toThrow(/--select-by names the metric of/);
+    }
+    const dir = tempDir();
+    const io = capture();
+    const argv = ['node', 'transferlab', 'report', '1', '--format', 'md', '--out'];
+    expect(
+      await main([...argv, join(dir, 'r.md'), '--select-by', 'val_loss', '--workspace', dir], io),
+    ).toBe(2);
+    expect(io.errText.join('')).toContain('--select-by names the metric of --selection validation');
+    const bad = capture();
+    expect(
+      await main([...argv, join(dir, 'r.md'), '--selection', 'test', '--workspace', dir], bad),
+    ).toBe(2);
+    expect(bad.errText.join('')).toContain('--selection: must be none, validation or oracle');
+    expect(io.outText).toEqual([]);
+  });
+
+  it('are refused beside --request and --from, which say what to compare', () => {
+    const file = join(tempDir(), 'request.json');
+    writeFileSync(file, JSON.stringify({ selection: { experimentIds: [1] } }));
+    const args = parseArgs(ReportArgsSchema, { ...base, request: file, selection: 'oracle' });
+    expect(() => compareInputFrom([], args)).toThrow(/leave out --selection/);
+  });
+
+  it('are described in the help', async () => {
+    const help = capture();
+    expect(await main(['node', 'transferlab', 'report', '--help'], help)).toBe(0);
+    const text = help.outText.join('');
+    expect(text).toContain('--selection <rule>');
+    expect(text).toContain('none | validation | oracle');
+    expect(text).toContain('--select-by <metric>');
+    expect(text).toMatch(/--baseline <variant>\s+the variant the others are measured against/);
   });
 });

@@ -61,6 +61,8 @@ export function fakeBackend(): {
     'experiments.cancel': notImplemented('experiments.cancel'),
     'runs.delete': notImplemented('runs.delete'),
     'runs.confusion': notImplemented('runs.confusion'),
+    'runs.rerun': notImplemented('runs.rerun'),
+    'experiments.plan': notImplemented('experiments.plan'),
     'compare.run': notImplemented('compare.run'),
     'compare.setups.list': notImplemented('compare.setups.list'),
     'compare.setups.save': notImplemented('compare.setups.save'),

@@ -71,14 +71,14 @@ describe('planning across input shapes', () => {
 
   it('plans a learned adapter from 20 to 12 features, except where rows are compared as they are', () => {
     expect(plan({ source: 'wide', target: 'narrow', strategies: EVERY })).toEqual(
-      ['importance-weighting', 'kmm', 'tradaboost'].map(
+      (['importance-weighting', 'kmm', 'tradaboost'] as const).map(
         (id) =>
-          `${id}: source 0 has rows of shape [20] and target 0 [12]; ${
+          `strategies.${StrategyIdSchema.options.indexOf(id)}: ${id}: source 0 has rows of shape [20] and target 0 [12]; ${
             {
               'importance-weighting': 'Importance weighting',
               kmm: 'Kernel mean matching',
               tradaboost: 'TrAdaBoost',
-            }[id] ?? id
+            }[id]
           } compares the rows of both domains in the input space, which a learned input adapter cannot map (only images are resized to fit)`,
       ),
     );
