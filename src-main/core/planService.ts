@@ -89,6 +89,11 @@ function layoutOf(db: Db, plan: ExperimentPlan): PlanLayout {
   };
 }
 
+/** The strategies a plan's runs use (`source` for source runs). */
+function strategiesOf(runs: readonly ScheduledRun[]): string[] {
+  return [...new Set(runs.map((r) => r.config.strategy))];
+}
+
 function noteOf(estimate: PlanEstimate | null, asked: string): string | null {
   if (estimate === null) return asked === 'none' ? 'No estimate asked for.' : null;
   if (estimate.basis.unknown === 0) return null;
@@ -110,7 +115,7 @@ export function summarisePlan(
       ? null
       : estimatePlan(
           scheduled,
-          knownSpeeds(readRunTimings(db), readCalibrations(db)),
+          knownSpeeds(readRunTimings(db, strategiesOf(scheduled)), readCalibrations(db)),
           o.concurrency,
         );
   // Nothing measured at all is no estimate (not "0 s").
@@ -166,7 +171,7 @@ export async function calibratePlan(
   },
 ): Promise<string[]> {
   const { scheduled, reusedByKey } = layoutOf(db, plan);
-  const speeds = knownSpeeds(readRunTimings(db), readCalibrations(db));
+  const speeds = knownSpeeds(readRunTimings(db, strategiesOf(scheduled)), readCalibrations(db));
   const byRun = new Map<ScheduledRun['config'], PlannedTransferRun>(
     plan.transferRuns.map((t) => [t.config, t]),
   );

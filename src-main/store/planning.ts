@@ -21,17 +21,20 @@ export interface RunTiming {
   trainingSeconds: number;
 }
 
-/** Every completed run with its times, in one query. */
-export function readRunTimings(db: Db): RunTiming[] {
+/**
+ * The completed runs of these strategies (`source` for source runs) with their times, in one
+ * query: a plan only matches runs of its own strategies, so the others are not read.
+ */
+export function readRunTimings(db: Db, strategies: readonly string[]): RunTiming[] {
   const rows = db
     .prepare(
       `SELECT r.id, r.config, r.started_at, r.finished_at, r.epochs_done,
               (SELECT MAX(m.elapsed_s) FROM metrics m WHERE m.run_id = r.id) AS last_elapsed
        FROM runs r
        WHERE r.status = 'completed' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL
-         AND r.epochs_done > 0`,
+         AND r.epochs_done > 0 AND r.strategy IN (SELECT value FROM json_each(?))`,
     )
-    .all() as {
+    .all(JSON.stringify(strategies)) as {
     id: number;
     config: string;
     started_at: string;

@@ -170,6 +170,20 @@ export function rangeable(s: SettingInfo): boolean {
   return s.kind === 'int' || s.kind === 'number';
 }
 
+/**
+ * The value a setting has without a list: the entry's parameter, its training override, or the
+ * spec's. A grid's new list and a random search's new range start from it.
+ */
+export function singleValue(
+  entry: EntryForm,
+  base: BaseTraining,
+  setting: SettingInfo,
+): number | boolean | string | null {
+  if (!setting.training) return entry.params[setting.key] ?? null;
+  const k = setting.key as TrainingKey;
+  return entry.training[k] ?? base[k];
+}
+
 // ---------- where problems go ----------
 
 /**

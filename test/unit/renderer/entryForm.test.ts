@@ -12,7 +12,9 @@ import {
   nextEntryKey,
   parseSweepList,
   settingInfo,
+  singleValue,
   suggestedRange,
+  type BaseTraining,
   type EntryForm,
 } from '../../../src-renderer/lib/entryForm';
 import {
@@ -297,6 +299,25 @@ describe('sweeps in the designer', () => {
     if (!l2sp || !batch) throw new Error('settings missing');
     expect(suggestedRange(l2sp, 0)).toMatchObject({ min: 0.0001, max: 0.01, log: true });
     expect(suggestedRange(batch, 16)).toMatchObject({ min: 2, max: 160, log: true });
+  });
+
+  it('starts a list or a range from the parameter, the override, or the spec’s value', () => {
+    const l2sp = settingInfo(FINE_TUNE, 'l2sp');
+    const epochs = settingInfo(FINE_TUNE, 'epochs');
+    if (!l2sp || !epochs) throw new Error('settings missing');
+    const entry = newEntry(FINE_TUNE, 0);
+    const spec: BaseTraining = {
+      epochs: 30,
+      learningRate: 0.003,
+      batchSize: 16,
+      optimizer: 'adam',
+      earlyStopping: 'off',
+    };
+    entry.params.l2sp = 0.5;
+    expect(singleValue(entry, spec, l2sp)).toBe(0.5);
+    expect(singleValue(entry, spec, epochs)).toBe(30);
+    entry.training.epochs = 5;
+    expect(singleValue(entry, spec, epochs)).toBe(5);
   });
 });
 
