@@ -80,21 +80,8 @@ export function rerunRuns(db: Db, ids: readonly number[]): RerunResult {
     const pairs: RerunResult['pairs'] = [];
     for (const [, run] of runs) {
       if (!run) continue;
-      const rerun = insertRun(db, {
-        experimentId: run.experimentId,
-        kind: run.kind,
-        strategy: run.strategy,
-        variant: run.variant,
-        domainId: run.domainId,
-        sourceDomainId: run.sourceDomainId,
-        budget: run.budget,
-        seed: run.seed,
-        config: run.config,
-        configHash: run.configHash,
-        dependsOn: run.dependsOn,
-        epochs: run.epochs,
-        rerunOf: run.id,
-      });
+      // Inserted with the fields it was inserted with (insertRun reads only those), pointing back.
+      const rerun = insertRun(db, { ...run, rerunOf: run.id });
       pairs.push({ original: run.id, rerun });
     }
     const experimentIds = [...new Set(runs.flatMap(([, run]) => (run ? [run.experimentId] : [])))];

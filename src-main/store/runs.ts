@@ -520,22 +520,10 @@ export function experimentRunIds(
 
 export const RunIdListSchema = z.array(z.int());
 
-/** What a re-run copies from a run, and what is checked before it is queued again. */
-export interface RerunSource {
+/** What a re-run copies from a run (the fields it was inserted with), and its id and status. */
+export interface RerunSource extends Omit<NewRun, 'rerunOf'> {
   id: number;
-  experimentId: number;
-  kind: RunKind;
-  strategy: string;
-  variant: string;
-  domainId: number;
-  sourceDomainId: number | null;
-  budget: Budget;
-  seed: number;
   status: RunStatus;
-  config: ResolvedRunConfig;
-  configHash: string;
-  dependsOn: number | null;
-  epochs: number;
 }
 
 export function readRerunSource(db: Db, id: number): RerunSource | undefined {
