@@ -12,8 +12,8 @@ import type { ComparedRun } from '../../src-shared/rpc/compare';
  */
 
 /**
- * What must be equal for two runs of one label and cell to be the same thing: the strategy and
- * its parameters, the model, the training settings (the backend aside: the backend a run used is
+ * What must be equal for two runs of one label and cell to be the same thing: the strategy, the
+ * revision of its procedure and its parameters, the model, the training settings (the backend aside: the backend a run used is
  * recorded per run, and a preference of `auto` or `wasm` may pick the same one) and the domains.
  */
 function settingsOf(run: ComparedRun): string {
@@ -21,6 +21,8 @@ function settingsOf(run: ComparedRun): string {
   delete training.backend;
   return canonicalJson({
     strategy: run.config.strategy,
+    // Two revisions of a strategy's procedure are two things (StrategyInfo.revision).
+    revision: run.config.strategyRevision ?? 1,
     params: run.config.strategyParams,
     model: run.config.model,
     training,

@@ -21,6 +21,7 @@ import { AppFailure } from '../../src-shared/result';
 import { inputFit } from '../engine/adapterShapes';
 import { cnnInputProblem } from '../engine/cnn';
 import { weightLayerCount } from '../engine/model';
+import { fineTuneProblems } from './fineTunePlan';
 import type { DatasetRecord } from '../store/datasets';
 import { canonicalJson } from '../store/json';
 
@@ -223,6 +224,19 @@ export function planExperiment(
       }
     }
   }
+  for (const s of strategies.filter((x) => x.info.id === 'fine-tune')) {
+    const pairs = sources.flatMap((src, i) =>
+      targets.map((tgt, j) => ({
+        source: i,
+        target: j,
+        sourceClasses: domainClasses(src),
+        targetClasses: domainClasses(tgt),
+      })),
+    );
+    problems.push(
+      ...fineTuneProblems(`strategies.${s.variant.entry}`, s.params, s.variant.training, pairs),
+    );
+  }
   // Budget 0 is unsupervised domain adaptation: no target label reaches training.
   if (spec.budgets.includes(0)) {
     const unsupervised = STRATEGIES.filter((info) => !info.needsTargetLabels).map((i) => i.id);
@@ -292,6 +306,7 @@ export function planExperiment(
               kind: 'transfer',
               strategy: s.info.id,
               strategyParams: s.params,
+              ...(s.info.revision === undefined ? {} : { strategyRevision: s.info.revision }),
               domain: tgt.spec,
               ...(src ? { sourceDomain: src.spec } : {}),
               budget,

@@ -52,6 +52,7 @@ export function buildTrainJob(db: Db, workspaceDir: string, run: JobSource): Tra
     ...(sourceData ? { sourceData } : {}),
     // The source's row shape: a target of another shape is fitted to it (an input adapter).
     ...(source ? { sourceInputShape: source.featureShape } : {}),
+    ...(source ? { sourceClasses: sourceDomain?.classes ?? source.classes } : {}),
     modelsDir: join(workspaceDir, 'models'),
     saveModel: run.config.kind === 'source',
     ...(expectedDataHash ? { expectedDataHash } : {}),

@@ -82,6 +82,11 @@ export const TrainJobSchema = z.object({
    * from a source: a target of another shape is fitted to it (RunData.inputAdapter).
    */
   sourceInputShape: z.array(z.int().positive()).optional(),
+  /**
+   * The original label of each output of the source model (its domain's classes, in order), for
+   * transfer runs from a source: a strategy keeping the source's head checks the target's.
+   */
+  sourceClasses: z.array(z.int()).optional(),
   /** Source runs save their trained model under this folder (content-addressed by the trainer). */
   modelsDir: z.string(),
   saveModel: z.boolean(),

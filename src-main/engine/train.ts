@@ -11,7 +11,7 @@ import { buildModel, loadModel, logits, saveModel, type SavedModel } from './mod
 import type { TrainJob, TrainerToParent } from './protocol';
 import { deriveSeed, Rng } from './random';
 import { strategyFor } from './strategies/index';
-import type { LabelledBatch, PreparedModel } from './strategies/strategy';
+import type { LabelledBatch, ParamGroup, PreparedModel } from './strategies/strategy';
 
 /**
  * The training loop, shared by every strategy and run kind. A custom loop rather than
@@ -129,6 +129,7 @@ export async function train(
       featureShape: runData.featureShape,
       numClasses: runData.numClasses,
       classes: runData.classes,
+      ...(job.sourceClasses ? { sourceClasses: job.sourceClasses } : {}),
       data: {
         train: runData.train,
         ...(source ? { source: source.train } : {}),
@@ -165,12 +166,28 @@ export async function train(
     unlabelled && unlabelled.n > 0
       ? { x: tf.tensor(unlabelled.x, [unlabelled.n, ...runData.featureShape], 'float32') }
       : undefined;
-  const learningRate = config.training.learningRate * (prepared.learningRateScale ?? 1);
-  const newOptimizer = (): Optimizer =>
+  const newOptimizer = (scale: number): Optimizer => {
+    const learningRate = config.training.learningRate * scale;
     // The engine's Adam is tf.train.adam's update in one kernel per variable on wasm (about
     // fifteen otherwise; kernels/adam.ts), the same ops elsewhere.
-    config.training.optimizer === 'adam' ? engineAdam(learningRate) : tf.train.sgd(learningRate);
-  let optimizer: Optimizer = newOptimizer();
+    return config.training.optimizer === 'adam'
+      ? engineAdam(learningRate)
+      : tf.train.sgd(learningRate);
+  };
+  // The optimizer's groups (PreparedModel.paramGroups), one optimizer each. The default group
+  // reads `trainable` at every step: TrAdaBoost replaces its variables each round.
+  const defaultGroups: readonly ParamGroup[] = [
+    {
+      get variables() {
+        return prepared.trainable;
+      },
+      learningRateScale: prepared.learningRateScale ?? 1,
+    },
+  ];
+  const groupsAt = (epoch: number): readonly ParamGroup[] =>
+    prepared.paramGroups?.(epoch) ?? defaultGroups;
+  let groups = groupsAt(1);
+  let optimizers: Optimizer[] = groups.map((g) => newOptimizer(g.learningRateScale));
   // The labelled rows the per-epoch loss and acc are measured on: those the strategy trains on
   // (PreparedModel.trainMetrics). Validation and test are always the target's own splits.
   const metricSplits = [
@@ -231,16 +248,18 @@ export async function train(
         })
       : undefined;
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      if (epoch > 1 && prepared.resetOptimizerEachEpoch) {
-        optimizer.dispose();
-        optimizer = newOptimizer();
+      const next = groupsAt(epoch);
+      if (epoch > 1 && (prepared.resetOptimizerEachEpoch || next !== groups)) {
+        for (const o of optimizers) o.dispose();
+        groups = next;
+        optimizers = groups.map((g) => newOptimizer(g.learningRateScale));
       }
       for (let batch = 0; batch < batches; batch++) {
         if (isCancelled()) {
           emit({ type: 'cancelled' });
           return { status: 'cancelled' };
         }
-        trainStep(tf, prepared, optimizer, runData.numClasses, {
+        trainStep(tf, prepared, groups, optimizers, runData.numClasses, {
           epoch,
           step,
           progress: step / totalSteps,
@@ -327,7 +346,7 @@ export async function train(
     emit({ type: 'completed', ...outcome });
     return { status: 'completed', ...outcome };
   } finally {
-    optimizer.dispose();
+    for (const o of optimizers) o.dispose();
     stopper?.dispose();
     for (const split of tensors) tf.dispose([split.x, split.y]);
     if (sourceTrain) tf.dispose([sourceTrain.x, sourceTrain.y]);
@@ -474,7 +493,8 @@ interface StepRows {
 function trainStep(
   tf: Tf,
   prepared: PreparedModel,
-  optimizer: Optimizer,
+  groups: readonly ParamGroup[],
+  optimizers: readonly Optimizer[],
   numClasses: number,
   rows: StepRows,
 ): void {
@@ -491,25 +511,41 @@ function trainStep(
           rows: rows.unlabelled.rows,
         }
       : undefined;
-    optimizer.minimize(
-      () => {
-        const out = target ? logits(tf, prepared.model, target.x, true) : undefined;
-        const targetLoss: Scalar =
-          target && out ? crossEntropy(tf, out, target.y, numClasses) : tf.scalar(0);
-        if (!prepared.loss) return targetLoss;
-        return prepared.loss({
-          ...(target && out ? { target: { ...target, logits: out } } : {}),
-          targetLoss,
-          ...(source ? { source } : {}),
-          ...(unlabelled ? { unlabelled } : {}),
-          epoch: rows.epoch,
-          step: rows.step,
-          progress: rows.progress,
-        });
-      },
-      false,
-      prepared.trainable,
+    const loss = (): Scalar => {
+      const out = target ? logits(tf, prepared.model, target.x, true) : undefined;
+      const targetLoss: Scalar =
+        target && out ? crossEntropy(tf, out, target.y, numClasses) : tf.scalar(0);
+      if (!prepared.loss) return targetLoss;
+      return prepared.loss({
+        ...(target && out ? { target: { ...target, logits: out } } : {}),
+        targetLoss,
+        ...(source ? { source } : {}),
+        ...(unlabelled ? { unlabelled } : {}),
+        epoch: rows.epoch,
+        step: rows.step,
+        progress: rows.progress,
+      });
+    };
+    const [only] = groups;
+    const [optimizer] = optimizers;
+    if (groups.length === 1 && only && optimizer) {
+      optimizer.minimize(loss, false, [...only.variables]);
+      return;
+    }
+    // Several groups: one gradient of the loss, each group's share applied by its own optimizer.
+    const { grads } = tf.variableGrads(
+      loss,
+      groups.flatMap((g) => g.variables),
     );
+    groups.forEach((group, i) => {
+      const share = Object.fromEntries(
+        group.variables.flatMap((v) => {
+          const grad = grads[v.name];
+          return grad === undefined ? [] : [[v.name, grad] as const];
+        }),
+      );
+      optimizers[i]?.applyGradients(share);
+    });
   });
 }
 

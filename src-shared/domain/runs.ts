@@ -51,6 +51,11 @@ export const ResolvedRunConfigSchema = z.object({
   seed: z.int(),
   model: ModelSpecSchema,
   training: TrainingSpecSchema,
+  /**
+   * The revision of the strategy's procedure the run ran (StrategyInfo.revision), recorded for
+   * strategies that have had more than one; absent: revision 1. The engine runs this revision.
+   */
+  strategyRevision: z.int().positive().optional(),
 });
 export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfigSchema>;
 

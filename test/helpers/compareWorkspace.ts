@@ -38,6 +38,8 @@ export interface CompareWorkspace {
     /** Final metrics besides `test_acc` (e.g. the validation accuracy model selection reads). */
     finalMetrics?: Record<string, number>;
     strategyParams?: Record<string, number | boolean>;
+    /** The revision of the strategy's procedure the run records (absent: 1). */
+    strategyRevision?: number;
   }) => number;
 }
 
@@ -76,6 +78,7 @@ export function compareWorkspace(
         budget: r.budget,
         seed: r.seed,
         ...(r.strategyParams ? { strategyParams: r.strategyParams } : {}),
+        ...(r.strategyRevision === undefined ? {} : { strategyRevision: r.strategyRevision }),
       }),
       configHash: `c${r.variant ?? r.strategy}${String(r.budget)}${r.seed}${r.experimentId}`,
       dependsOn: null,

@@ -1,8 +1,10 @@
 import { strategyInfo } from '../../../src-shared/domain/strategies';
-import { outputLayer, seededDense, weightLayers } from '../model';
+import { seededDense, weightLayers } from '../model';
 import {
   checkSourceInput,
   declaredNeeds,
+  newHead,
+  newHeadSeed,
   numberParam,
   pickHiddenLayer,
   sourceHiddenLayers,
@@ -24,10 +26,11 @@ import {
  * layers are more general, higher ones more specific to the source task (Yosinski, Clune, Bengio,
  * Lipson 2014, "How transferable are features in deep neural networks?"): `layer` picks one.
  *
- * The head starts from a seeded random initialisation while the run's learning rate is usually
- * chosen for fine-tuning (small steps around good weights): at that rate a probe on a frozen
- * trunk needs many more epochs. `learningRateScale` (default 10) multiplies the learning rate of
- * this run, which trains nothing but the head. Set it to 1 to compare at equal rates.
+ * The head starts from a seeded random initialisation, drawn independently of every source layer
+ * (newHead), while the run's learning rate is usually chosen for fine-tuning (small steps
+ * around good weights): at that rate a probe on a frozen trunk needs many more epochs.
+ * `learningRateScale` (default 10) multiplies the learning rate of this run, which trains nothing
+ * but the head. Set it to 1 to compare at equal rates.
  */
 const info = strategyInfo('feature-extraction');
 
@@ -52,11 +55,11 @@ export const featureExtraction: TransferStrategy = {
               units: headHidden,
               activation: 'relu',
               name: 'head_hidden',
-              seed: config.seed,
+              seed: newHeadSeed(config),
             }),
           ]
         : []),
-      outputLayer(tf, ctx.numClasses, config.seed),
+      newHead(ctx),
     ];
     const out = headLayers.reduce((h, layer) => {
       const next = layer.apply(h);

@@ -1,13 +1,17 @@
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { layerScaleKey, strategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
-import { outputLayer, weightLayers } from '../model';
+import { OUTPUT_LAYER, weightLayers } from '../model';
 import {
+  booleanParam,
   checkSourceInput,
   declaredNeeds,
+  newHead,
   numberParam,
   sourceHiddenLayers,
   trainableVariables,
+  type Layer,
+  type ParamGroup,
   type StrategyContext,
   type TransferStrategy,
 } from './strategy';
@@ -37,6 +41,25 @@ import {
  *             β/2·‖w_S̄‖², here without the halves: α = 2·λ_SP, β = 2·λ_L2).
  * ‖·‖² sums the squares of every weight of a layer, kernel and bias. Its gradient is
  * 2·λ·m_l·(θ − θ_source): each step pulls the weights back towards the source's.
+ *
+ * How the head and the trunk meet (issue 17: each measured against a PyTorch reference,
+ * bench/reference), every one a parameter so that variants can sweep it:
+ *   - The new head draws its weights from a seed of its own (newHead), uniform in
+ *     ±headInitScale/√fan_in with zero biases: at 1, PyTorch's nn.Linear default, whose smaller
+ *     random head (Keras's Glorot-uniform is 2.4 times larger for 128 → 10) sends smaller
+ *     gradients into the trunk and distorts its features less (Kumar et al. 2022, below). In
+ *     revision 1 it was Glorot-uniform from the seed of the source's own initial head, which
+ *     restarted it where the trunk had co-adapted with it.
+ *   - `keepSourceHead` keeps the source's trained output layer instead, when the target's classes
+ *     are the source's in the same order: the whole network transfers.
+ *   - `probeEpochs` > 0 is LP-FT (Kumar, Raghunathan, Jones, Ma, Liang 2022, "Fine-Tuning can
+ *     Distort Pretrained Features and Underperform Out-of-Distribution"): the first epochs train
+ *     the head alone on the frozen trunk (a linear probe), so that fine-tuning starts from a head
+ *     that fits the features and its gradients distort them less; then every trainable weight
+ *     trains, from a fresh optimizer state.
+ *   - `trunkLrScale` multiplies the learning rate of the transferred layers, the head keeping the
+ *     run's (discriminative fine-tuning, Howard & Ruder 2018, "Universal Language Model
+ *     Fine-tuning for Text Classification"). `layerScale<l>` multiplies λ, not a learning rate.
  *
  * The source architecture wins over the run's ModelSpec: the weights only fit their own shapes.
  */
@@ -78,10 +101,14 @@ export const fineTune: TransferStrategy = {
     }
 
     // The new model shares the source's input and trunk layers (and so their weight variables);
-    // only the head is new. The source's own output layer is left out and freed in dispose.
+    // only the head is new, unless the source's own is kept. A source output layer left out is
+    // freed in dispose.
     const trunk = last.output;
     if (Array.isArray(trunk)) throw new Error(`Layer ${last.name} has several outputs`);
-    const headLayer = outputLayer(tf, ctx.numClasses, config.seed);
+    const keepHead = booleanParam(config, 'keepSourceHead');
+    const headLayer = keepHead
+      ? sourceHead(ctx)
+      : newHead(ctx, numberParam(config, 'headInitScale'));
     const head = headLayer.apply(trunk);
     if (!(head instanceof tf.SymbolicTensor))
       throw new Error('The new head did not build symbolically');
@@ -110,9 +137,12 @@ export const fineTune: TransferStrategy = {
           `L2 λ=${l2} on ${l2sp > 0 ? 'the new head' : 'every trainable weight'}`,
       );
     }
+    const trainable = trainableVariables(tf, model);
+    const groups = paramGroups(ctx, trainable, headWeights);
     return {
       model,
-      trainable: trainableVariables(tf, model),
+      trainable,
+      ...(groups ? { paramGroups: groups } : {}),
       frozenLayers: frozen.map((layer) => layer.name),
       ...(active.length > 0
         ? { loss: (step) => tf.add(step.targetLoss, penalty(tf, active)) }
@@ -128,6 +158,64 @@ export const fineTune: TransferStrategy = {
     };
   },
 };
+
+/**
+ * The source model's own trained output layer, refused unless the target's classes are the
+ * source's, in the same order: its outputs mean the source's classes.
+ */
+function sourceHead(ctx: StrategyContext): Layer {
+  const { sourceModel, classes, sourceClasses, config } = ctx;
+  if (numberParam(config, 'headInitScale') !== 1) {
+    throw new Error('headInitScale applies to a new head; keepSourceHead keeps the source head');
+  }
+  const layer = sourceModel?.layers.find((l) => l.name === OUTPUT_LAYER);
+  if (layer === undefined) throw new Error('The source model has no output layer to keep');
+  if (classes === undefined || sourceClasses === undefined) {
+    throw new Error('keepSourceHead needs the classes of both domains');
+  }
+  if (classes.join(',') !== sourceClasses.join(',')) {
+    throw new Error(
+      `keepSourceHead needs the target's classes to be the source's in the same order: ` +
+        `source [${sourceClasses.join(', ')}], target [${classes.join(', ')}]`,
+    );
+  }
+  ctx.log('info', "Keeping the source model's output layer as the head");
+  return layer;
+}
+
+/**
+ * The optimizer's groups: the head alone for the first `probeEpochs` epochs (LP-FT), then every
+ * trainable weight, the transferred ones at the learning rate × `trunkLrScale`. Undefined when
+ * neither is set: the loop trains `trainable` at the run's rate.
+ */
+function paramGroups(
+  ctx: StrategyContext,
+  trainable: Variable[],
+  head: Variable[],
+): ((epoch: number) => readonly ParamGroup[]) | undefined {
+  const probeEpochs = numberParam(ctx.config, 'probeEpochs');
+  const trunkLrScale = numberParam(ctx.config, 'trunkLrScale');
+  if (probeEpochs === 0 && trunkLrScale === 1) return undefined;
+  if (probeEpochs >= ctx.config.training.epochs) {
+    throw new Error(
+      `probeEpochs (${probeEpochs}) must be fewer than the run's ${ctx.config.training.epochs} epochs`,
+    );
+  }
+  const trunk = trainable.filter((v) => !head.includes(v));
+  const probe: readonly ParamGroup[] = [{ variables: head, learningRateScale: 1 }];
+  const all: readonly ParamGroup[] =
+    trunkLrScale === 1
+      ? [{ variables: trainable, learningRateScale: 1 }]
+      : [
+          { variables: trunk, learningRateScale: trunkLrScale },
+          { variables: head, learningRateScale: 1 },
+        ];
+  if (probeEpochs > 0) {
+    ctx.log('info', `LP-FT: epochs 1–${probeEpochs} train the head alone, then every layer`);
+  }
+  if (trunkLrScale !== 1) ctx.log('info', `Trunk learning rate × ${trunkLrScale}`);
+  return (epoch) => (epoch <= probeEpochs ? probe : all);
+}
 
 /** λ·‖θ − anchor‖² (or λ·‖θ‖² without an anchor), one weight tensor's share of R(θ). */
 export interface PenaltyTerm {

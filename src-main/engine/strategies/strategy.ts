@@ -4,7 +4,9 @@ import type { InputAdapter, ResolvedRunConfig } from '../../../src-shared/domain
 import { resolveStrategyParams, type StrategyInfo } from '../../../src-shared/domain/strategies';
 import type { Tf } from '../backend';
 import type { Split, UnlabelledSplit } from '../data/domain';
-import { buildModel, hiddenLayers } from '../model';
+import { outputUnits } from '../head';
+import { buildModel, hiddenLayers, OUTPUT_LAYER, outputLayer } from '../model';
+import { deriveSeed } from '../random';
 
 /**
  * The one interface every transfer strategy implements. A strategy says what it needs (a source
@@ -37,6 +39,12 @@ export interface StrategyContext {
   numClasses: number;
   /** The original label of each class index of the trained domain (the loop always gives it). */
   classes?: number[];
+  /**
+   * The original label of each output of the source model, when the run starts from one
+   * (TrainJob.sourceClasses): what a strategy that keeps the source's head checks the target's
+   * classes against.
+   */
+  sourceClasses?: number[];
   /**
    * The run's training arrays, for strategies that compute something from them before training
    * (instance weights): the labelled target rows (empty at budget 0), and the source rows and
@@ -119,6 +127,13 @@ export interface PreparedModel {
   /** Multiplies the run's learning rate (a new head on a frozen trunk learns faster). */
   learningRateScale?: number;
   /**
+   * The optimizer's parameter groups at an epoch, each with its own learning rate (× the run's)
+   * and its own optimizer state, instead of `trainable` at `learningRateScale`: a trunk slower
+   * than its head, or a head trained alone first (LP-FT). When the returned array changes from
+   * one epoch to the next, the optimizers start afresh.
+   */
+  paramGroups?: (epoch: number) => readonly ParamGroup[];
+  /**
    * How many steps make an epoch. 'target' (default): one pass over the labelled target rows.
    * 'longest': one pass over the longest of the streams the strategy uses (its source rows,
    * its unlabelled pool), the shorter ones cycling in fresh seeded orders. 'source': one pass
@@ -157,6 +172,15 @@ export interface PreparedModel {
   /** Frees every tensor the prepared model owns (the source model's included). */
   dispose(): void;
 }
+
+/** Variables one optimizer trains, at the run's learning rate × `learningRateScale`. */
+export interface ParamGroup {
+  variables: readonly Variable[];
+  learningRateScale: number;
+}
+
+/** Any tfjs layer. */
+export type Layer = LayersModel['layers'][number];
 
 export interface TransferStrategy {
   /** A strategy id, or 'source' for the runs that train source models. */
@@ -254,6 +278,49 @@ export function booleanParam(config: ResolvedRunConfig, key: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Source models.
+
+/**
+ * A new output layer for k classes (linear: logits) on a source model's trunk, for the runs of
+ * fine-tune and feature extraction. From revision 2 (StrategyInfo.revision), drawn from a seed of
+ * its own (newHeadSeed), its kernel uniform in ±scale/√fan_in (LeCun-uniform: PyTorch's
+ * nn.Linear default weights) and its biases zero: a small random head sends small gradients into
+ * the trunk at first and distorts its features less (Kumar et al. 2022, "Fine-Tuning can Distort
+ * Pretrained Features and Underperform Out-of-Distribution"). Revision 1 drew the Glorot-uniform
+ * output layer of the source run's own seed (outputLayer), kept for the runs that record it.
+ */
+export function newHead(ctx: StrategyContext, scale = 1): Layer {
+  const { tf, config } = ctx;
+  if ((config.strategyRevision ?? 1) < 2) return outputLayer(tf, ctx.numClasses, config.seed);
+  const seed = deriveSeed(newHeadSeed(config), `init:${OUTPUT_LAYER}`);
+  if (scale !== 1) ctx.log('info', `New head: initial weights × ${scale}`);
+  return tf.layers.dense({
+    units: outputUnits(ctx.numClasses),
+    activation: 'linear',
+    name: OUTPUT_LAYER,
+    // Variance scaling, uniform over fan-in, has the limit √(3·v/fan_in): v = s²/3 gives s/√fan_in.
+    kernelInitializer:
+      scale === 0
+        ? 'zeros'
+        : tf.initializers.varianceScaling({
+            scale: scale ** 2 / 3,
+            mode: 'fanIn',
+            distribution: 'uniform',
+            seed,
+          }),
+    biasInitializer: 'zeros',
+  });
+}
+
+/**
+ * The seed of a new head put on a source model's trunk. From revision 2 of the strategies that
+ * do this (StrategyInfo.revision), a seed no layer of the source model used. Revision 1 passed
+ * the run seed, from which the source run of the same seed had drawn its own output layer: the
+ * "new" head restarted at the weights the source head started from, which the trunk had
+ * co-adapted with (issue 17). Kept for runs that record revision 1, so that they reproduce.
+ */
+export function newHeadSeed(config: ResolvedRunConfig): number {
+  return (config.strategyRevision ?? 1) >= 2 ? deriveSeed(config.seed, 'new-head') : config.seed;
+}
 
 /** The source model's hidden Dense layers, refusing a source without any. */
 export function sourceHiddenLayers(sourceModel: LayersModel): LayersModel['layers'] {

@@ -62,8 +62,14 @@ describe('the core with real trainer processes', () => {
       freezeLayers: 1,
       l2sp: 0,
       l2: 0,
+      probeEpochs: 0,
+      trunkLrScale: 1,
+      headInitScale: 1,
+      keepSourceHead: false,
       ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((l) => [`layerScale${l}`, 1])),
     });
+    // And the revision of fine-tune's procedure it ran (issue 17: its head's own seed).
+    expect(fineTune.config.strategyRevision).toBe(2);
     // Live events: every epoch of every run was streamed, with progress in between.
     expect(events.filter((e) => e.type === 'run.epoch')).toHaveLength(3 + 4 + 4);
     expect(events.some((e) => e.type === 'run.progress')).toBe(true);

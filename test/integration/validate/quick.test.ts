@@ -56,8 +56,11 @@ describe('npm run validate --quick', () => {
     // Well above chance (20%) for the 5-class target even in the quick setting.
     expect(task?.rows.find((r) => r.strategy === 'scratch')?.mean).toBeGreaterThan(0.4);
     // The control's target is the source's own task: fine-tuning the source model must beat
-    // training from scratch on 10 labels per class, for every seed (the quick source model
-    // sees 400 images per class for 2 epochs, so the gain is a few points, not the full run's).
+    // training from scratch on 10 labels per class, for every seed. The quick source model sees
+    // 400 images per class for 2 epochs and fine-tuning trains a new head, so the gain is small:
+    // a plain PyTorch run of this control on the same rows gains 1.69 ± 0.93 points over 10 seeds
+    // (bench/reference/scenarios/validate-control-quick.json, issue 17); the mean of 2 seeds must
+    // clear its one-sided 99 % lower bound, 1.69 − 2.33·0.93/√2 = 0.15 points.
     const controlRow = (strategy: string) => control?.rows.find((r) => r.strategy === strategy);
     const scratch = controlRow('scratch')?.accuracies ?? [];
     const fineTune = controlRow('fine-tune');
@@ -65,6 +68,6 @@ describe('npm run validate --quick', () => {
     fineTune?.accuracies.forEach((acc, seed) => {
       expect(acc).toBeGreaterThan(scratch[seed] ?? 1);
     });
-    expect((fineTune?.mean ?? 0) - (controlRow('scratch')?.mean ?? 1)).toBeGreaterThan(0.02);
+    expect((fineTune?.mean ?? 0) - (controlRow('scratch')?.mean ?? 1)).toBeGreaterThan(0.0015);
   }, 240_000);
 });

@@ -191,6 +191,30 @@ describe('variants in a comparison (issue 10)', () => {
     ws.db.close();
   });
 
+  it('never merges two revisions of a strategy, whose parameters may read the same', () => {
+    const ws = compareWorkspace(tempDir());
+    // Experiment 2's fine-tune ran revision 2 of the procedure (issue 17's independent head).
+    for (const seed of [0, 1, 2, 3, 4]) {
+      ws.addRun({
+        experimentId: 2,
+        strategy: 'fine-tune',
+        variant: 'fine-tune',
+        strategyRevision: 2,
+        budget: 10,
+        seed,
+        value: 0.9,
+      });
+    }
+    const c = compare(ws, { selection: { experimentIds: [1, 2] } });
+    const rows = c.summary.rows.map((r) => r.variant);
+    expect(rows).toContain('fine-tune (Sweep #1)');
+    expect(rows).toContain('fine-tune (Re-run #2)');
+    expect(c.notes).toEqual([
+      '"fine-tune" names different settings in "Sweep" (#1) and "Re-run" (#2) (strategyRevision): its runs are shown per experiment, never merged.',
+    ]);
+    ws.db.close();
+  });
+
   it('measures against a baseline named by its strategy when it has one row, and says when not', () => {
     const ws = compareWorkspace(tempDir());
     withMmd(ws);

@@ -130,6 +130,51 @@ describe('planning the new strategies', () => {
     ).toEqual(['strategies.0.params.temperature: Too small: expected number to be >=1']);
   });
 
+  it("refuses fine-tune's head options that cannot hold, when planned (issue 17)", () => {
+    const found = problems(() =>
+      planExperiment(
+        spec(
+          [
+            { id: 'fine-tune', params: { keepSourceHead: true, headInitScale: 0.5 } },
+            { id: 'fine-tune', params: { probeEpochs: 3 } },
+          ],
+          { training: { epochs: 3, learningRate: 0.001, batchSize: 32, optimizer: 'adam' } },
+        ),
+        resolve,
+      ),
+    );
+    expect(found).toEqual([
+      "strategies.0: headInitScale scales a new head, and keepSourceHead keeps the source's",
+      "strategies.0: keepSourceHead keeps the source's output layer, but source 0 has classes " +
+        '[0, 1, 2, 3, 4] and target 0 [5, 6, 7, 8, 9]: it needs the same classes in the same order',
+      "strategies.0: keepSourceHead keeps the source's output layer, but source 1 has classes " +
+        '[0, 1, 2] and target 0 [5, 6, 7, 8, 9]: it needs the same classes in the same order',
+      'strategies.1: probeEpochs 3 leaves none of the 3 epochs to fine-tune (LP-FT probes first, ' +
+        'then fine-tunes; for a probe alone use feature-extraction)',
+    ]);
+    // The same classes in the same order keep the source head.
+    const same = planExperiment(
+      spec([{ id: 'fine-tune', params: { keepSourceHead: true } }], {
+        sources: [{ name: 's', dataset: 'digits', classes: [5, 6, 7, 8, 9] }],
+      }),
+      resolve,
+    );
+    expect(same.transferRuns[0]?.config.strategyParams.keepSourceHead).toBe(true);
+  });
+
+  it('records the revision of the strategies whose procedure changed, and only theirs', () => {
+    const plan = planExperiment(
+      spec([{ id: 'scratch' }, { id: 'fine-tune' }, { id: 'feature-extraction' }]),
+      resolve,
+    );
+    const revision = (id: string) =>
+      plan.transferRuns.find((r) => r.config.strategy === id)?.config.strategyRevision;
+    expect(revision('fine-tune')).toBe(2);
+    expect(revision('feature-extraction')).toBe(2);
+    expect(revision('scratch')).toBeUndefined();
+    expect(plan.sourceRuns[0]?.config.strategyRevision).toBeUndefined();
+  });
+
   it('plans every model-transfer strategy across input shapes (an input adapter fits them)', () => {
     const mixed = (id: string) =>
       problems(() =>
