@@ -58,7 +58,8 @@ export interface Manifest {
 
 /**
  * Exports every completed run of `experimentId` into `outDir` (manifest.json and the arrays),
- * reporting each run on `progress`. Runs that did not complete are left out and listed.
+ * with the source runs they start from when another experiment trained them, reporting each run
+ * on `progress`. Runs that did not complete are left out and listed.
  */
 export async function exportRuns(
   db: Db,
@@ -90,7 +91,20 @@ export async function exportRuns(
 
   const runs: ReferenceRun[] = [];
   const skipped: string[] = [];
-  const ids = experimentRunIds(db, experimentId);
+  // The source runs the experiment's runs start from, first: an experiment may reuse source
+  // runs that another experiment trained, which the reference must train too.
+  const own = experimentRunIds(db, experimentId);
+  const ownIds = new Set(own.map((r) => r.id));
+  const reused = [
+    ...new Set(own.flatMap(({ id }) => readRerunSource(db, id)?.dependsOn ?? [])),
+  ].filter((id) => !ownIds.has(id));
+  const ids = [
+    ...reused.flatMap((id) => {
+      const status = getRun(db, id)?.status;
+      return status === undefined ? [] : [{ id, status }];
+    }),
+    ...own,
+  ];
   for (const [i, { id, status }] of ids.entries()) {
     const detail = getRun(db, id);
     const source = readRerunSource(db, id);

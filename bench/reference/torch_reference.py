@@ -10,7 +10,8 @@ What it is: a plain PyTorch training of the same protocol, written the way a pra
 writes it, with PyTorch's own defaults, so that it can tell whether Transferlab's answer is the
 field's answer.
   - Models: nn.Linear / nn.Conv2d with PyTorch's default initialisation (kaiming_uniform with
-    a = sqrt(5), i.e. U(+-1/sqrt(fan_in)) for weights and biases), the same layer sizes.
+    a = sqrt(5), i.e. U(+-1/sqrt(fan_in)) for weights and biases), the same layer sizes; or, when
+    the spec's model names an `init`, that initialisation (the same rule as Transferlab's).
   - Optimiser: torch.optim.Adam (eps 1e-8) or SGD at the run's learning rate, batch size and
     epochs; mean cross-entropy (BCEWithLogits for two classes, one logit, as Transferlab).
   - Each epoch visits the training rows once in a fresh seeded order (last batch partial).
@@ -74,6 +75,7 @@ class Net(nn.Module):
             width = units
         self.blocks = nn.ModuleList(blocks)
         self.head = nn.Linear(width, out_units)
+        initialise(self, spec.get("init"), act)
 
     def prepare(self, x):
         if self.image is None:
@@ -94,6 +96,32 @@ class Net(nn.Module):
 
     def forward(self, x):
         return self.head(self.features(x))
+
+
+def initialise(net, init, act):
+    """The spec's model.init when it names one (Transferlab's WeightInitSchema), else PyTorch's own.
+
+    he: He-normal (truncated at 2 sd, as tfjs) for ReLU/ELU layers and convolutions,
+    Glorot-uniform for tanh/sigmoid and the output layer; lecun-uniform: uniform in
+    +-1/sqrt(fan_in); zero biases for both.
+    """
+    if init is None:
+        return
+    with torch.no_grad():
+        for module in net.modules():
+            if not isinstance(module, (nn.Linear, nn.Conv2d)):
+                continue
+            fan_in = nn.init._calculate_fan_in_and_fan_out(module.weight)[0]
+            is_head = module is net.head
+            if init == "lecun-uniform":
+                bound = 1 / math.sqrt(fan_in)
+                nn.init.uniform_(module.weight, -bound, bound)
+            elif not is_head and (isinstance(module, nn.Conv2d) or act in ("relu", "elu")):
+                std = math.sqrt(2 / fan_in)
+                nn.init.trunc_normal_(module.weight, 0, std, -2 * std, 2 * std)
+            else:
+                nn.init.xavier_uniform_(module.weight)
+            nn.init.zeros_(module.bias)
 
 
 class Probe(nn.Module):

@@ -1,6 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
+import type { WeightInit } from '../../src-shared/domain/experimentSpec';
 import type { Tf } from './backend';
-import { hiddenLayerName, outputLayer, seededDense } from './model';
+import { hiddenLayerName, lecunUniform, OUTPUT_LAYER, outputLayer, seededDense } from './model';
 import { deriveSeed } from './random';
 
 /**
@@ -23,6 +24,8 @@ export interface CnnSpec {
   dense: number[];
   /** Side k of the square convolution kernel. */
   kernelSize: number;
+  /** How the weights start (WeightInitSchema); `he` when absent. */
+  init?: WeightInit;
 }
 
 export const DEFAULT_CNN: CnnSpec = { conv: [32, 64], dense: [128], kernelSize: 3 };
@@ -100,7 +103,10 @@ export function cnnLayers(
         kernelSize: spec.kernelSize,
         activation: 'relu',
         name,
-        kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(seed, `init:${name}`) }),
+        kernelInitializer:
+          spec.init === 'lecun-uniform'
+            ? lecunUniform(tf, deriveSeed(seed, `init:${name}`))
+            : tf.initializers.heNormal({ seed: deriveSeed(seed, `init:${name}`) }),
         biasInitializer: 'zeros',
         ...(out.length === 0 ? { inputShape } : {}),
       }),
@@ -109,7 +115,15 @@ export function cnnLayers(
   });
   out.push(tf.layers.flatten({ name: 'flatten' }));
   spec.dense.forEach((units, i) => {
-    out.push(seededDense(tf, { units, activation: 'relu', name: hiddenLayerName(i + 1), seed }));
+    out.push(
+      seededDense(tf, {
+        units,
+        activation: 'relu',
+        name: hiddenLayerName(i + 1),
+        seed,
+        ...(spec.init ? { init: spec.init } : {}),
+      }),
+    );
   });
   return out;
 }
@@ -125,6 +139,6 @@ export function buildCnn(
   if (spec.conv.length === 0) throw new Error('A CNN needs at least one convolution block');
   const model = tf.sequential();
   for (const layer of cnnLayers(tf, spec, imageShape, seed)) model.add(layer);
-  model.add(outputLayer(tf, numClasses, seed));
+  model.add(outputLayer(tf, numClasses, seed, OUTPUT_LAYER, spec.init));
   return model;
 }

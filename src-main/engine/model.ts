@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { io, layers, LayersModel, Tensor } from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { MlpSpec, ModelSpec } from '../../src-shared/domain/experimentSpec';
+import type { MlpSpec, ModelSpec, WeightInit } from '../../src-shared/domain/experimentSpec';
 import type { Tf } from './backend';
 import { cnnLayers } from './cnn';
 import { outputUnits, probabilitiesFromLogits } from './head';
@@ -43,7 +43,7 @@ export function buildModel(
   if (spec.type === 'mlp') return buildMlp(tf, spec, featureShape, numClasses, seed);
   const model = tf.sequential();
   for (const layer of trunkLayers(tf, spec, featureShape, seed)) model.add(layer);
-  model.add(outputLayer(tf, numClasses, seed));
+  model.add(outputLayer(tf, numClasses, seed, OUTPUT_LAYER, spec.init));
   return model;
 }
 
@@ -68,6 +68,7 @@ export function trunkLayers(
         activation: spec.activation,
         name: hiddenLayerName(i + 1),
         seed,
+        ...(spec.init ? { init: spec.init } : {}),
         ...(i === 0 && !flat ? { inputShape: featureShape } : {}),
       }),
     ),
@@ -98,7 +99,7 @@ export function buildMlp(
     throw new Error(`buildMlp builds MLPs, not a ${spec.type}: use buildModel`);
   const model = tf.sequential();
   for (const layer of trunkLayers(tf, spec, featureShape, seed)) model.add(layer);
-  model.add(outputLayer(tf, numClasses, seed));
+  model.add(outputLayer(tf, numClasses, seed, OUTPUT_LAYER, spec.init));
   return model;
 }
 
@@ -121,6 +122,8 @@ export function seededDense(
     activation: MlpSpec['activation'] | 'linear';
     name: string;
     seed: number;
+    /** The ModelSpec's `init`; `he` when absent. */
+    init?: WeightInit;
     inputShape?: number[];
   },
 ): Layer {
@@ -130,9 +133,11 @@ export function seededDense(
     activation: o.activation,
     name: o.name,
     kernelInitializer:
-      o.activation === 'relu' || o.activation === 'elu'
-        ? tf.initializers.heNormal({ seed: kernelSeed })
-        : tf.initializers.glorotUniform({ seed: kernelSeed }),
+      o.init === 'lecun-uniform'
+        ? lecunUniform(tf, kernelSeed)
+        : o.activation === 'relu' || o.activation === 'elu'
+          ? tf.initializers.heNormal({ seed: kernelSeed })
+          : tf.initializers.glorotUniform({ seed: kernelSeed }),
     biasInitializer: 'zeros',
     ...(o.inputShape ? { inputShape: o.inputShape } : {}),
   });
@@ -147,8 +152,33 @@ export function outputLayer(
   numClasses: number,
   seed: number,
   name: string = OUTPUT_LAYER,
+  init?: WeightInit,
 ): Layer {
-  return seededDense(tf, { units: outputUnits(numClasses), activation: 'linear', name, seed });
+  return seededDense(tf, {
+    units: outputUnits(numClasses),
+    activation: 'linear',
+    name,
+    seed,
+    ...(init ? { init } : {}),
+  });
+}
+
+/**
+ * Uniform in ±scale/√fan_in (LeCun-uniform; at scale 1 the weights of PyTorch's nn.Linear and
+ * nn.Conv2d defaults), seeded. Variance scaling over fan-in has the limit √(3·v/fan_in), so
+ * v = scale²/3.
+ */
+export function lecunUniform(
+  tf: Tf,
+  seed: number,
+  scale = 1,
+): ReturnType<typeof tf.initializers.varianceScaling> {
+  return tf.initializers.varianceScaling({
+    scale: scale ** 2 / 3,
+    mode: 'fanIn',
+    distribution: 'uniform',
+    seed,
+  });
 }
 
 /** The hidden Dense layers, from the input side: hidden_1, hidden_2, ... */

@@ -5,6 +5,7 @@ import {
   type DomainSpec,
   type MlpSpec,
   type ModelSpec,
+  type WeightInit,
 } from '../../src-shared/domain/experimentSpec';
 import { datasetLabel, isImageDomain } from './domainForm';
 import { parseIntList, type Parsed } from './listInput';
@@ -24,6 +25,8 @@ export interface ModelForm {
   conv: string;
   dense: string;
   kernelSize: number | null;
+  /** ModelSpec.init; `he` (the default) is left out of the spec. */
+  init: WeightInit;
 }
 
 export type ModelField = 'modelType' | 'hidden' | 'activation' | 'conv' | 'dense' | 'kernelSize';
@@ -72,6 +75,7 @@ export function modelFormFromSpec(model: ModelSpec | undefined): ModelForm {
     conv: cnn.conv.join(', '),
     dense: cnn.dense.join(', '),
     kernelSize: cnn.kernelSize,
+    init: model?.init ?? 'he',
   };
 }
 
@@ -108,11 +112,12 @@ export function buildModel(
   const add = (field: ModelField, messages: readonly string[]): void => {
     for (const message of messages) problems.push({ field, message });
   };
+  const init = form.init === 'he' ? {} : { init: form.init };
   if (form.type === 'mlp') {
     const hidden = parseLayers(form.hidden, HIDDEN_BOUNDS, 'layer width', '64, 32');
     add('hidden', hidden.problems);
     return {
-      model: { type: 'mlp', hidden: hidden.values, activation: form.activation },
+      model: { type: 'mlp', hidden: hidden.values, activation: form.activation, ...init },
       problems,
     };
   }
@@ -138,7 +143,7 @@ export function buildModel(
       `A CNN needs image datasets; ${flat.join(', ')} ${flat.length === 1 ? 'is' : 'are'} not. Use an MLP.`,
     ]);
   return {
-    model: { type: 'cnn', conv: conv.values, dense: dense.values, kernelSize: k ?? 0 },
+    model: { type: 'cnn', conv: conv.values, dense: dense.values, kernelSize: k ?? 0, ...init },
     problems,
   };
 }

@@ -33,7 +33,9 @@ export const structure: TransferStrategy = {
   prepare: (ctx: StrategyContext) => {
     const { tf, sourceModel } = ctx;
     if (sourceModel === undefined) throw new Error('structure needs a source model');
-    const spec = sourceArchitecture(sourceModel);
+    // The source's architecture, with the run's own choice of initialisation (ModelSpec.init).
+    const { init } = ctx.config.model;
+    const spec: ModelSpec = { ...sourceArchitecture(sourceModel), ...(init ? { init } : {}) };
     if (describeSpec(spec) !== describeSpec(ctx.config.model)) {
       ctx.log(
         'info',

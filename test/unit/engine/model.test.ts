@@ -5,12 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type Tf } from '../../../src-main/engine/backend';
 import {
   buildMlp,
+  buildModel,
   hiddenLayers,
   loadModel,
   logits,
   probabilities,
   saveModel,
 } from '../../../src-main/engine/model';
+import type { ModelSpec } from '../../../src-shared/domain/experimentSpec';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();
@@ -58,6 +60,63 @@ describe('buildMlp', () => {
     // Biases start at zero.
     expect(weightsOf(a)[1]?.every((v) => v === 0)).toBe(true);
     for (const m of [a, b, c]) m.dispose();
+  });
+});
+
+describe('ModelSpec.init (issue 17)', () => {
+  /** max |w| and the largest |bias| of each Dense or Conv2D layer, with its fan-in. */
+  function layerStats(model: ReturnType<typeof buildModel>) {
+    return model.layers.flatMap((layer) => {
+      const [kernel, bias] = layer.getWeights();
+      if (kernel === undefined || bias === undefined) return [];
+      const w = Array.from(kernel.dataSync());
+      const fanIn = kernel.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+      return [
+        {
+          name: layer.name,
+          bound: 1 / Math.sqrt(fanIn),
+          maxW: Math.max(...w.map(Math.abs)),
+          maxB: Math.max(...Array.from(bias.dataSync(), Math.abs)),
+        },
+      ];
+    });
+  }
+
+  it('lecun-uniform draws every layer uniform in ±1/√fan_in, biases zero', () => {
+    const specs: ModelSpec[] = [
+      { type: 'mlp', hidden: [32, 16], activation: 'relu', init: 'lecun-uniform' },
+      { type: 'cnn', conv: [4], dense: [8], kernelSize: 3, init: 'lecun-uniform' },
+    ];
+    for (const spec of specs) {
+      const model = buildModel(tf, spec, [8, 8], 3, 5);
+      const stats = layerStats(model);
+      expect(stats).toHaveLength(3);
+      for (const s of stats) {
+        expect(s.maxW, s.name).toBeLessThanOrEqual(s.bound);
+        expect(s.maxW, s.name).toBeGreaterThan(0.7 * s.bound);
+        expect(s.maxB, s.name).toBe(0);
+      }
+      model.dispose();
+    }
+  });
+
+  it('he (the default, also when absent) draws He-normal ReLU layers, wider than ±1/√fan_in', () => {
+    const absent = buildModel(tf, { type: 'mlp', hidden: [64], activation: 'relu' }, [8, 8], 3, 5);
+    const he = buildModel(
+      tf,
+      { type: 'mlp', hidden: [64], activation: 'relu', init: 'he' },
+      [8, 8],
+      3,
+      5,
+    );
+    expect(he.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
+      absent.getWeights().map((w) => Array.from(w.dataSync())),
+    );
+    const [hidden] = layerStats(he);
+    // He-normal's sd is √2/√fan_in, truncated at two sd: beyond the LeCun bound.
+    expect(hidden?.maxW).toBeGreaterThan(hidden?.bound ?? Infinity);
+    he.dispose();
+    absent.dispose();
   });
 });
 

@@ -69,6 +69,25 @@ describe('model type in the designer', () => {
     expect(form.hidden).toBe('64');
   });
 
+  it('carries the initialisation both ways, leaving the default out of the spec', () => {
+    const form = formFromSpec(example, STRATEGIES);
+    expect(form.model.init).toBe('he');
+    expect(buildSpec(form, STRATEGIES, SHAPES).spec?.model).toEqual(example.model);
+    form.model.init = 'lecun-uniform';
+    expect(buildSpec(form, STRATEGIES, SHAPES).spec?.model).toEqual({
+      ...example.model,
+      init: 'lecun-uniform',
+    });
+    const cnn = modelFormFromSpec({
+      type: 'cnn',
+      conv: [8],
+      dense: [16],
+      kernelSize: 3,
+      init: 'lecun-uniform',
+    });
+    expect(cnn.init).toBe('lecun-uniform');
+  });
+
   it('flags a CNN on a dataset that is not an image dataset, next to the model type', () => {
     const cnn = { ...modelFormFromSpec(undefined), type: 'cnn' as const };
     expect(buildModel(cnn, [digits], SHAPES).problems).toEqual([]);
