@@ -200,12 +200,15 @@ describe('LP-FT and a slower trunk', () => {
         saveModel: true,
         modelsDir: suiteDir(),
       });
+      const tensors = tf.memory().numTensors;
       const result = await train(
         job,
         tf,
         () => undefined,
         () => false,
       );
+      // Two optimizers and one shared gradient per step leave nothing behind.
+      expect(tf.memory().numTensors).toBe(tensors);
       if (result.status !== 'completed' || result.model === undefined)
         throw new Error('fine-tune failed');
       const trained = await loadModel(tf, result.model.dir, result.model.hash);
