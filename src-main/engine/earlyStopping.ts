@@ -2,6 +2,13 @@ import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { EarlyStopping } from '../../src-shared/domain/experimentSpec';
 import type { Tf } from './backend';
 
+export interface EarlyStopperState {
+  best: number;
+  bestEpoch: number;
+  sinceBest: number;
+  snapshot?: Tensor[];
+}
+
 /**
  * Early stopping on the target's validation split with the best epoch's weights restored, after
  * Keras's EarlyStopping(restore_best_weights=True) and Prechelt 1998, "Early stopping — but
@@ -48,6 +55,29 @@ export class EarlyStopper {
     if (!this.settings.restoreBest || this.snapshot === undefined) return undefined;
     this.model.setWeights(this.snapshot);
     return this.bestEpoch;
+  }
+
+  /**
+   * What a checkpoint keeps (checkpoint.ts): the best value (NaN before any finite one), its
+   * epoch, the epochs since, and the best epoch's weights when restoreBest keeps them. The
+   * tensors are the stopper's own: read them, do not dispose them.
+   */
+  state(): EarlyStopperState {
+    return {
+      best: this.best,
+      bestEpoch: this.bestEpoch,
+      sinceBest: this.sinceBest,
+      ...(this.snapshot ? { snapshot: this.snapshot } : {}),
+    };
+  }
+
+  /** Takes a checkpoint's state; the stopper owns (and will dispose) the snapshot's tensors. */
+  restoreState(state: EarlyStopperState): void {
+    this.dispose();
+    this.best = state.best;
+    this.bestEpoch = state.bestEpoch;
+    this.sinceBest = state.sinceBest;
+    this.snapshot = state.snapshot;
   }
 
   dispose(): void {

@@ -96,6 +96,22 @@ export const TrainJobSchema = z.object({
    */
   expectedDataHash: z.string().optional(),
   /**
+   * Checkpoints for resuming a crashed run (issue 11). When set and the strategy is resumable
+   * (strategies/resumable.ts), the trainer writes the complete training state of each epoch to
+   * `<dir>/epoch-<k>/` before that epoch's 'epoch' message, keeping the last two
+   * (checkpoint.ts). With `resumeFromEpoch` m it first restores `<dir>/epoch-<m>/`, logs
+   * "Resumed from the checkpoint of epoch m" and goes on at epoch m + 1, sending 'epoch' only for
+   * later epochs; a missing, unreadable or foreign checkpoint fails the job before any epoch.
+   * Ignored by calibrations.
+   */
+  checkpoint: z
+    .object({
+      /** The run's own folder for checkpoints. */
+      dir: z.string(),
+      resumeFromEpoch: z.int().positive().optional(),
+    })
+    .optional(),
+  /**
    * Times the run instead of finishing it (a plan's estimate, issue 10): after `maxBatches`
    * batches or `maxSeconds`, whichever comes first, the trainer times one evaluation, sends a
    * 'calibration' message and ends as cancelled. Nothing is recorded as a run.

@@ -1,6 +1,14 @@
 import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
 import { describeInputAdapter, type FinalMetrics } from '../../src-shared/domain/runs';
 import type { Tf } from './backend';
+import { BatchStream } from './batchStream';
+import {
+  checkpointIdentity,
+  loadCheckpoint,
+  saveCheckpoint,
+  stateVariables,
+  type LoopState,
+} from './checkpoint';
 import type { RunData, Split } from './data/domain';
 import { loadRunData } from './data/index';
 import { confusionMatrix } from './confusion';
@@ -9,8 +17,9 @@ import { engineAdam } from './kernels/index';
 import { crossEntropy, predictedClasses } from './head';
 import { buildModel, loadModel, logits, saveModel, type SavedModel } from './model';
 import type { TrainJob, TrainerToParent } from './protocol';
-import { deriveSeed, Rng } from './random';
+import { deriveSeed } from './random';
 import { strategyFor } from './strategies/index';
+import { whyNotResumable } from './strategies/resumable';
 import type { LabelledBatch, ParamGroup, PreparedModel } from './strategies/strategy';
 
 /**
@@ -46,6 +55,9 @@ const PROGRESS_INTERVAL_MS = 200;
  * `data` is the job's prepared data when the caller has loaded it already (the trainer entry
  * does, to report its hash in 'started'). `isCancelled` is polled before every batch; each batch
  * ends by yielding to the event loop, so a cancel message is seen within one batch.
+ *
+ * With `job.checkpoint`, each epoch's complete state is saved before its 'epoch' message, and
+ * `resumeFromEpoch` continues a crashed run from one (checkpoint.ts, issue 11).
  */
 export async function train(
   job: TrainJob,
@@ -55,13 +67,31 @@ export async function train(
   data?: RunData,
 ): Promise<TrainResult> {
   const startedAt = performance.now();
-  const elapsedS = (): number => (performance.now() - startedAt) / 1000;
+  /** Seconds a resumed run had trained before its checkpoint. */
+  let elapsedBefore = 0;
+  const elapsedS = (): number => elapsedBefore + (performance.now() - startedAt) / 1000;
   const log = (level: 'info' | 'warn', message: string): void => {
     emit({ type: 'log', level, message });
   };
   const runData = data ?? (await loadRunData(job));
   const { config } = job;
   const strategy = strategyFor(config);
+  // Checkpoints (issue 11): never for a calibration, which ends after a few batches.
+  const notResumable = whyNotResumable(config);
+  let checkpoint = job.calibrate === undefined ? job.checkpoint : undefined;
+  const resumeFrom = checkpoint?.resumeFromEpoch;
+  if (resumeFrom !== undefined) {
+    if (notResumable !== undefined) throw new Error(`This run cannot resume: ${notResumable}`);
+    if (resumeFrom > config.training.epochs) {
+      throw new Error(
+        `Cannot resume from epoch ${resumeFrom}: the run has ${config.training.epochs} epochs`,
+      );
+    }
+  }
+  if (checkpoint && notResumable !== undefined) {
+    log('info', `No checkpoints: ${notResumable}, so a crash restarts this run from epoch 1`);
+    checkpoint = undefined;
+  }
   if (runData.scale !== 1) log('info', `Features divided by ${runData.scale}`);
   if (runData.inputAdapter)
     log('info', `Input adapter: ${describeInputAdapter(runData.inputAdapter)}`);
@@ -242,12 +272,37 @@ export async function train(
     const totalSteps = batches * epochs;
     let step = 0;
     let lastProgress = -Infinity;
+    const streams = { target: targetStream, source: sourceStream, unlabelled: poolStream };
+    const identity = checkpoint ? checkpointIdentity(job, runData.dataHash, batches) : undefined;
+    const loopState = (): LoopState => ({
+      variables: stateVariables(tf, prepared.model, prepared.trainable, groups),
+      groups,
+      optimizers,
+      streams,
+      stopper,
+    });
+    let firstEpoch = 1;
+    /** Early stopping ended training at the checkpoint resumed from. */
+    let stopped = false;
+    if (checkpoint && identity && resumeFrom !== undefined) {
+      // The groups of the checkpoint's epoch, with their optimizers' state: the next epoch then
+      // keeps or replaces them exactly as the uninterrupted run did.
+      for (const o of optimizers) o.dispose();
+      groups = groupsAt(resumeFrom);
+      optimizers = groups.map((g) => newOptimizer(g.learningRateScale));
+      const progress = await loadCheckpoint(tf, checkpoint.dir, resumeFrom, identity, loopState());
+      elapsedBefore = progress.elapsedS;
+      stopped = progress.stopped;
+      firstEpoch = resumeFrom + 1;
+      step = resumeFrom * batches;
+      log('info', `Resumed from the checkpoint of epoch ${resumeFrom}`);
+    }
     const calibration = job.calibrate
       ? new Calibration(job.calibrate, batches, (splits) => {
           measure(splits);
         })
       : undefined;
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= epochs && !stopped; epoch++) {
       const next = groupsAt(epoch);
       if (epoch > 1 && (prepared.resetOptimizerEachEpoch || next !== groups)) {
         for (const o of optimizers) o.dispose();
@@ -293,6 +348,29 @@ export async function train(
       // val_loss are directly comparable.
       const trainEval = measure(metricSplits);
       const valEval = measure([val]);
+      const finite = Number.isFinite(trainEval.loss) && Number.isFinite(valEval.loss);
+      // Early stopping's verdict comes before the checkpoint, which records it with its state.
+      stopped =
+        finite &&
+        stopper?.update(epoch, { val_loss: valEval.loss, val_acc: valEval.acc }) === true &&
+        epoch < epochs;
+      const elapsed = elapsedS();
+      // Written before the parent hears of the epoch: an epoch it commits always has one.
+      if (checkpoint && identity && finite) {
+        try {
+          await saveCheckpoint(checkpoint.dir, epoch, identity, loopState(), {
+            elapsedS: elapsed,
+            stopped,
+          });
+        } catch (e) {
+          log(
+            'warn',
+            `Checkpoint of epoch ${epoch} not written (${e instanceof Error ? e.message : String(e)}): ` +
+              'no more checkpoints for this run, so a crash restarts it from epoch 1',
+          );
+          checkpoint = undefined;
+        }
+      }
       emit({
         type: 'epoch',
         epoch,
@@ -302,21 +380,18 @@ export async function train(
           val_loss: valEval.loss,
           val_acc: valEval.acc,
         },
-        elapsedS: elapsedS(),
+        elapsedS: elapsed,
       });
-      if (!Number.isFinite(trainEval.loss) || !Number.isFinite(valEval.loss)) {
+      if (!finite) {
         const bad = Number.isFinite(trainEval.loss) ? valEval.loss : trainEval.loss;
         const error = `The loss became ${bad} at epoch ${epoch}; training stopped (try a lower learning rate).`;
         emit({ type: 'failed', error, diverged: true });
         return { status: 'diverged', error };
       }
-      if (
-        stopper?.update(epoch, { val_loss: valEval.loss, val_acc: valEval.acc }) &&
-        epoch < epochs
-      ) {
+      if (stopped) {
         log(
           'info',
-          `Early stopping after epoch ${epoch}: ${stopping?.monitor ?? 'val_loss'} last improved at epoch ${stopper.bestEpochSeen}`,
+          `Early stopping after epoch ${epoch}: ${stopping?.monitor ?? 'val_loss'} last improved at epoch ${stopper?.bestEpochSeen ?? 0}`,
         );
         break;
       }
@@ -425,36 +500,6 @@ class Calibration {
       finalSeconds,
       timedSeconds: (performance.now() - from) / 1000,
     };
-  }
-}
-
-/**
- * Batches of up to `batchSize` row indices of a split of n rows, in seeded random orders: each
- * pass is a fresh permutation, and its last batch holds the remainder (n mod batchSize), so a
- * pass over the target's rows is exactly one epoch of ceil(n / batchSize) batches. Streams
- * shorter than the epoch cycle through further passes.
- */
-class BatchStream {
-  private readonly rng: Rng;
-  private order: Int32Array = new Int32Array(0);
-  private at = 0;
-
-  constructor(
-    private readonly n: number,
-    private readonly batchSize: number,
-    seed: number,
-  ) {
-    this.rng = new Rng(seed);
-  }
-
-  next(): Int32Array {
-    if (this.at >= this.order.length) {
-      this.order = this.rng.permutation(this.n);
-      this.at = 0;
-    }
-    const rows = this.order.subarray(this.at, Math.min(this.at + this.batchSize, this.n));
-    this.at += rows.length;
-    return rows;
   }
 }
 
