@@ -16,17 +16,43 @@ export interface ImageFolderOptions {
   color: 'grayscale' | 'rgb';
 }
 
-/** A folder of class subfolders: each class's image files, sorted, and what was skipped. */
-export async function listImageFolder(
-  root: string,
-): Promise<{ classes: { name: string; files: string[] }[]; skipped: string[] }> {
-  const entries = (await readdir(root, { withFileTypes: true }))
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+/** An image folder as listImageFolder reads it. */
+export interface ImageFolderListing {
+  classes: { name: string; files: string[] }[];
+  /** Files in class folders that are not PNG/JPEG (`class/notes.txt`). */
+  skipped: string[];
+  /** Hidden folders at the top (a leading dot: `.git`, `..%2f..%2fx`), not read as classes. */
+  hiddenFolders: string[];
+  /** Other top-level entries that are not folders (a loose image, a link), not read either. */
+  notFolders: string[];
+}
+
+/**
+ * A folder of class subfolders: each class's image files, sorted, and what was left out. Hidden
+ * folders are left out (tool folders like `.git` or `.ipynb_checkpoints` are no classes) but
+ * listed, like everything else left out, so that the report names them (issue 11: a class folder
+ * named `..%2f..%2fx` vanished without a word). Hidden files are left out unlisted (`.DS_Store`).
+ */
+export async function listImageFolder(root: string): Promise<ImageFolderListing> {
+  const top = await readdir(root, { withFileTypes: true });
+  const visible = top.filter((e) => !e.name.startsWith('.'));
+  const entries = visible
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const hiddenFolders = top
+    .filter((e) => e.isDirectory() && e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  const notFolders = visible
+    .filter((e) => !e.isDirectory())
     .map((e) => e.name)
     .sort();
   if (entries.length < 2) {
+    const hidden =
+      hiddenFolders.length > 0 ? ` (hidden folders left out: ${quoted(hiddenFolders)})` : '';
     throw new Error(
-      `${root}: ${entries.length} class subfolder(s); an image folder needs one subfolder per class, at least 2`,
+      `${root}: ${entries.length} class subfolder(s)${hidden}; an image folder needs one subfolder per class, at least 2`,
     );
   }
   if (entries.length > MAX_CLASSES)
@@ -45,7 +71,46 @@ export async function listImageFolder(
       return { name, files: files.sort() };
     }),
   );
-  return { classes, skipped: skipped.sort() };
+  return { classes, skipped: skipped.sort(), hiddenFolders, notFolders };
+}
+
+/**
+ * The warnings for what an image folder's import leaves out: the import's report says `Skipped`,
+ * the inspection before it `Will skip`. The file warning comes first, as before.
+ */
+export function leftOutWarnings(
+  listing: ImageFolderListing,
+  verb: 'Skipped' | 'Will skip' = 'Skipped',
+): string[] {
+  const { skipped, hiddenFolders, notFolders } = listing;
+  const warnings: string[] = [];
+  if (skipped.length > 0) {
+    warnings.push(
+      `${verb} ${skipped.length} file(s) that are not .png/.jpg/.jpeg: ${firstFew(skipped)}`,
+    );
+  }
+  if (hiddenFolders.length > 0) {
+    warnings.push(
+      `${verb} ${hiddenFolders.length} hidden folder(s), not imported as classes: ` +
+        `${quoted(hiddenFolders)}; a name starting with "." hides a folder: rename it to import it as a class`,
+    );
+  }
+  if (notFolders.length > 0) {
+    warnings.push(
+      `${verb} ${notFolders.length} file(s) or link(s) beside the class folders, in no class: ` +
+        `${quoted(notFolders)}; move images into a class subfolder to import them`,
+    );
+  }
+  return warnings;
+}
+
+function firstFew(names: readonly string[]): string {
+  return `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}`;
+}
+
+/** Names in quotes, control characters escaped (JSON's), so that an odd name reads as it is. */
+function quoted(names: readonly string[]): string {
+  return firstFew(names.map((n) => JSON.stringify(n)));
 }
 
 /**
@@ -124,7 +189,8 @@ export async function readImageFolder(
   options: ImageFolderOptions,
   newWriter: (featureShape: number[]) => ArraysWriter,
 ): Promise<ReadOutcome> {
-  const { classes, skipped } = await listImageFolder(root);
+  const listing = await listImageFolder(root);
+  const classes = listing.classes;
   const channels = options.color === 'rgb' ? 3 : 1;
   const featureShape =
     channels === 1 ? [options.height, options.width] : [options.height, options.width, 3];
@@ -145,12 +211,7 @@ export async function readImageFolder(
       writer.push(resized, label);
     }
   }
-  const warnings =
-    skipped.length > 0
-      ? [
-          `Skipped ${skipped.length} file(s) that are not .png/.jpg/.jpeg: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''}`,
-        ]
-      : [];
+  const warnings = leftOutWarnings(listing);
   return {
     report: {
       ...plainReport(writer.rows, warnings),

@@ -6,10 +6,10 @@ import type { z } from 'zod';
 import type { InspectInputSchema, InspectResult } from '../../src-shared/rpc/datasets';
 import { AppFailure } from '../../src-shared/result';
 import { parseIdxHeader, type IdxHeader } from '../engine/data/idx';
-import { columnInfo, detectLayout, scanCsv, suggestLabel } from './csv/scan';
+import { columnInfo, detectLayout, scanCsv, suggestLabel, type CsvScan } from './csv/scan';
 import { detectFormat } from './detect';
 import { listFiles, resolveFileRef, type LocalFile } from './files';
-import { decodeImage, listImageFolder } from './images';
+import { decodeImage, leftOutWarnings, listImageFolder } from './images';
 import { parseJsonFile } from './json';
 import { MAX_ARRAY_BYTES } from './limits';
 import { readNpyHeader } from './npy';
@@ -59,9 +59,12 @@ async function inspectLocal(input: InspectInput, file: LocalFile): Promise<Inspe
           suggestedLabel: suggestLabel(scan.names),
           rows: scan.rows,
           head: scan.head,
-          warnings: columns
-            .filter((c) => c.missing > 0)
-            .map((c) => `Column "${c.name}" has ${c.missing} missing value(s)`),
+          warnings: [
+            ...columns
+              .filter((c) => c.missing > 0)
+              .map((c) => `Column "${c.name}" has ${c.missing} missing value(s)`),
+            ...nonFiniteWarnings(scan),
+          ],
         };
       }
       case 'idx': {
@@ -135,7 +138,8 @@ async function inspectLocal(input: InspectInput, file: LocalFile): Promise<Inspe
         };
       }
       case 'image-folder': {
-        const { classes, skipped } = await listImageFolder(file.path);
+        const listing = await listImageFolder(file.path);
+        const classes = listing.classes;
         const files = await listFiles(file.path);
         const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
         const firstFile = classes[0]?.files[0];
@@ -146,10 +150,7 @@ async function inspectLocal(input: InspectInput, file: LocalFile): Promise<Inspe
           rows: classes.reduce((sum, c) => sum + c.files.length, 0),
           ...(first ? { featureShape: [first.height, first.width, 3] } : {}),
           classes: classes.map((c) => ({ label: c.name, count: c.files.length })),
-          warnings:
-            skipped.length > 0
-              ? [`${skipped.length} file(s) are not .png/.jpg/.jpeg and will be skipped`]
-              : [],
+          warnings: leftOutWarnings(listing, 'Will skip'),
         };
       }
     }
@@ -203,4 +204,15 @@ async function idxHeaderOf(path: string): Promise<IdxHeader> {
   const found = header as IdxHeader | null;
   if (found === null) throw new Error(`${path}: truncated IDX header (${pending.length} bytes)`);
   return found;
+}
+
+/** Values the import will refuse as features (issue 11), told before the user imports. */
+function nonFiniteWarnings(scan: CsvScan): string[] {
+  return scan.columns.flatMap((stats, c) =>
+    stats.firstNonFinite === null
+      ? []
+      : [
+          `Column "${scan.names[c] ?? c}" holds "${stats.firstNonFinite.cell.trim().slice(0, 40)}" (line ${stats.firstNonFinite.line}), not a finite 32-bit float: the import refuses it as a feature`,
+        ],
+  );
 }

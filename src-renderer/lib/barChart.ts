@@ -1,3 +1,4 @@
+import { format } from 'echarts/core';
 import type { Histogram } from '../../src-shared/rpc/datasets';
 import { FONT_STACK, type ChartTheme } from './chartTheme';
 
@@ -12,7 +13,7 @@ export interface BarChartConfig {
   values: number[];
   /** Per bar: drawn faint (e.g. a class the domain leaves out). */
   muted?: boolean[];
-  /** Tooltip text per bar; the category and value when absent. */
+  /** Tooltip text per bar (plain text, escaped when shown); the category and value when absent. */
   tooltips?: string[];
   xLabel?: string;
   yLabel?: string;
@@ -71,6 +72,23 @@ export function classDistributionConfig(
   };
 }
 
+/** What ECharts gives a bar tooltip's formatter. */
+export interface BarTooltipParams {
+  dataIndex: number;
+  name: string;
+  value: unknown;
+}
+
+/**
+ * The tooltip of a bar as HTML: ECharts sets a formatter's string as innerHTML, and the text
+ * holds names from the user's files (a CSV header, a class), so all of it is escaped (issue 11:
+ * a header `<img src=x onerror=alert(1)>` became a live element in the dataset page).
+ */
+export function barTooltip(config: BarChartConfig, params: BarTooltipParams): string {
+  const text = config.tooltips?.[params.dataIndex] ?? `${params.name}: ${String(params.value)}`;
+  return format.encodeHTML(text);
+}
+
 export function toEChartsBarOption(
   config: BarChartConfig,
   theme: ChartTheme,
@@ -89,8 +107,7 @@ export function toEChartsBarOption(
       backgroundColor: theme.tooltipBg,
       borderColor: theme.tooltipBorder,
       textStyle: { color: theme.text, fontSize: 12 },
-      formatter: (params: { dataIndex: number; name: string; value: unknown }) =>
-        config.tooltips?.[params.dataIndex] ?? `${params.name}: ${String(params.value)}`,
+      formatter: (params: BarTooltipParams) => barTooltip(config, params),
     },
     xAxis: {
       type: 'category',

@@ -7,7 +7,7 @@ import type { ArraysWriter } from '../writer';
 import { detectLayout, scanCsv, suggestLabel, type ColumnStats, type CsvScan } from './scan';
 import type { Delimiter } from './stream';
 import { streamCsv } from './stream';
-import { isMissing, numberOf } from './values';
+import { fitsFloat32, isMissing, isNonFinite, nonFiniteError, numberOf } from './values';
 
 export interface CsvReadOptions {
   delimiter: Delimiter | 'auto';
@@ -42,7 +42,7 @@ export async function readCsv(
       onProgress?.({ phase, done, total, unit: 'bytes' });
     };
   };
-  const layout = await detectLayout(path, options.delimiter, options.header);
+  const layout = await detectLayout(path, options.delimiter, options.header, namedColumns(options));
   const label =
     options.labelColumn === undefined
       ? suggestLabel(layout.names)
@@ -110,6 +110,10 @@ export async function readCsv(
         }
         if (plan.kind === 'numeric') {
           const value = missing ? (plan.fill ?? 0) : numberOf(cell);
+          // The first pass refused these; here only if the file changed since.
+          if (Number.isNaN(value) ? isNonFinite(cell) : !fitsFloat32(value)) {
+            throw nonFiniteError(path, line, plan.name, cell);
+          }
           if (Number.isNaN(value)) {
             throw new Error(
               `${path}: line ${line}, column "${plan.name}": "${cell}" is not a number`,
@@ -161,6 +165,12 @@ export async function readCsv(
   };
 }
 
+/** The columns the user chose by name (not by index): a first row holding one is the header. */
+function namedColumns(options: CsvReadOptions): string[] {
+  const refs = [options.labelColumn, ...(options.featureColumns ?? [])];
+  return refs.filter((r): r is string => typeof r === 'string' && !/^\d+$/.test(r));
+}
+
 /** A column by header name or 0-based index, with an error naming the choices. */
 export function columnIndex(ref: ColumnRef, names: readonly string[], what: string): number {
   if (typeof ref === 'number') {
@@ -173,6 +183,20 @@ export function columnIndex(ref: ColumnRef, names: readonly string[], what: stri
   throw new Error(`${what} "${ref}" is not a column; the columns are: ${names.join(', ')}`);
 }
 
+/** A feature column that cannot be imported as it is: the first bad cell, and what to do. */
+function refuseColumn(stats: ColumnStats, name: string, policy: MissingPolicy, path: string): void {
+  // Issue 11: ±Infinity in a float32 feature would wreck standardisation and training.
+  if (stats.firstNonFinite !== null) {
+    throw nonFiniteError(path, stats.firstNonFinite.line, name, stats.firstNonFinite.cell);
+  }
+  if (stats.missing > 0 && policy === 'refuse') {
+    throw new Error(
+      `${path}: line ${stats.firstMissingLine ?? '?'}, column "${name}": missing value ` +
+        `(${stats.missing} in this column); choose a missing-value policy (drop-rows, mean or zero)`,
+    );
+  }
+}
+
 function featurePlan(
   column: number,
   scan: CsvScan,
@@ -182,10 +206,11 @@ function featurePlan(
 ): FeaturePlan {
   const stats = scan.columns[column] as ColumnStats;
   const name = scan.names[column] ?? `column ${column + 1}`;
-  if (stats.missing > 0 && policy === 'refuse') {
-    throw new Error(
-      `${path}: line ${stats.firstMissingLine ?? '?'}, column "${name}": missing value ` +
-        `(${stats.missing} in this column); choose a missing-value policy (drop-rows, mean or zero)`,
+  refuseColumn(stats, name, policy, path);
+  if (stats.nonNumeric === 0 && stats.numeric === 0 && policy !== 'drop-rows') {
+    warnings.push(
+      `Column "${name}" has no values (all ${stats.missing} cells are missing): it was filled ` +
+        'with 0, a constant feature; leave it out of the features',
     );
   }
   if (stats.nonNumeric === 0) {

@@ -1,7 +1,14 @@
 import type { ColumnInfo } from '../../../src-shared/rpc/datasets';
 import { MAX_CATEGORIES, MAX_CLASSES, MAX_FEATURES } from '../limits';
-import { parseSample, readHead, streamCsv, type Delimiter } from './stream';
-import { isMissing, numberOf } from './values';
+import {
+  checkTextEncoding,
+  MAX_HEAD_CHARS,
+  parseSample,
+  readHead,
+  streamCsv,
+  type Delimiter,
+} from './stream';
+import { fitsFloat32, isMissing, isNonFinite, numberOf } from './values';
 
 /** What detection decided from the first lines. */
 export interface CsvLayout {
@@ -21,6 +28,9 @@ export interface ColumnStats {
   /** Non-missing cells that are not numbers, and the first one's line. */
   nonNumeric: number;
   firstNonNumericLine: number | null;
+  /** Values a float32 cannot hold (`inf`, `1e39`), and the first one with its line. */
+  nonFinite: number;
+  firstNonFinite: { line: number; cell: string } | null;
   /** Sum and count of numeric cells (column means for the 'mean' policy). */
   sum: number;
   numeric: number;
@@ -36,32 +46,31 @@ export interface CsvScan extends CsvLayout {
 }
 
 const NAMED_LABEL = /^(label|labels|class|target|y|category)$/i;
+/** Names that say "header" when a first row holds them; not `y`, which is also a yes/no value. */
+const HEADER_LABEL = /^(label|labels|class|target|category)$/i;
 
 /**
  * Detects the delimiter (papaparse's guess among , ; tab |, or the one given) and the header
- * from the first megabyte. A first row is a header when none of its cells is a number and either
- * some column below it holds numbers or none of its cells appears again in its column.
+ * from the first megabyte (looksLikeHeader). `named`: the columns the user chose by name (label,
+ * features); a first row holding one of them is the header. The file must be UTF-8 text and
+ * hold more than one line (singleLineError).
  */
 export async function detectLayout(
   path: string,
   delimiter: Delimiter | 'auto',
   header: 'auto' | 'yes' | 'no',
+  named: readonly string[] = [],
 ): Promise<CsvLayout> {
-  const sample = parseSample(await readHead(path), delimiter);
+  await checkTextEncoding(path);
+  const { text, complete } = await readHead(path);
+  const sample = parseSample(text, delimiter);
   const [first, ...rest] = sample.rows;
   if (first === undefined) throw new Error(`${path}: the file holds no rows`);
   if (first.length > MAX_FEATURES + 1) {
     throw new Error(`${path}: line 1 has ${first.length} columns; at most ${MAX_FEATURES + 1}`);
   }
-  let hasHeader = header === 'yes';
-  if (header === 'auto') {
-    const noNumbers = first.every((cell) => Number.isNaN(numberOf(cell)));
-    const numericBelow = first.some(
-      (_, c) => rest.length > 0 && rest.every((row) => !Number.isNaN(numberOf(row[c] ?? ''))),
-    );
-    const unique = first.every((cell, c) => rest.every((row) => row[c] !== cell));
-    hasHeader = noNumbers && rest.length > 0 && (numericBelow || unique);
-  }
+  if (rest.length === 0) throw singleLineError(path, first, sample.delimiter, text, complete);
+  const hasHeader = header === 'auto' ? looksLikeHeader(first, rest, named) : header === 'yes';
   const names = first.map((cell, c) => {
     const name = cell.trim();
     return hasHeader && name !== '' ? name : `column ${c + 1}`;
@@ -72,6 +81,65 @@ export async function detectLayout(
     names: uniqueNames(names),
     head: (hasHeader ? rest : sample.rows).slice(0, 20),
   };
+}
+
+/**
+ * A file of one line is refused, whatever the header option (issue 11): it is a header without
+ * data, or a single row that no detection can tell from a header, and one row is no dataset
+ * either way. Before, a header-only file, or the first bytes of a cut-off download, imported as
+ * one row with the header's names as its values. A missing final line break says "cut short".
+ */
+function singleLineError(
+  path: string,
+  first: readonly string[],
+  delimiter: Delimiter,
+  text: string,
+  complete: boolean,
+): Error {
+  if (!complete) {
+    return new Error(
+      `${path}: the first two lines are longer than ${MAX_HEAD_CHARS / 1024 ** 2} MB; lines this long cannot be read`,
+    );
+  }
+  const line = first.join(delimiter);
+  const shown = line.length > 80 ? `${line.slice(0, 80)}...` : line;
+  const cut = /[\r\n]\s*$/.test(text)
+    ? ''
+    : ', with no line break at its end: is the file cut short?';
+  return new Error(
+    `${path}: no data rows: the file holds a single line ("${shown}")${cut}. A CSV needs a ` +
+      'header line and data rows below it (or, without a header, at least 2 rows)',
+  );
+}
+
+/**
+ * Whether a first row names the columns (header 'auto'). Names are not numbers, so a row
+ * holding a number is data. Otherwise it is a header when
+ * - a column holds text in it and below it only numbers or missing cells (at least one number):
+ *   a name above values. Missing cells count as neither (issue 11: one NA in the only numeric
+ *   column, beside text columns, made the header read as data and `label` a class);
+ * - or none of its cells appears again in its column (names are not values);
+ * - or it holds a label-like name (label, class, target, category) or a column the user named.
+ */
+export function looksLikeHeader(
+  first: readonly string[],
+  rest: readonly (readonly string[])[],
+  named: readonly string[] = [],
+): boolean {
+  const isNumber = (cell: string): boolean => !Number.isNaN(numberOf(cell));
+  if (first.some(isNumber)) return false;
+  const below = (c: number): string[] => rest.map((row) => row[c] ?? '');
+  const nameAboveNumbers = first.some(
+    (cell, c) =>
+      !isMissing(cell) &&
+      below(c).every((v) => isMissing(v) || isNumber(v)) &&
+      below(c).some(isNumber),
+  );
+  const unique = first.every((cell, c) => !below(c).includes(cell));
+  const labelNamed = first.some(
+    (cell) => HEADER_LABEL.test(cell.trim()) || named.includes(cell.trim()),
+  );
+  return nameAboveNumbers || unique || labelNamed;
 }
 
 /** Repeated header names get ` (2)`, ` (3)`: a column must be nameable. */
@@ -102,6 +170,8 @@ export async function scanCsv(
     firstMissingLine: null,
     nonNumeric: 0,
     firstNonNumericLine: null,
+    nonFinite: 0,
+    firstNonFinite: null,
     sum: 0,
     numeric: 0,
     distinct: new Set<string>(),
@@ -109,36 +179,30 @@ export async function scanCsv(
   }));
   let rows = 0;
   let headerSkipped = !layout.header;
+  let headerCells: string[] | null = null;
   await streamCsv(
     path,
     layout.delimiter,
     (fields, line) => {
       if (!headerSkipped) {
         headerSkipped = true;
+        const cells = fields.map((f) => f.trim());
+        headerCells = cells.some((cell) => cell !== '') ? cells : null;
         return;
       }
       if (fields.length !== width) {
         throw new Error(`${path}: line ${line} has ${fields.length} columns; expected ${width}`);
       }
+      // Two exports joined end to end: the second header would be a row, its label a class.
+      if (headerCells !== null && fields.every((f, c) => f.trim() === headerCells?.[c])) {
+        throw new Error(
+          `${path}: line ${line} repeats the header row (were two files joined?); remove it and import again`,
+        );
+      }
       rows += 1;
       for (let c = 0; c < width; c++) {
-        const cell = fields[c] ?? '';
         const stats = columns[c];
-        if (stats === undefined) continue;
-        if (isMissing(cell)) {
-          stats.missing += 1;
-          stats.firstMissingLine ??= line;
-          continue;
-        }
-        const value = numberOf(cell);
-        if (Number.isNaN(value)) {
-          stats.nonNumeric += 1;
-          stats.firstNonNumericLine ??= line;
-        } else {
-          stats.numeric += 1;
-          stats.sum += value;
-        }
-        if (stats.distinct.size <= stats.limit) stats.distinct.add(cell.trim());
+        if (stats !== undefined) tally(stats, fields[c] ?? '', line);
       }
     },
     onBytes,
@@ -146,6 +210,28 @@ export async function scanCsv(
   if (rows === 0)
     throw new Error(`${path}: no data rows${layout.header ? ' below the header' : ''}`);
   return { ...layout, rows, columns };
+}
+
+/** One cell into its column's stats. */
+function tally(stats: ColumnStats, cell: string, line: number): void {
+  if (isMissing(cell)) {
+    stats.missing += 1;
+    stats.firstMissingLine ??= line;
+    return;
+  }
+  const value = numberOf(cell);
+  // A plain number is tested for float32 at once; only text may spell infinity.
+  if (Number.isNaN(value) ? isNonFinite(cell) : !fitsFloat32(value)) {
+    stats.nonFinite += 1;
+    stats.firstNonFinite ??= { line, cell };
+  } else if (Number.isNaN(value)) {
+    stats.nonNumeric += 1;
+    stats.firstNonNumericLine ??= line;
+  } else {
+    stats.numeric += 1;
+    stats.sum += value;
+  }
+  if (stats.distinct.size <= stats.limit) stats.distinct.add(cell.trim());
 }
 
 /** What inspect shows of each column. */
