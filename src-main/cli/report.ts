@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import {
   CompareInputSchema,
@@ -9,17 +9,21 @@ import {
 import { REPORT_FORMATS } from '../../src-shared/rpc/reports';
 import { AppFailure } from '../../src-shared/result';
 import { defaultWorkspaceDir } from '../core/paths';
-import { checkBareFileName, writeIntoFolder } from '../reports/writeReport';
+import { cleanChosenFileName, printableName } from '../reports/fileName';
+import { withReportSink, type ReportSink } from '../reports/sink';
+import { checkBareFileName, exists, stageIntoFolder } from '../reports/writeReport';
 import { ExistingFileSchema, IdSchema, parseArgs, UsageError, WorkspaceSchema } from './args';
 import type { CliIo } from './io';
 import { call, openCliCore } from './session';
 
 /**
  * `transferlab report <experiment-id>... --format F --out FILE`: builds a comparison of the
- * experiments (and/or `--runs`) and writes it as a report. `--out` names the file, or an
- * existing folder to write the report's own (sanitised) name into; an existing file is kept
- * unless `--force`. `--request FILE` takes the request JSON a report prints in its Regenerate
- * section, for options the flags do not cover. `--from <report-id>` rebuilds a recorded report
+ * experiments (and/or `--runs`) and writes it as a report. `--out` names the file, or a folder
+ * to write the report's own (sanitised) name into: an existing one, or one to create, written
+ * with a trailing '/' (`--out reports/`). An existing file is kept unless `--force`. The report
+ * is recorded (`transferlab reports`) only once its file is written (issue 11). `--request
+ * FILE` takes the request JSON a report prints in its Regenerate section, for options the flags
+ * do not cover. `--from <report-id>` rebuilds a recorded report
  * (`transferlab reports` lists them) from the request stored with it, in any format.
  * `--selection validation|oracle` reduces each strategy's variants to one row (issue 10): chosen
  * on `--select-by` (val_acc by default), or, for the oracle, on the test metric itself.
@@ -142,27 +146,66 @@ function rejectWithFrom(ids: readonly number[], args: ReportArgs): void {
   ]);
 }
 
-/** `--out`: an existing folder (the report's own name goes in it) or a file in an existing one. */
-function outTarget(out: string): { folder: string; name: string | null } {
-  const path = resolve(out);
+/** Where `--out` puts the report, decided before the workspace opens. */
+interface OutTarget {
+  folder: string;
+  /** Create `folder` (its last level) when the report is written. */
+  createFolder: boolean;
+  /** null: the report's own name. */
+  name: string | null;
+}
+
+function isFolder(path: string): boolean {
   try {
-    if (statSync(path).isDirectory()) return { folder: path, name: null };
+    return statSync(path).isDirectory();
   } catch {
-    // Not there yet: a new file.
+    return false;
   }
-  const folder = dirname(path);
-  try {
-    if (!statSync(folder).isDirectory()) throw new Error('not a folder');
-  } catch {
-    throw new UsageError(`--out: the folder ${folder} does not exist`);
+}
+
+/** The last part of `--out` as typed, less what no file name should carry (said if changed). */
+function cleanName(name: string, io: CliIo): string {
+  const clean = cleanChosenFileName(name);
+  if (clean !== name) {
+    io.err(
+      `--out: "${printableName(name)}" has characters a file name should not carry; writing "${printableName(clean)}" instead\n`,
+    );
   }
-  const name = basename(path);
   try {
-    checkBareFileName(name);
+    checkBareFileName(clean);
   } catch (e) {
     throw new UsageError(`--out: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { folder, name };
+  return clean;
+}
+
+/**
+ * `--out`: an existing folder, or a path ending in a separator (a folder created if missing,
+ * issue 11), gets the report's own name; anything else names a file. Either way the parent
+ * folder must exist.
+ */
+function outTarget(out: string, force: boolean, io: CliIo): OutTarget {
+  const path = resolve(out);
+  if (isFolder(path)) return { folder: path, createFolder: false, name: null };
+  const parent = dirname(path);
+  if (!isFolder(parent)) {
+    throw new UsageError(`--out: the folder ${printableName(parent)} does not exist`);
+  }
+  const name = cleanName(basename(path), io);
+  const chosen = join(parent, name);
+  if (out.endsWith('/') || out.endsWith(sep)) {
+    if (isFolder(chosen)) return { folder: chosen, createFolder: false, name: null };
+    if (exists(chosen)) throw new UsageError(`--out: ${printableName(chosen)} is not a folder`);
+    return { folder: chosen, createFolder: true, name: null };
+  }
+  // Refused before anything is built; writing the file checks again.
+  if (!force && exists(chosen)) {
+    throw new AppFailure(
+      'conflict',
+      `${printableName(chosen)} already exists; choose another name, or add --force.`,
+    );
+  }
+  return { folder: parent, createFolder: false, name };
 }
 
 /** Says "Building the report…" only when it takes more than a second. */
@@ -188,31 +231,50 @@ export async function reportCommand(
     args.from !== undefined
       ? ({ kind: 'regenerate', id: args.from } as const)
       : ({ kind: 'create', compare: compareInputFrom(experimentIds, args) } as const);
-  const target = outTarget(args.out);
+  const target = outTarget(args.out, args.force, io);
   const core = await openCliCore(args.workspace ?? defaultWorkspaceDir(), 'none');
   const done = slowNotice(io, `Building the ${args.format} report…`);
   try {
-    const pending =
+    const written: { path?: string; size?: number } = {};
+    // The core stages the file through this sink and publishes it in the transaction that
+    // records the report: a refused write leaves no record (issue 11).
+    const sink: ReportSink = ({ fileName, bytes }) => {
+      const staged = stageIntoFolder(target.folder, target.name ?? fileName, bytes, {
+        overwrite: args.force,
+        createFolder: target.createFolder,
+        replaceHint: 'add --force',
+      });
+      return {
+        publish: () => {
+          written.path = staged.publish();
+          written.size = bytes.byteLength;
+        },
+        discard: () => {
+          staged.discard();
+        },
+      };
+    };
+    const file = await withReportSink(sink, () =>
       job.kind === 'regenerate'
         ? call(core, 'reports.regenerate', { id: job.id, format: args.format })
         : call(core, 'reports.create', {
             compare: job.compare,
             format: args.format,
             ...(args.title !== undefined ? { title: args.title } : {}),
-          });
-    // An id that names nothing is the user's input, not a failure of the program: exit 2.
-    const file = await pending.catch((e: unknown) => {
+          }),
+    ).catch((e: unknown) => {
+      // An id that names nothing (or a folder gone meanwhile) is the user's input, not a
+      // failure of the program: exit 2.
       throw e instanceof AppFailure && e.code === 'not_found'
         ? new UsageError(e.message, e.issues ?? [])
         : e;
     });
-    const bytes = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8');
-    const written = writeIntoFolder(target.folder, target.name ?? file.fileName, bytes, {
-      overwrite: args.force,
-    });
+    if (written.path === undefined) {
+      throw new Error(`Report #${file.reportId} was recorded, but no file was written.`);
+    }
     done();
-    io.err(`Report #${file.reportId} (${args.format}, ${bytes.length} bytes)\n`);
-    io.out(`${written}\n`);
+    io.err(`Report #${file.reportId} (${args.format}, ${written.size ?? 0} bytes)\n`);
+    io.out(`${written.path}\n`);
     return 0;
   } finally {
     done();

@@ -3,11 +3,12 @@ import type { CompareRequest } from '../../src-shared/rpc/compare';
 import type { ReportFile, ReportFormat, ReportRecord } from '../../src-shared/rpc/reports';
 import { AppFailure } from '../../src-shared/result';
 import { buildComparison } from '../analysis/comparison';
-import type { Db } from '../store/db';
+import { inTransaction, type Db } from '../store/db';
 import { reportFileName } from './fileName';
 import { getReportRecord, insertReport, listReportRecords } from './records';
 import { renderReport } from './render';
 import { defaultTitle } from './reportContext';
+import { currentReportSink } from './sink';
 
 /** How a PDF is printed: headless Chromium (CLI, server) or Electron's printToPDF (the app). */
 export type PdfRenderer = (html: string) => Promise<Uint8Array>;
@@ -21,7 +22,9 @@ export interface ReportRequest {
 /**
  * Builds a comparison, renders it in one format, and records the report — its request, the runs
  * it compared, its file name and the sha256 of its bytes — so it can be regenerated from the
- * database (issue 5).
+ * database (issue 5). Where the caller writes the file itself (the CLI, through a sink:
+ * ./sink.ts), the file is staged first and published in the transaction that records it, so a
+ * report is recorded only if it was written, and written only if recorded (issue 11).
  */
 export async function createReport(
   db: Db,
@@ -37,14 +40,28 @@ export async function createReport(
     rendered.bytes.byteLength,
   );
   const fileName = reportFileName(title, rendered.extension);
-  const record = insertReport(db, {
-    format: request.format,
-    title,
-    request: comparison.request,
-    runIds: comparison.runs.map((r) => r.id),
-    fileName,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-  });
+  const sink = currentReportSink();
+  const staged = sink ? await sink({ fileName, format: request.format, bytes }) : null;
+  let record: ReportRecord;
+  try {
+    // IMMEDIATE: the write lock is held before the file is published, so the commit that
+    // follows cannot fail for a lock and leave a published file unrecorded.
+    record = inTransaction(db, () => {
+      const inserted = insertReport(db, {
+        format: request.format,
+        title,
+        request: comparison.request,
+        runIds: comparison.runs.map((r) => r.id),
+        fileName,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+      staged?.publish();
+      return inserted;
+    });
+  } catch (e) {
+    staged?.discard();
+    throw e;
+  }
   return {
     reportId: record.id,
     fileName,

@@ -1,33 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src-main/cli/io';
-import { main } from '../../../src-main/cli/main';
 import { projectRoot } from '../../../src-main/core/paths';
 import { parseReportCsv } from '../../../src-main/reports/csv';
+import { transferlabInProcess } from '../../helpers/cliInProcess';
 import { useTempDirs } from '../../helpers/tempDir';
 import { HOSTILE, L2SP_VARIANT, reportWorkspace, variantWorkspace } from './workspace';
 
 const tempDir = useTempDirs();
 
-/** Runs the CLI in-process, as bin/transferlab.js would, capturing what it prints. */
-async function transferlab(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (text) => (stdout += text),
-    err: (text) => (stderr += text),
-    stderrIsTTY: false,
-    stdoutIsTTY: false,
-    stderr: new PassThrough(),
-  };
-  const code = await main(['node', 'transferlab', ...args], io);
-  return { code, stdout, stderr };
-}
+const transferlab = transferlabInProcess;
 
 describe('transferlab report and import-bundle', () => {
   it('writes each format, refuses bad ids and escapes, and imports a bundle elsewhere', async () => {

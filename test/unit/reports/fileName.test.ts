@@ -1,9 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cleanChosenFileName,
   MAX_FILE_NAME,
+  printableName,
   reportFileName,
   sanitizeFileName,
 } from '../../../src-main/reports/fileName';
+
+/** Bidirectional-text controls (issue 11) and C0/C1 controls. */
+const BIDI = [
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+];
+const INVISIBLE = [
+  ...BIDI,
+  '\u200e',
+  '\u200f',
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+];
+const UNWANTED = /[\p{Cc}\p{Cf}]/u;
 
 describe('export file names', () => {
   it.each([
@@ -37,5 +64,37 @@ describe('export file names', () => {
     expect(name.endsWith('.html')).toBe(true);
     expect(name.length).toBeLessThanOrEqual(MAX_FILE_NAME);
     expect(reportFileName('', 'pdf')).toBe('report.pdf');
+  });
+
+  // Issue 11: "evil\u202Egpj.exe" shows as "evilexe.jpg".
+  it('drops bidirectional-text and control characters from default names', () => {
+    expect(reportFileName('evil\u202egpj.exe', 'html')).toBe('evil-gpj.exe.html');
+    for (const c of INVISIBLE) {
+      const name = reportFileName(`a${c}b`, 'md');
+      expect(name).not.toMatch(UNWANTED);
+      expect(name).toBe('a-b.md');
+    }
+  });
+
+  it.each([
+    ['evil\u202egpj.exe', 'evil_gpj.exe'],
+    ['a\u200fb\u2066c.md', 'a_b_c.md'],
+    ['tab\there\u0085.md', 'tab here_.md'],
+    ['Résumé des essais.md', 'Résumé des essais.md'],
+    ['report.md', 'report.md'],
+    ['..', '_'],
+  ])('a chosen name %j becomes %j', (input, expected) => {
+    expect(cleanChosenFileName(input)).toBe(expected);
+  });
+
+  it('removes every invisible or control character from a chosen name', () => {
+    for (const c of INVISIBLE) {
+      expect(cleanChosenFileName(`report${c}.md`)).not.toMatch(UNWANTED);
+    }
+  });
+
+  it('shows control and bidi characters escaped in messages', () => {
+    expect(printableName('/tmp/evil\u202egpj.exe')).toBe('/tmp/evil\\u{202e}gpj.exe');
+    expect(printableName('Résumé.md')).toBe('Résumé.md');
   });
 });
