@@ -4,10 +4,15 @@ import { workbenchCsp } from '../../src-shared/csp';
 /**
  * The checks that keep the headless server private to this machine's user:
  * - it binds 127.0.0.1 only (see wsServer.ts);
- * - the Host header must name 127.0.0.1 or localhost on our port: a DNS-rebinding page
- *   (evil.example resolving to 127.0.0.1) sends `Host: evil.example` and is refused;
- * - the WebSocket Origin must be our own page: another site's script cannot connect;
- * - the WebSocket needs the per-launch token, compared in constant time.
+ * - the Host header must name 127.0.0.1 or localhost on our port, on every request: a
+ *   DNS-rebinding page (evil.example resolving to 127.0.0.1) sends `Host: evil.example` and is
+ *   refused;
+ * - the WebSocket Origin must be our own page: another site's script cannot connect; an upload
+ *   that carries an Origin must carry ours (uploads.ts);
+ * - the WebSocket (`?token=`) and uploads (`Authorization: Bearer`) need the per-launch token,
+ *   compared in constant time.
+ * The static app (page, scripts, styles: no data) is served without the token, GET and HEAD
+ * only: the page has to load before it can read the token from its URL. README says the same.
  */
 
 export const LOOPBACK_HOST = '127.0.0.1';

@@ -1,6 +1,11 @@
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import type { AppEvent } from '../../src-shared/rpc/events';
-import { WsRequestSchema, type WsServerFrame } from '../../src-shared/rpc/wire';
+import {
+  BUSY_CODE,
+  WsRequestIdSchema,
+  WsRequestSchema,
+  type WsServerFrame,
+} from '../../src-shared/rpc/wire';
 import { err, type Result } from '../../src-shared/result';
 import { dispatch } from './dispatch';
 
@@ -16,11 +21,63 @@ function responseFrame(id: number, result: Result<unknown>): WsServerFrame {
 
 /** The request id of a frame that failed validation, when it still carries a usable one. */
 function salvageId(value: unknown): number {
-  if (typeof value === 'object' && value !== null && 'id' in value) {
-    const id = value.id;
-    if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id;
+  const parsed = WsRequestIdSchema.safeParse(value);
+  return parsed.success ? parsed.data.id : UNKNOWN_REQUEST_ID;
+}
+
+/**
+ * `{"id":<digits>` at the very start of the frame, followed by `,` or `}`: how our client writes
+ * every request (JSON.stringify keeps the key order of `{id, method, input}`).
+ */
+const LEADING_ID = /^\s*\{\s*"id"\s*:\s*(\d{1,16})\s*[,}]/;
+
+/**
+ * The id of a request the server will not run (issue 11: an overloaded connection answered with
+ * id -1, so the client's promises never settled). Cheap on the common path: a look at the frame's
+ * first characters, no full parse. Any other frame is parsed (its size is capped by
+ * maxMessageBytes, and its bytes were received anyway). UNKNOWN_REQUEST_ID when the frame has no
+ * usable id, i.e. when it could never be a valid request.
+ */
+export function peekRequestId(text: string | null): number {
+  if (text === null) return UNKNOWN_REQUEST_ID;
+  const digits = LEADING_ID.exec(text)?.[1];
+  if (digits !== undefined) {
+    const id = Number(digits);
+    if (Number.isSafeInteger(id)) return id;
   }
-  return UNKNOWN_REQUEST_ID;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return UNKNOWN_REQUEST_ID;
+  }
+  return salvageId(json);
+}
+
+/**
+ * The answer to a frame that arrives while its connection already has `maxInFlight` requests
+ * running. It is not run, so it can safely be sent again: the response says so with
+ * `retryAfterMs`, and carries the request's own id so that the client can match it. A frame
+ * without a usable id would be refused as `bad_frame` anyway, and is told that instead.
+ */
+export function busyFrame(
+  text: string | null,
+  maxInFlight: number,
+  retryAfterMs: number,
+): WsServerFrame {
+  const id = peekRequestId(text);
+  if (id === UNKNOWN_REQUEST_ID) {
+    return responseFrame(id, err('bad_frame', 'The frame is not a request with a valid id'));
+  }
+  return {
+    kind: 'response',
+    id,
+    result: err(
+      BUSY_CODE,
+      `More than ${maxInFlight} requests in flight on this connection; not run, send it again later`,
+    ),
+    retryAfterMs,
+  };
 }
 
 /**

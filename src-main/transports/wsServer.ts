@@ -9,8 +9,7 @@ import {
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Core } from '../core/types';
-import { err } from '../../src-shared/result';
-import type { WsServerFrame } from '../../src-shared/rpc/wire';
+import { DEFAULT_MAX_IN_FLIGHT, type WsServerFrame } from '../../src-shared/rpc/wire';
 import {
   isAllowedHost,
   isAllowedOrigin,
@@ -21,7 +20,7 @@ import {
 } from './httpGuard';
 import { contentTypeFor, resolveStaticFile } from './staticFiles';
 import { DEFAULT_MAX_UPLOAD_BYTES, handleUpload, sweepUploads, UPLOAD_PATH } from './uploads';
-import { eventFrame, handleFrame, serializeFrame, UNKNOWN_REQUEST_ID } from './wsFrames';
+import { busyFrame, eventFrame, handleFrame, serializeFrame } from './wsFrames';
 
 /**
  * The headless workbench: the built renderer over HTTP and the RPC contract over a WebSocket,
@@ -40,7 +39,10 @@ export interface ServerOptions {
   staticDir: string;
   /** Largest incoming WebSocket message; bigger ones close the connection (1009). */
   maxMessageBytes?: number;
-  /** Requests one connection may have running at once; more get a `busy` error. */
+  /**
+   * Requests one connection may have running at once; more are not run but answered `busy`, with
+   * their own id and a `retryAfterMs` hint (the client sends them again after a back-off).
+   */
   maxInFlight?: number;
   /** Where `POST /api/uploads` stores files (the workspace's uploads/); absent: no uploads. */
   uploadsDir?: string;
@@ -58,7 +60,11 @@ export interface RunningServer {
 
 export const RPC_PATH = '/rpc';
 const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
-const DEFAULT_MAX_IN_FLIGHT = 64;
+/**
+ * The least wait a `busy` answer asks for. Short: a handler usually ends within milliseconds, and
+ * the client adds its own growing, jittered back-off on top.
+ */
+export const BUSY_RETRY_AFTER_MS = 50;
 /** Above this much unsent data a client is slow: progress events to it are skipped. */
 const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
 
@@ -221,16 +227,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ws.terminate();
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      const text = isBinary ? null : rawDataToText(data);
       if (inFlight >= maxInFlight) {
-        send(ws, {
-          kind: 'response',
-          id: UNKNOWN_REQUEST_ID,
-          result: err('busy', `More than ${maxInFlight} requests in flight`),
-        });
+        // Every request gets an answer with its own id, a refused one too (issue 11).
+        send(ws, busyFrame(text, maxInFlight, BUSY_RETRY_AFTER_MS));
         return;
       }
       inFlight += 1;
-      handleFrame(core.handlers, isBinary ? null : rawDataToText(data))
+      handleFrame(core.handlers, text)
         .then((frame) => {
           send(ws, frame);
         })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppEventSchema } from '../../src-shared/rpc/events';
 import type { AppError, Result } from '../../src-shared/result';
+import { RetryAfterMsSchema, WsRequestIdSchema } from '../../src-shared/rpc/wire';
 
 /**
  * Schemas for what arrives from the core, whatever the transport: everything is `unknown` until
@@ -20,13 +21,18 @@ export const ResultSchema = z.union([
 ]);
 
 export const ServerFrameSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('response'), id: z.int().min(0), result: ResultSchema }),
+  z.object({
+    kind: z.literal('response'),
+    id: WsRequestIdSchema.shape.id,
+    result: ResultSchema,
+    retryAfterMs: RetryAfterMsSchema.optional(),
+  }),
   z.object({ kind: z.literal('event'), event: AppEventSchema }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
 /** A frame's id when it is at least an object with a numeric id (to fail the right request). */
-export const FrameIdSchema = z.object({ id: z.int().min(0) });
+export const FrameIdSchema = WsRequestIdSchema;
 
 export function toResult(parsed: z.infer<typeof ResultSchema>): Result<unknown> {
   if (parsed.ok) return { ok: true, value: parsed.value };

@@ -33,7 +33,7 @@ function makeSite(): string {
   return site;
 }
 
-async function start(options: { maxMessageBytes?: number } = {}) {
+async function start(options: { maxMessageBytes?: number; uploadsDir?: string } = {}) {
   const backend = fakeBackend();
   const server = await startServer({ core: backend, port: 0, staticDir: makeSite(), ...options });
   servers.push(server);
@@ -68,6 +68,27 @@ function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<Ht
       resolve({ status: 0, headers: {}, body: '' });
     });
     req.end();
+  });
+}
+
+/** A POST without credentials, as another local program or page might send it. */
+function post(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/octet-stream' },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end('data');
   });
 }
 
@@ -340,6 +361,22 @@ describe('static files', () => {
       'text/css; charset=utf-8',
     );
     expect((await get(server.port, '/missing.js')).status).toBe(404);
+  });
+
+  it('serves the app without the token, while the RPC and uploads need it (README)', async () => {
+    // The page, its scripts and styles hold no data, and must load before the page can read
+    // its token from its own URL; everything that reaches the core needs the token.
+    const { server } = await start({ uploadsDir: tempDir() });
+    for (const path of ['/', '/index.html', '/assets/app.js', '/assets/style.css']) {
+      expect((await get(server.port, path)).status, path).toBe(200);
+    }
+    expect(await connect(server.port, { token: null }, server.token)).toEqual({ refused: 401 });
+    expect(await post(server.port, `/api/uploads`)).toBe(401);
+    expect(await post(server.port, `/api/uploads?token=${server.token}`)).toBe(401);
+    // Only reading files: no other method on the static side.
+    expect(await post(server.port, '/')).toBe(405);
+    // Without the token, but still only to our own Host name (DNS rebinding).
+    expect((await get(server.port, '/assets/app.js', 'evil.example')).status).toBe(403);
   });
 
   it('refuses path traversal, encoded or not, and symlinks out of the root', async () => {
