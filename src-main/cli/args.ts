@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_TRAINER_LIMIT } from '../../src-shared/rpc/queue';
 
 /**
  * Every command-line argument is parsed with zod after commander has split the line: commander
@@ -74,11 +75,22 @@ export const ExistingFileSchema = z
     else if (kind !== 'file') ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
   });
 
+/** `--concurrency N`: the trainer limit of the workspace, shared by every process on it. */
+export const ConcurrencySchema = wholeNumber
+  .transform(Number)
+  .pipe(
+    z
+      .int()
+      .min(1, 'must be at least 1')
+      .max(MAX_TRAINER_LIMIT, `must be at most ${MAX_TRAINER_LIMIT}`),
+  );
+
 export const RunArgsSchema = z
   .object({
     spec: ExistingFileSchema,
     workspace: WorkspaceSchema.optional(),
     json: z.boolean().default(false),
+    concurrency: ConcurrencySchema.optional(),
   })
   .strict();
 export type RunArgs = z.infer<typeof RunArgsSchema>;
@@ -87,6 +99,7 @@ export const ServeArgsSchema = z
   .object({
     port: PortSchema.default(0),
     workspace: WorkspaceSchema.optional(),
+    concurrency: ConcurrencySchema.optional(),
   })
   .strict();
 export type ServeArgs = z.infer<typeof ServeArgsSchema>;

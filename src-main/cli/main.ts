@@ -13,6 +13,10 @@ import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 import { strategiesCommand } from './strategies';
 
+const CONCURRENCY_HELP =
+  'set the workspace’s trainer limit: trainers that may run at once across every process on ' +
+  'the workspace (the app, servers, other runs); kept for later runs (default: one per core)';
+
 /**
  * `transferlab`: the command-line front door. Commander splits the line and writes the help;
  * each command parses its arguments with zod (args.ts) and talks to the core in-process.
@@ -57,6 +61,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .argument('<spec.json>', 'experiment spec file (see resources/examples)')
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
     .option('--json', 'print one JSON document on stdout instead of a table')
+    .option('--concurrency <n>', CONCURRENCY_HELP)
     .action(async (spec: string, options: Record<string, unknown>) => {
       setExitCode(await runCommand(spec, options, io));
     });
@@ -95,6 +100,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .description('Serve the workbench to a browser on 127.0.0.1 (prints its URL with a token).')
     .option('--port <n>', 'port to listen on, 0 for any free port', '0')
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--concurrency <n>', CONCURRENCY_HELP)
     .action(async (options: Record<string, unknown>) => {
       setExitCode(await serveCommand(options, io));
     });

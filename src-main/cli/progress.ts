@@ -9,6 +9,8 @@ import type { CliIo } from './io';
  */
 export interface ProgressReporter {
   handle(event: AppEvent): void;
+  /** A line about the experiment as a whole (what it waits for), printed above any bars. */
+  note(line: string): void;
   stop(): void;
 }
 
@@ -51,6 +53,9 @@ export function plainReporter(io: CliIo, describe: RunDescriber): ProgressReport
       } else if (event.type === 'run.epoch') {
         io.err(`run #${event.runId} ${epochLine(event)}\n`);
       }
+    },
+    note(line) {
+      io.err(`${line}\n`);
     },
     stop() {
       // Nothing to clean up: every line is complete.
@@ -127,9 +132,12 @@ export function barReporter(io: CliIo, describe: RunDescriber): ProgressReporter
           });
           break;
         }
-        case 'experiment.created':
+        default:
           break;
       }
+    },
+    note(line) {
+      multibar.log(`${line}\n`);
     },
     stop() {
       if (stopped) return;

@@ -19,6 +19,9 @@ import { keepConsoleOffStdout, onStopSignal, type CliIo } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
 import { call, openCliCore } from './session';
 
+/** How often `run` checks whether its experiment waits on another process. */
+const WAITING_CHECK_MS = 2000;
+
 /** Exit codes of every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -100,7 +103,12 @@ export async function runCommand(
   let reporter: ProgressReporter | null = null;
   const cleanups: (() => void)[] = [];
   try {
-    core = await openCliCore(args.workspace ?? defaultWorkspaceDir(), 'own');
+    core = await openCliCore(
+      args.workspace ?? defaultWorkspaceDir(),
+      'own',
+      'in-process',
+      args.concurrency,
+    );
     const opened = core;
 
     // Events may arrive before `experiments.create` returns and before the reporter exists:
@@ -109,8 +117,12 @@ export async function runCommand(
     const early: AppEvent[] = [];
     const labels = new Map<number, string>();
     const describe = (runId: number): string => labels.get(runId) ?? `#${runId}`;
+    // Its own runs, and the source runs of other experiments they wait for (this process may
+    // train those too).
+    const dependencies = new Set<number>();
     const ours = (event: AppEvent): boolean =>
-      'experimentId' in event && event.experimentId === experimentId;
+      'experimentId' in event &&
+      (event.experimentId === experimentId || ('runId' in event && dependencies.has(event.runId)));
     cleanups.push(
       opened.onEvent((event) => {
         if (reporter === null) early.push(event);
@@ -145,11 +157,16 @@ export async function runCommand(
       throw e;
     });
     experimentId = created.experimentId;
+    const describeRun = (run: RunSummary): string =>
+      `#${run.id} ${run.variant} ${transferLabel(run)} budget ${String(run.budget)} seed ${run.seed}`;
     for (const run of await call(opened, 'runs.list', { experimentId })) {
-      labels.set(
-        run.id,
-        `#${run.id} ${run.variant} ${transferLabel(run)} budget ${String(run.budget)} seed ${run.seed}`,
-      );
+      labels.set(run.id, describeRun(run));
+      if (run.dependsOn !== null && !labels.has(run.dependsOn)) dependencies.add(run.dependsOn);
+    }
+    for (const id of dependencies) {
+      const run = await call(opened, 'runs.get', { id });
+      if (run.experimentId !== experimentId)
+        labels.set(id, `${describeRun(run)} (experiment #${run.experimentId})`);
     }
     io.err(
       `Experiment #${experimentId}: ${created.runIds.length} run(s) queued in ${opened.workspaceDir}\n`,
@@ -159,6 +176,20 @@ export async function runCommand(
     const shown = progressReporter(io, describe);
     for (const event of early.splice(0)) if (ours(event)) shown.handle(event);
     reporter = shown;
+
+    // Never a silent wait: when another process holds the experiment up, say so, once per change.
+    const waitingId = experimentId;
+    let waiting: string | null = null;
+    const watchWaiting = (): void => {
+      const line = opened.waitingFor(waitingId);
+      if (line !== null && line !== waiting) shown.note(line);
+      waiting = line;
+    };
+    watchWaiting();
+    const waitTimer = setInterval(watchWaiting, WAITING_CHECK_MS);
+    cleanups.push(() => {
+      clearInterval(waitTimer);
+    });
 
     await opened.waitForExperiment(experimentId);
     shown.stop();

@@ -22,9 +22,11 @@ export async function serveWorkbench(options: {
   workspaceDir: string;
   port: number;
   root?: string;
+  /** Sets the workspace's trainer limit (`--concurrency`). */
+  concurrency?: number;
 }): Promise<Workbench> {
   const root = options.root ?? projectRoot();
-  const core = await openCliCore(options.workspaceDir, 'all', 'websocket');
+  const core = await openCliCore(options.workspaceDir, 'all', 'websocket', options.concurrency);
   try {
     const server = await startServer({
       core,
@@ -65,7 +67,7 @@ export function untilStopSignal(): Promise<NodeJS.Signals> {
  * or a test can read it; the rest goes to stderr.
  */
 export async function serveUntilStopped(
-  options: { workspaceDir: string; port: number },
+  options: { workspaceDir: string; port: number; concurrency?: number },
   io: CliIo,
 ): Promise<number> {
   const root = projectRoot();
@@ -88,7 +90,11 @@ export async function serveUntilStopped(
 export async function serveCommand(options: Record<string, unknown>, io: CliIo): Promise<number> {
   const args = parseArgs(ServeArgsSchema, options);
   return serveUntilStopped(
-    { workspaceDir: args.workspace ?? defaultWorkspaceDir(), port: args.port },
+    {
+      workspaceDir: args.workspace ?? defaultWorkspaceDir(),
+      port: args.port,
+      ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+    },
     io,
   );
 }

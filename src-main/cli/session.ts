@@ -12,9 +12,15 @@ export async function openCliCore(
   workspaceDir: string,
   queue: CoreOptions['queue'],
   transport: CoreOptions['transport'] = 'in-process',
+  concurrency?: number,
 ): Promise<Core> {
   const { openCore } = await import('../core/core');
-  return openCore({ workspaceDir, transport, queue });
+  return openCore({
+    workspaceDir,
+    transport,
+    queue,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  });
 }
 
 /** Calls one RPC method; a `{ok: false}` answer is thrown as the AppFailure it stands for. */

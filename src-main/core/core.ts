@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { STRATEGIES } from '../../src-shared/domain/strategies';
 import { isTerminal } from '../../src-shared/domain/runs';
@@ -18,6 +16,7 @@ import { updateRun } from '../store/runAnnotations';
 import { deleteRuns } from '../store/runDelete';
 import { queryRuns } from '../store/runQuery';
 import { openDb } from '../store/db';
+import { setTrainerLimit } from '../store/queue';
 import {
   cancelQueuedRun,
   experimentRunIds,
@@ -39,7 +38,11 @@ import {
 import { parseSpec } from './experimentPlan';
 import { calibratePlan, summarisePlan } from './planService';
 import { rerunRuns } from './rerunService';
+import { thisProcess, type LivenessLimits } from './liveness';
+import { currentTrainerLimit, queueStatus, setLimit, waitingLine } from './queueService';
+import { statusEvent } from './runEvents';
 import { RunQueue, type TrainerLauncher } from './runQueue';
+import { WorkspaceWatcher } from './workspaceWatcher';
 import { estimateTransferability } from './transferabilityEstimate';
 import { ProbeQueue, type ProbeStarter } from './transferabilityEstimateProbes';
 import type { ImportProgressListener } from '../import/types';
@@ -48,12 +51,21 @@ import type { Core, CoreOptions } from './types';
 
 const VERSION = '0.1.0';
 
+/** How the processes on a workspace are named to each other (Settings, the CLI's waiting line). */
+const PROCESS_NAMES: Record<CoreOptions['transport'], string> = {
+  electron: 'app',
+  websocket: 'server',
+  'in-process': 'cli',
+};
+
 export interface OpenCoreOverrides {
   /** Tests may launch trainers differently (e.g. to simulate a crash). */
   launch?: TrainerLauncher;
   /** Starts the designer's transferability probes (default: a probe child process). */
   probe?: ProbeStarter;
   pollMs?: number;
+  /** How long a silent owner is trusted (tests shorten it). */
+  liveness?: LivenessLimits;
 }
 
 /**
@@ -72,9 +84,12 @@ export async function openCore(
     for (const d of builtinDatasets()) upsertDataset(db, d);
   })();
   const events = new EventBus();
-  // One trainer per core: each trainer is single-threaded (wasm has no threads in Node), and
-  // the process owning the UI and the database is mostly idle while they train.
-  const concurrency = options.concurrency ?? availableParallelism();
+  // One limit for every process on the workspace (a run in status 'running' holds a slot); a
+  // process started with an explicit concurrency sets it for all.
+  if (options.concurrency !== undefined) setTrainerLimit(db, options.concurrency);
+  const limit = (): number => currentTrainerLimit(db);
+  const self = thisProcess(PROCESS_NAMES[options.transport]);
+  const pollMs = overrides.pollMs ?? 1000;
   const queue =
     options.queue === 'none'
       ? null
@@ -83,11 +98,18 @@ export async function openCore(
           workspaceDir: options.workspaceDir,
           events,
           launch: overrides.launch ?? startTrainer,
-          owner: `${options.transport}:${process.pid}:${randomBytes(4).toString('hex')}`,
-          concurrency,
+          self,
+          limit,
           scope: options.queue,
-          ...(overrides.pollMs !== undefined ? { pollMs: overrides.pollMs } : {}),
+          pollMs,
+          ...(overrides.liveness ? { liveness: overrides.liveness } : {}),
         });
+  // Every process that executes runs also shows the others' (read-only commands need neither).
+  const watcher = options.queue === 'none' ? null : new WorkspaceWatcher(db, events);
+  const emitStatus = (runId: number): void => {
+    const event = statusEvent(db, runId);
+    if (event) events.emit(event);
+  };
 
   // tfjs never runs in this process: the designer's scores come from probe child processes.
   const probes = new ProbeQueue(overrides.probe ?? ((jobs) => startProbe(jobs)));
@@ -99,16 +121,7 @@ export async function openCore(
     if (queue?.cancel(id)) return true;
     const cancelled = cancelQueuedRun(db, id);
     if (cancelled.length > 0) {
-      for (const runId of cancelled) {
-        events.emit({
-          type: 'run.status',
-          runId,
-          experimentId: current.experimentId,
-          status: 'cancelled',
-          backend: null,
-          error: null,
-        });
-      }
+      for (const runId of cancelled) emitStatus(runId);
       return true;
     }
     // Running in another process (the app beside the CLI): it sees the request at its next heartbeat.
@@ -124,7 +137,7 @@ export async function openCore(
       version: VERSION,
       workspace: options.workspaceDir,
       transport: options.transport,
-      concurrency,
+      concurrency: limit(),
     }),
     'examples.list': () => listExamples(),
     'strategies.list': () => [...STRATEGIES],
@@ -137,18 +150,9 @@ export async function openCore(
       for (const listener of importListeners) listener(progress);
     }),
     'experiments.create': ({ spec }) => {
-      const created = createExperiment(db, spec, options.transport, concurrency);
+      const created = createExperiment(db, spec, options.transport, limit());
       events.emit({ type: 'experiment.created', experimentId: created.experimentId });
-      for (const runId of created.runIds) {
-        events.emit({
-          type: 'run.status',
-          runId,
-          experimentId: created.experimentId,
-          status: 'queued',
-          backend: null,
-          error: null,
-        });
-      }
+      for (const runId of created.runIds) emitStatus(runId);
       queue?.adopt(created.experimentId);
       return created;
     },
@@ -158,7 +162,7 @@ export async function openCore(
       if (estimate === 'calibrate') {
         const failed = await calibratePlan(db, options.workspaceDir, plan, {
           launch: overrides.launch ?? startTrainer,
-          concurrency,
+          concurrency: limit(),
           onProgress: (p) => {
             events.emit({
               type: 'plan.calibration',
@@ -170,7 +174,7 @@ export async function openCore(
         problems.push(...failed);
       }
       const summary = summarisePlan(db, plan, {
-        concurrency,
+        concurrency: limit(),
         estimate: estimate === 'none' ? 'none' : 'history',
       });
       const note = [summary.estimateNote, ...problems].filter((n) => n !== null).join(' ');
@@ -197,18 +201,7 @@ export async function openCore(
     'runs.confusion': ({ id }) => readConfusion(db, id),
     'runs.rerun': ({ ids }) => {
       const result = rerunRuns(db, ids);
-      for (const { rerun } of result.pairs) {
-        const status = runStatus(db, rerun);
-        if (!status) continue;
-        events.emit({
-          type: 'run.status',
-          runId: rerun,
-          experimentId: status.experimentId,
-          status: 'queued',
-          backend: null,
-          error: null,
-        });
-      }
+      for (const { rerun } of result.pairs) emitStatus(rerun);
       for (const id of result.experimentIds) queue?.adopt(id);
       return result;
     },
@@ -229,9 +222,17 @@ export async function openCore(
       for (const r of runs) if (cancelRun(r.id)) cancelled += 1;
       return { cancelled };
     },
+    'queue.status': () => queueStatus(db, queue ? self : null),
+    'queue.setLimit': ({ limit: n }) => {
+      const status = setLimit(db, queue ? self : null, n);
+      // A higher limit may free slots now, not at the next tick.
+      queue?.tick();
+      return status;
+    },
   };
 
   queue?.start();
+  watcher?.start(pollMs);
   let closed = false;
 
   return {
@@ -268,6 +269,7 @@ export async function openCore(
           resolve();
         };
       }),
+    waitingFor: (experimentId) => waitingLine(db, experimentId, self),
     waitForExperiment: (experimentId) =>
       new Promise<void>((resolve) => {
         const check = (): boolean =>
@@ -299,6 +301,7 @@ export async function openCore(
       if (closed) return;
       closed = true;
       probes.close();
+      watcher?.stop();
       await queue?.stop();
       db.close();
     },

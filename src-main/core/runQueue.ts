@@ -1,23 +1,37 @@
-import { FinalMetricsSchema, type RunStatus } from '../../src-shared/domain/runs';
 import type { TrainJob, TrainerToParent } from '../engine/protocol';
 import type { TrainerExit } from '../engine/trainer/host';
 import type { Db } from '../store/db';
 import { insertEpoch } from '../store/metrics';
-import { readJson } from '../store/json';
+import {
+  beat as heartbeat,
+  clearProgress,
+  endOrphanedDependants,
+  MAX_ATTEMPTS,
+  registerProcess,
+  requeueRun,
+  requeueRuns,
+  runOwners,
+  storedEpochs,
+  unregisterProcess,
+  type ProcessRecord,
+  type Recovery,
+} from '../store/queue';
 import { appendRunLog } from '../store/runLogs';
 import { recordTransferability } from '../store/transferability';
 import {
   claimNextRun,
   finishRun,
-  heartbeat,
   markStarted,
   recordSourceModel,
-  requeueRuns,
   type ClaimedRun,
   type EndStatus,
 } from '../store/runs';
-import { buildTrainJob } from './trainJob';
+import type { RunLogLevel } from '../../src-shared/domain/runs';
+import { checkpointDir, planResume, removeCheckpoints } from './checkpoints';
 import type { EventBus } from './events';
+import { DEFAULT_LIVENESS, ownerIsGone, type LivenessLimits } from './liveness';
+import { statusEvent } from './runEvents';
+import { buildTrainJob } from './trainJob';
 
 /** Starts a trainer for one job; `done` settles (never rejects) once the process has exited. */
 export type TrainerLauncher = (
@@ -30,15 +44,15 @@ export interface RunQueueOptions {
   workspaceDir: string;
   events: EventBus;
   launch: TrainerLauncher;
-  /** Identifies this process as the executor of the runs it claims. */
-  owner: string;
-  concurrency: number;
+  /** This process as the owner of the runs it claims (liveness.ts thisProcess). */
+  self: ProcessRecord;
+  /** The workspace's trainer limit, shared by every process (read at every claim). */
+  limit: () => number;
   /** 'all' queued runs, or only those of experiments this process registers with `adopt`. */
   scope: 'all' | 'own';
-  /** How often to look for runs queued by other processes and to heartbeat. */
+  /** How often to heartbeat, look for dead owners and for runs queued by other processes. */
   pollMs?: number;
-  /** A running run whose heartbeat is older than this belongs to a dead process. */
-  staleMs?: number;
+  liveness?: LivenessLimits;
 }
 
 interface ActiveRun {
@@ -46,13 +60,19 @@ interface ActiveRun {
   cancel(): void;
   done: Promise<void>;
   cancelRequested: boolean;
+  /** Another process took the run for dead (this one was frozen too long): drop its results. */
+  lost: boolean;
   lastProgressAt: number;
+  /** The committed epoch it resumed from, if it did. */
+  resumedFrom: number | null;
 }
 
 /**
  * Executes queued runs in trainer processes and writes what they stream to the store. The queue
- * itself lives in the database, so it survives this process: runs interrupted by a close go back
- * to 'queued' and continue at the next start (they are deterministic, so restarting is exact).
+ * itself lives in the database, so it outlives every process: any process with the workspace open
+ * takes back the runs of an owner that died (at start-up and at every tick), and runs interrupted
+ * by a crash or a close continue from their last committed epoch where the strategy can resume,
+ * else from the start (deterministic, so the result is the same), saying which in the run log.
  */
 export class RunQueue {
   private readonly active = new Map<number, ActiveRun>();
@@ -64,31 +84,37 @@ export class RunQueue {
   constructor(private readonly o: RunQueueOptions) {}
 
   start(): void {
-    const staleBefore = new Date(Date.now() - (this.o.staleMs ?? 30_000)).toISOString();
-    const { requeued, crashed } = requeueRuns(this.o.db, { staleBefore });
-    for (const id of requeued) this.emitStatus(id, 'queued', null);
-    for (const id of crashed)
-      this.emitStatus(id, 'crashed', 'The process running it stopped too often.');
+    registerProcess(this.o.db, this.o.self);
+    this.recover();
     this.timer = setInterval(() => {
       this.beat();
+      this.recover();
       this.tick();
     }, this.o.pollMs ?? 1000);
     this.tick();
   }
 
-  /** Lets an 'own' queue execute this experiment's runs. */
+  /** Lets an 'own' queue execute this experiment's runs (and the source runs they wait for). */
   adopt(experimentId: number): void {
     this.ownExperiments.add(experimentId);
     this.tick();
   }
 
-  /** Looks for claimable runs and starts trainers up to the concurrency limit. */
+  /** The experiments an 'own' queue executes (undefined: all). */
+  get scope(): readonly number[] | undefined {
+    return this.o.scope === 'all' ? undefined : [...this.ownExperiments];
+  }
+
+  /** Looks for claimable runs and starts trainers up to the workspace's limit. */
   tick(): void {
     if (this.stopping) return;
-    while (this.active.size < this.o.concurrency) {
-      const scope = this.o.scope === 'all' ? undefined : [...this.ownExperiments];
-      if (scope?.length === 0) return;
-      const claim = claimNextRun(this.o.db, this.o.owner, scope);
+    for (;;) {
+      const experimentIds = this.scope;
+      if (experimentIds?.length === 0) return;
+      const claim = claimNextRun(this.o.db, this.o.self.owner, {
+        limit: this.o.limit(),
+        ...(experimentIds ? { experimentIds } : {}),
+      });
       if (!claim) return;
       this.launch(claim);
     }
@@ -113,34 +139,90 @@ export class RunQueue {
     const running = [...this.active.values()];
     for (const run of running) run.cancel();
     await Promise.allSettled(running.map((r) => r.done));
-    const { requeued } = requeueRuns(this.o.db, { owner: this.o.owner });
-    for (const id of requeued) this.emitStatus(id, 'queued', null);
+    this.emitRecovery(requeueRuns(this.o.db, [this.o.self.owner]));
+    unregisterProcess(this.o.db, this.o.self.owner);
+  }
+
+  /** Takes back the runs of owners that are gone, and ends what can no longer start. */
+  recover(): void {
+    const liveness = this.o.liveness ?? DEFAULT_LIVENESS;
+    const gone = runOwners(this.o.db)
+      .filter((owner) => ownerIsGone(owner, this.o.self, liveness))
+      .map((owner) => owner.owner);
+    const recovery: Recovery =
+      gone.length > 0
+        ? requeueRuns(this.o.db, gone)
+        : { requeued: [], crashed: [], ended: endOrphanedDependants(this.o.db) };
+    this.emitRecovery(recovery);
+  }
+
+  private emitRecovery(r: Recovery): void {
+    for (const id of r.requeued) this.emitStatus(id);
+    for (const id of r.crashed) {
+      removeCheckpoints(checkpointDir(this.o.workspaceDir, id));
+      this.emitStatus(id);
+    }
+    for (const d of r.ended) this.emitStatus(d.id);
   }
 
   private beat(): void {
-    if (this.active.size === 0) return;
-    for (const id of heartbeat(this.o.db, this.o.owner)) this.cancel(id);
+    const { cancelRequested, lostRuns } = heartbeat(this.o.db, this.o.self, [
+      ...this.active.keys(),
+    ]);
+    for (const id of cancelRequested) this.cancel(id);
+    for (const id of lostRuns) {
+      const run = this.active.get(id);
+      if (!run) continue;
+      run.lost = true;
+      run.cancel();
+    }
+  }
+
+  private log(runId: number, experimentId: number, level: RunLogLevel, message: string): void {
+    const entry = appendRunLog(this.o.db, runId, level, message);
+    if (entry) this.o.events.emit({ type: 'run.log', runId, experimentId, entry });
+  }
+
+  /**
+   * The job for a claimed run: resumed from the checkpoint of its last committed epoch, or with
+   * those epochs cleared (and said so) when it cannot resume; checkpointed when its strategy can.
+   */
+  private jobFor(claim: ClaimedRun, checkpoints: string): TrainJob {
+    const job = buildTrainJob(this.o.db, this.o.workspaceDir, claim);
+    const resume = planResume(claim.config, checkpoints, storedEpochs(this.o.db, claim.id));
+    if (resume.action === 'resume') {
+      this.log(claim.id, claim.experimentId, 'info', resume.message);
+      return { ...job, checkpoint: { dir: checkpoints, resumeFromEpoch: resume.epoch } };
+    }
+    if (resume.action === 'restart') {
+      clearProgress(this.o.db, claim.id);
+      this.log(claim.id, claim.experimentId, 'warn', resume.message);
+    }
+    removeCheckpoints(checkpoints);
+    return resume.resumable ? { ...job, checkpoint: { dir: checkpoints } } : job;
   }
 
   private launch(claim: ClaimedRun): void {
     let job: TrainJob;
     try {
-      job = buildTrainJob(this.o.db, this.o.workspaceDir, claim);
+      job = this.jobFor(claim, checkpointDir(this.o.workspaceDir, claim.id));
     } catch (e) {
       this.end(claim, 'failed', { error: e instanceof Error ? e.message : String(e) });
       return;
     }
-    this.emitStatus(claim.id, 'running', null);
+    this.emitStatus(claim.id);
     const run: ActiveRun = {
       claim,
       cancel: () => undefined,
       done: Promise.resolve(),
       cancelRequested: false,
+      lost: false,
       lastProgressAt: 0,
+      resumedFrom: job.checkpoint?.resumeFromEpoch ?? null,
     };
     this.active.set(claim.id, run);
     const handle = this.o.launch(job, (message) => {
-      this.onMessage(run, message);
+      if (!run.lost) this.onMessage(run, message);
     });
     run.cancel = () => {
       handle.cancel();
@@ -163,7 +245,7 @@ export class RunQueue {
           m.inputAdapter ?? null,
           m.splitSizes ?? null,
         );
-        this.emitStatus(id, 'running', null, m.environment.backend);
+        this.emitStatus(id);
         return;
       case 'progress': {
         // Batches can be thousands a second on tiny models: a few updates a second is enough.
@@ -203,7 +285,7 @@ export class RunQueue {
         // Only a plan's calibration job sends timings; a queued run never asks for them.
         return;
       case 'log':
-        appendRunLog(this.o.db, id, m.level, m.message);
+        this.log(id, experimentId, m.level, m.message);
         if (m.level === 'warn' || m.level === 'error') console.error(`[run ${id}] ${m.message}`);
         return;
       case 'completed':
@@ -216,8 +298,9 @@ export class RunQueue {
 
   private onExit(run: ActiveRun, exit: TrainerExit): void {
     this.active.delete(run.claim.id);
-    if (this.stopping && exit.status !== 'completed') {
-      // Interrupted by the app closing: stop() puts it back in the queue.
+    if (run.lost || (this.stopping && exit.status !== 'completed')) {
+      // Lost: another process owns the run now. Stopping: stop() puts it back in the queue, and
+      // its checkpoints stay for the next start to resume from.
       this.notifyIdle();
       return;
     }
@@ -237,6 +320,15 @@ export class RunQueue {
         });
         break;
       case 'failed':
+        if (run.resumedFrom !== null && exit.error?.includes('cannot resume') === true) {
+          // The checkpoint was refused (damaged, foreign): start again rather than fail the run.
+          this.restart(run, exit.error);
+          break;
+        }
+        this.end(run.claim, exit.status, {
+          error: exit.error ?? 'The trainer reported a failure.',
+        });
+        break;
       case 'diverged':
         this.end(run.claim, exit.status, {
           error: exit.error ?? 'The trainer reported a failure.',
@@ -245,18 +337,44 @@ export class RunQueue {
       case 'cancelled':
         this.end(run.claim, 'cancelled', { error: 'Cancelled by the user.' });
         break;
-      case 'crashed':
+      case 'crashed': {
         // A trainer killed after a cancel's grace period was cancelled, not crashed.
-        if (run.cancelRequested)
+        if (run.cancelRequested) {
           this.end(run.claim, 'cancelled', { error: 'Cancelled by the user.' });
-        else
-          this.end(run.claim, 'failed', {
-            error: `The trainer process crashed: ${exit.error ?? describeExit(exit)}`,
+          break;
+        }
+        // Killed from outside (the out-of-memory killer, a signal) or a native crash: tried
+        // again from its last committed epoch, up to MAX_ATTEMPTS starts, then marked crashed.
+        const why = `The trainer process crashed: ${exit.error ?? describeExit(exit)}`;
+        if (run.claim.attempt < MAX_ATTEMPTS) {
+          this.log(
+            run.claim.id,
+            run.claim.experimentId,
+            'warn',
+            `${why}; trying again (start ${run.claim.attempt + 1} of ${MAX_ATTEMPTS}).`,
+          );
+          requeueRun(this.o.db, run.claim.id);
+          this.emitStatus(run.claim.id);
+        } else {
+          this.end(run.claim, 'crashed', {
+            error: `${why} (start ${run.claim.attempt} of ${MAX_ATTEMPTS}; not tried again).`,
           });
+        }
         break;
+      }
     }
     this.notifyIdle();
     this.tick();
+  }
+
+  /** Back to the queue with its epochs cleared: the next start trains it from epoch 1. */
+  private restart(run: ActiveRun, reason: string): void {
+    const { id, experimentId } = run.claim;
+    clearProgress(this.o.db, id);
+    removeCheckpoints(checkpointDir(this.o.workspaceDir, id));
+    this.log(id, experimentId, 'warn', `Restarting from epoch 1: ${reason}`);
+    requeueRun(this.o.db, id);
+    this.emitStatus(id);
   }
 
   private end(
@@ -264,35 +382,15 @@ export class RunQueue {
     status: EndStatus,
     details: Parameters<typeof finishRun>[3],
   ): void {
-    const { dependants, dependantStatus } = finishRun(this.o.db, claim.id, status, details);
-    this.emitStatus(claim.id, status, details?.error ?? null);
-    for (const d of dependants) {
-      this.emitStatus(d, dependantStatus, `Its source run #${claim.id} ended ${status}.`);
-    }
+    const { dependants } = finishRun(this.o.db, claim.id, status, details);
+    removeCheckpoints(checkpointDir(this.o.workspaceDir, claim.id));
+    this.emitStatus(claim.id);
+    for (const d of dependants) this.emitStatus(d);
   }
 
-  private emitStatus(
-    runId: number,
-    status: RunStatus,
-    error: string | null,
-    backend: string | null = null,
-  ): void {
-    const row = this.o.db
-      .prepare('SELECT experiment_id, backend, final_metrics FROM runs WHERE id = ?')
-      .get(runId) as
-      { experiment_id: number; backend: string | null; final_metrics: string | null } | undefined;
-    if (!row) return;
-    this.o.events.emit({
-      type: 'run.status',
-      runId,
-      experimentId: row.experiment_id,
-      status,
-      backend: backend ?? row.backend,
-      error,
-      ...(status === 'completed' && row.final_metrics !== null
-        ? { finalMetrics: readJson(FinalMetricsSchema, row.final_metrics, 'final metrics') }
-        : {}),
-    });
+  private emitStatus(runId: number): void {
+    const event = statusEvent(this.o.db, runId);
+    if (event) this.o.events.emit(event);
   }
 
   /** Resolves when no trainer of this queue is running. */

@@ -9,7 +9,10 @@ export interface CoreOptions {
   transport: AppInfo['transport'];
   /** better-sqlite3 binary to load instead of the default (the Electron-ABI copy in the app). */
   nativeBinding?: string;
-  /** Trainer processes that may run at once (default: one per core). */
+  /**
+   * Sets the trainer limit every process on the workspace shares (kept in the database; without
+   * it, the limit set before, else one trainer per core).
+   */
   concurrency?: number;
   /**
    * Which queued runs this process executes: every queued run (the app and the server), only
@@ -27,6 +30,11 @@ export interface Core {
   onEvent(listener: (event: AppEvent) => void): () => void;
   /** In-process only (the CLI's progress bar): how far a running dataset import is. */
   onImportProgress(listener: ImportProgressListener): () => void;
+  /**
+   * What the experiment's queued runs wait for when another process holds it up (a source run it
+   * trains, the trainer slots it holds), in one line; null when nothing waits on another process.
+   */
+  waitingFor(experimentId: number): string | null;
   /** Resolves once every run of the experiment has reached a terminal status. */
   waitForExperiment(experimentId: number): Promise<void>;
   /** Resolves once each of these runs has reached a terminal status (or no longer exists). */

@@ -52,6 +52,8 @@ const METHODS: Record<RpcMethod, true> = {
   'reports.list': true,
   'reports.regenerate': true,
   'bundles.import': true,
+  'queue.status': true,
+  'queue.setLimit': true,
 };
 
 function isResult(value: unknown): value is Result<unknown> {

@@ -67,13 +67,21 @@ export function summariseFinalMetrics(
   }
 }
 
-/** A run's epochs in order; non-finite values come back as null (the contract's "not finite"). */
-export function readMetrics(db: Db, runId: number): EpochMetrics[] {
+/**
+ * A run's epochs in order, or those after `afterEpoch`; non-finite values come back as null (the
+ * contract's "not finite").
+ */
+export function readMetrics(db: Db, runId: number, afterEpoch = 0): EpochMetrics[] {
   const rows = db
     .prepare(
-      'SELECT epoch, name, value, elapsed_s FROM metrics WHERE run_id = ? ORDER BY epoch, name',
+      'SELECT epoch, name, value, elapsed_s FROM metrics WHERE run_id = ? AND epoch > ? ORDER BY epoch, name',
     )
-    .all(runId) as { epoch: number; name: string; value: number | null; elapsed_s: number }[];
+    .all(runId, afterEpoch) as {
+    epoch: number;
+    name: string;
+    value: number | null;
+    elapsed_s: number;
+  }[];
   const epochs: EpochMetrics[] = [];
   for (const row of rows) {
     let last = epochs.at(-1);

@@ -11,10 +11,16 @@ export const RUN_LOG_CAP = 1000;
 
 /**
  * Appends one line of a run's log, numbered after the last (one statement: the sequence number
- * and the insert cannot interleave with another writer's). Returns false once the cap is reached.
+ * and the insert cannot interleave with another writer's). Returns the line as stored, to be sent
+ * to clients, or null once the cap is reached.
  */
-export function appendRunLog(db: Db, runId: number, level: RunLogLevel, message: string): boolean {
-  const result = db
+export function appendRunLog(
+  db: Db,
+  runId: number,
+  level: RunLogLevel,
+  message: string,
+): RunLogEntry | null {
+  const row = db
     .prepare(
       `INSERT INTO run_logs (run_id, seq, attempt, level, message, at)
        SELECT @runId, COALESCE(MAX(seq), 0) + 1, (SELECT attempts FROM runs WHERE id = @runId),
@@ -24,16 +30,20 @@ export function appendRunLog(db: Db, runId: number, level: RunLogLevel, message:
                    ELSE @message END,
               @at
        FROM run_logs WHERE run_id = @runId
-       HAVING COUNT(*) < @cap`,
+       HAVING COUNT(*) < @cap
+       RETURNING seq, attempt, level, message, at`,
     )
-    .run({ runId, cap: RUN_LOG_CAP, level, message, at: nowIso() });
-  return result.changes > 0;
+    .get({ runId, cap: RUN_LOG_CAP, level, message, at: nowIso() }) as RunLogEntry | undefined;
+  return row ?? null;
 }
 
-export function readRunLog(db: Db, runId: number): RunLogEntry[] {
+/** A run's log, or its lines after `afterSeq` (what a client has not seen yet). */
+export function readRunLog(db: Db, runId: number, afterSeq = 0): RunLogEntry[] {
   const rows = db
-    .prepare('SELECT seq, attempt, level, message, at FROM run_logs WHERE run_id = ? ORDER BY seq')
-    .all(runId) as {
+    .prepare(
+      'SELECT seq, attempt, level, message, at FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq',
+    )
+    .all(runId, afterSeq) as {
     seq: number;
     attempt: number;
     level: RunLogLevel;

@@ -253,30 +253,47 @@ export interface ClaimedRun {
   dependsOn: number | null;
   /** The run it re-runs (`transferlab rerun`). */
   rerunOf: number | null;
+  /** How many times it has been started, this start included. */
+  attempt: number;
+}
+
+export interface ClaimScope {
+  /** Only these experiments' runs and the queued source runs they wait for (the CLI). */
+  experimentIds?: readonly number[];
+  /** Runs in status 'running' across every process of the workspace, at most (queue.ts). */
+  limit: number;
 }
 
 /**
  * Atomically takes the oldest queued run whose source run (if any) has completed, and marks it
- * running under `owner`. IMMEDIATE transaction: two processes never claim the same run.
+ * running under `owner`, unless the workspace's trainers are all taken. IMMEDIATE transaction: two
+ * processes never claim the same run, nor together exceed the limit. A scoped claim also takes the
+ * queued source runs its experiments depend on, whichever experiment queued them, so a process
+ * never waits for work nobody is going to do. Committed epochs are kept: the queue resumes from
+ * them or clears them when it starts the trainer.
  */
-export function claimNextRun(
-  db: Db,
-  owner: string,
-  experimentIds?: readonly number[],
-): ClaimedRun | undefined {
+export function claimNextRun(db: Db, owner: string, scope: ClaimScope): ClaimedRun | undefined {
   return inTransaction(db, () => {
-    const scope =
-      experimentIds === undefined
+    const running = db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE status = 'running'`).get() as {
+      n: number;
+    };
+    if (running.n >= scope.limit) return undefined;
+    const ids = scope.experimentIds;
+    const where =
+      ids === undefined
         ? ''
-        : `AND r.experiment_id IN (${experimentIds.map(() => '?').join(',') || 'NULL'})`;
+        : `AND (r.experiment_id IN (SELECT value FROM json_each(@ids))
+             OR r.id IN (SELECT depends_on FROM runs WHERE status = 'queued'
+                           AND experiment_id IN (SELECT value FROM json_each(@ids))))`;
     const row = db
       .prepare(
-        `SELECT r.id, r.experiment_id, r.config, r.domain_id, r.depends_on, r.rerun_of FROM runs r
+        `SELECT r.id, r.experiment_id, r.config, r.domain_id, r.depends_on, r.rerun_of, r.attempts
+         FROM runs r
          LEFT JOIN runs dep ON dep.id = r.depends_on
-         WHERE r.status = 'queued' AND (r.depends_on IS NULL OR dep.status = 'completed') ${scope}
+         WHERE r.status = 'queued' AND (r.depends_on IS NULL OR dep.status = 'completed') ${where}
          ORDER BY r.id LIMIT 1`,
       )
-      .get(...(experimentIds ?? [])) as
+      .get(ids === undefined ? {} : { ids: JSON.stringify(ids) }) as
       | {
           id: number;
           experiment_id: number;
@@ -284,13 +301,14 @@ export function claimNextRun(
           domain_id: number;
           depends_on: number | null;
           rerun_of: number | null;
+          attempts: number;
         }
       | undefined;
     if (!row) return undefined;
     const now = nowIso();
     db.prepare(
       `UPDATE runs SET status = 'running', owner = ?, started_at = ?, heartbeat_at = ?, attempts = attempts + 1,
-         epochs_done = 0, error = NULL WHERE id = ?`,
+         cancel_requested = 0, error = NULL WHERE id = ?`,
     ).run(owner, now, now, row.id);
     return {
       id: row.id,
@@ -299,6 +317,7 @@ export function claimNextRun(
       domainId: row.domain_id,
       dependsOn: row.depends_on,
       rerunOf: row.rerun_of,
+      attempt: row.attempts + 1,
     };
   });
 }
@@ -411,71 +430,6 @@ export function requestCancel(db: Db, id: number): boolean {
     db.prepare(`UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'`).run(id)
       .changes > 0
   );
-}
-
-/** Marks this owner's running runs alive; returns those whose cancel was requested elsewhere. */
-export function heartbeat(db: Db, owner: string): number[] {
-  return inTransaction(db, () => {
-    db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE owner = ? AND status = 'running'`).run(
-      nowIso(),
-      owner,
-    );
-    const rows = db
-      .prepare(
-        `SELECT id FROM runs WHERE owner = ? AND status = 'running' AND cancel_requested = 1`,
-      )
-      .all(owner) as { id: number }[];
-    return rows.map((r) => r.id);
-  });
-}
-
-export const MAX_ATTEMPTS = 3;
-
-/**
- * Runs left 'running' by a process that is gone (its heartbeat stale, or it is this owner's own
- * leftovers after a graceful stop) go back to the queue with their partial metrics removed, so
- * the queue survives the app being closed. After MAX_ATTEMPTS starts a run is marked crashed.
- */
-export function requeueRuns(
-  db: Db,
-  where: { staleBefore: string } | { owner: string },
-): { requeued: number[]; crashed: number[] } {
-  return inTransaction(db, () => {
-    const rows = (
-      'owner' in where
-        ? db
-            .prepare(`SELECT id, attempts FROM runs WHERE status = 'running' AND owner = ?`)
-            .all(where.owner)
-        : db
-            .prepare(
-              `SELECT id, attempts FROM runs WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)`,
-            )
-            .all(where.staleBefore)
-    ) as { id: number; attempts: number }[];
-    const requeued: number[] = [];
-    const crashed: number[] = [];
-    for (const row of rows) {
-      db.prepare('DELETE FROM metrics WHERE run_id = ?').run(row.id);
-      db.prepare('DELETE FROM run_metric_summary WHERE run_id = ?').run(row.id);
-      if (row.attempts >= MAX_ATTEMPTS) {
-        db.prepare(
-          `UPDATE runs SET status = 'crashed', error = ?, finished_at = ?, owner = NULL WHERE id = ?`,
-        ).run(
-          `The process running it stopped ${row.attempts} times before it finished.`,
-          nowIso(),
-          row.id,
-        );
-        crashed.push(row.id);
-      } else {
-        db.prepare(
-          `UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL, epochs_done = 0,
-             cancel_requested = 0 WHERE id = ?`,
-        ).run(row.id);
-        requeued.push(row.id);
-      }
-    }
-    return { requeued, crashed };
-  });
 }
 
 export function recordSourceModel(

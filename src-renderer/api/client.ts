@@ -52,6 +52,8 @@ export function createApi(transport: Transport): Api {
     'reports.list': method('reports.list'),
     'reports.regenerate': method('reports.regenerate'),
     'bundles.import': method('bundles.import'),
+    'queue.status': method('queue.status'),
+    'queue.setLimit': method('queue.setLimit'),
     onEvent: (listener) => transport.subscribe(listener),
   } satisfies Api;
 }

@@ -13,6 +13,7 @@ import type { RerunResult } from '../../src-shared/rpc/plan';
 import type {
   AppEvent,
   RunEpochEvent,
+  RunLogEvent,
   RunProgressEvent,
   RunStatusEvent,
 } from '../../src-shared/rpc/events';
@@ -200,6 +201,9 @@ export class RunsStore {
       case 'run.progress':
         this.#onProgress(event);
         break;
+      case 'run.log':
+        this.#onLog(event);
+        break;
       case 'experiment.created':
         this.#experimentsRefresh.request();
         this.#runsRefresh.request();
@@ -372,6 +376,13 @@ export class RunsStore {
     run.status = event.status;
     if (event.backend !== null) run.backend = event.backend;
     run.error = event.error;
+    if (event.epochsDone !== undefined) {
+      // Fewer epochs than shown: the run restarted from the start after an interruption, and
+      // its earlier curve was cleared; a cached curve is fetched again.
+      if (event.epochsDone < run.epochsDone && this.metrics.has(event.runId))
+        void this.loadRun(event.runId);
+      run.epochsDone = event.epochsDone;
+    }
     if (event.finalMetrics) run.finalMetrics = event.finalMetrics;
     const now = nowIso();
     if (event.status === 'running') run.startedAt ??= now;
@@ -423,6 +434,15 @@ export class RunsStore {
     run.epochs = event.epochs;
     // Works whether the event counts epochs from 0 or from 1: each new epoch is one more done.
     if (isNew) run.epochsDone = Math.min(event.epochs, Math.max(run.epochsDone + 1, event.epoch));
+  }
+
+  /** A line of a run's log as it is written; a line already shown (by seq) is not added twice. */
+  #onLog(event: RunLogEvent): void {
+    const extra = this.details.get(event.runId);
+    if (!extra) return;
+    const last = extra.log.at(-1);
+    if (last !== undefined && event.entry.seq <= last.seq) return;
+    this.details.set(event.runId, { ...extra, log: [...extra.log, event.entry] });
   }
 
   #onProgress(event: RunProgressEvent): void {

@@ -202,18 +202,19 @@ export interface RunDetail extends RunSummary {
 }
 
 /** 'debug': a failed trainer's stack trace. */
-export type RunLogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const RunLogLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+export type RunLogLevel = z.infer<typeof RunLogLevelSchema>;
 
-/** One line of a run's log. */
-export interface RunLogEntry {
-  seq: number;
+export const RunLogEntrySchema = z.object({
+  seq: z.int(),
   /** The run's attempt that wrote it (a run re-queued after a crash tries again). */
-  attempt: number;
-  level: RunLogLevel;
-  message: string;
+  attempt: z.int(),
+  level: RunLogLevelSchema,
+  message: z.string(),
   /** ISO time. */
-  at: string;
-}
+  at: z.string(),
+});
+export type RunLogEntry = z.infer<typeof RunLogEntrySchema>;
 
 /** One epoch of one run. NaN survives (SQLite would store NaN as NULL; see the store). */
 export interface EpochMetrics {

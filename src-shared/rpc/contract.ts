@@ -39,6 +39,7 @@ import {
   type RunPage,
 } from './history';
 import { PlanInputSchema, RerunInputSchema, type PlanSummary, type RerunResult } from './plan';
+import { SetTrainerLimitSchema, type QueueStatus } from './queue';
 import {
   TransferabilityEstimateInputSchema,
   type TransferabilityEstimate,
@@ -57,7 +58,7 @@ export interface AppInfo {
   version: string;
   workspace: string;
   transport: 'electron' | 'websocket' | 'in-process';
-  /** Trainer processes that may run at once. */
+  /** Trainer processes that may run at once, across every process on the workspace. */
   concurrency: number;
 }
 
@@ -101,6 +102,9 @@ export const rpcInputs = {
     .object({ id: z.int().positive(), format: ReportFormatSchema.optional() })
     .strict(),
   'bundles.import': BundleImportInputSchema,
+  'queue.status': none,
+  /** Sets the trainer limit shared by every process on the workspace (kept in the database). */
+  'queue.setLimit': SetTrainerLimitSchema,
 } as const;
 
 export interface RpcOutputs {
@@ -142,6 +146,8 @@ export interface RpcOutputs {
   'reports.list': ReportRecord[];
   'reports.regenerate': ReportFile;
   'bundles.import': BundleImportResult;
+  'queue.status': QueueStatus;
+  'queue.setLimit': QueueStatus;
 }
 
 export type RpcMethod = keyof typeof rpcInputs;

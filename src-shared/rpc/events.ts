@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FinalMetricsSchema, RunStatusSchema } from '../domain/runs';
+import { FinalMetricsSchema, RunLogEntrySchema, RunStatusSchema } from '../domain/runs';
 import { ImportIdSchema } from './datasets';
 
 /** Events pushed from the core to every connected client. */
@@ -15,6 +15,19 @@ export const RunStatusEventSchema = z.object({
    * without its test accuracy while a refresh is on its way.
    */
   finalMetrics: FinalMetricsSchema.nullable().optional(),
+  /**
+   * The epochs it has stored, when the status change moved them: a run restarted from the start
+   * after a crash has none again, one resumed keeps its committed epochs.
+   */
+  epochsDone: z.int().min(0).optional(),
+});
+
+/** One line of a run's log as it is written, by whichever process executes the run. */
+export const RunLogEventSchema = z.object({
+  type: z.literal('run.log'),
+  runId: z.int(),
+  experimentId: z.int(),
+  entry: RunLogEntrySchema,
 });
 
 /**
@@ -84,6 +97,7 @@ export const AppEventSchema = z.discriminatedUnion('type', [
   RunStatusEventSchema,
   RunEpochEventSchema,
   RunProgressEventSchema,
+  RunLogEventSchema,
   ExperimentCreatedEventSchema,
   DatasetImportProgressEventSchema,
   PlanCalibrationEventSchema,
@@ -92,4 +106,5 @@ export type AppEvent = z.infer<typeof AppEventSchema>;
 export type RunStatusEvent = z.infer<typeof RunStatusEventSchema>;
 export type RunEpochEvent = z.infer<typeof RunEpochEventSchema>;
 export type RunProgressEvent = z.infer<typeof RunProgressEventSchema>;
+export type RunLogEvent = z.infer<typeof RunLogEventSchema>;
 export type DatasetImportProgressEvent = z.infer<typeof DatasetImportProgressEventSchema>;

@@ -1,8 +1,11 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TrainerLauncher } from '../../src-main/core/runQueue';
 import type { TrainJob, TrainerToParent } from '../../src-main/engine/protocol';
 import type { TrainerExit } from '../../src-main/engine/trainer/host';
 
-export type Behaviour = 'complete' | 'crash' | 'diverge' | 'hang';
+/** 'stall': completes its first epoch (from where it starts), then hangs until cancelled. */
+export type Behaviour = 'complete' | 'crash' | 'diverge' | 'hang' | 'stall';
 
 /**
  * A trainer stand-in for queue tests: it speaks the real protocol with scripted behaviour, so the
@@ -38,19 +41,33 @@ export function fakeLauncher(behaviour: (job: TrainJob) => Behaviour = () => 'co
       // 'hang' stands for a long epoch: it goes on until cancelled.
       while (mode === 'hang' && !state.cancelled) await tick();
       const epochs = job.config.training.epochs;
-      for (let epoch = 1; epoch <= epochs; epoch++) {
+      const from = (job.checkpoint?.resumeFromEpoch ?? 0) + 1;
+      if (from > 1)
+        send({
+          type: 'log',
+          level: 'info',
+          message: `Resumed from the checkpoint of epoch ${from - 1}`,
+        });
+      for (let epoch = from; epoch <= epochs; epoch++) {
         await tick();
+        while (mode === 'stall' && epoch > from && !state.cancelled) await tick();
         if (state.cancelled) {
           send({ type: 'cancelled' });
           return { status: 'cancelled', code: 0, signal: null };
         }
         const loss = mode === 'diverge' && epoch === 2 ? NaN : 1 / epoch;
+        // A checkpoint's folder the way the real trainer leaves it: complete once it has a manifest.
+        if (job.checkpoint) {
+          mkdirSync(join(job.checkpoint.dir, `epoch-${epoch}`), { recursive: true });
+          writeFileSync(join(job.checkpoint.dir, `epoch-${epoch}`, 'manifest.json'), '{}');
+        }
         send({ type: 'epoch', epoch, values: { loss, acc: 1 - loss / 2 }, elapsedS: epoch / 10 });
         if (mode === 'diverge' && epoch === 2) {
           send({ type: 'failed', error: 'Loss became NaN at epoch 2', diverged: true });
           return { status: 'diverged', error: 'Loss became NaN at epoch 2', code: 0, signal: null };
         }
-        if (mode === 'crash' && epoch === 1) {
+        // 'crash': killed after the first epoch it trains (committed, with its checkpoint).
+        if (mode === 'crash' && epoch === from) {
           return {
             status: 'crashed',
             error: 'exited by signal SIGKILL',

@@ -6,6 +6,7 @@ import { migration004 } from './004_run_logs';
 import { migration005 } from './005_history';
 import { migration006 } from './006_compare_reports';
 import { migration007 } from './007_variants';
+import { migration008 } from './008_queue';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

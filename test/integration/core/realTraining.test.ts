@@ -93,7 +93,7 @@ describe('the core with real trainer processes', () => {
     expect(mc).not.toEqual(ma);
   });
 
-  it('fails only the run whose trainer is killed, and carries on with the next', async () => {
+  it('resumes the run whose trainer is killed from its last epoch, and carries on with the next', async () => {
     const dir = tempDir();
     let killed = false;
     const launch: TrainerLauncher = (job, onMessage) => {
@@ -117,11 +117,23 @@ describe('the core with real trainer processes', () => {
     });
     await core.waitForExperiment(experimentId);
     const runs = await core.handlers['runs.list']({ experimentId });
-    const failed = runs.filter((r) => r.status === 'failed');
-    // The killed source run, and the fine-tune that needed its model.
-    expect(failed.map((r) => r.strategy).sort()).toEqual(['fine-tune', 'source']);
-    expect(failed.find((r) => r.strategy === 'source')?.error).toMatch(/crashed.*SIGKILL/);
-    expect(runs.filter((r) => r.status === 'completed')).toHaveLength(4);
+    expect(runs.map((r) => r.status)).toEqual(runs.map(() => 'completed'));
+    const killedRun = runs.find((r) => r.kind === 'source');
+    const detail = await core.handlers['runs.get']({ id: killedRun?.id ?? 0 });
+    expect(detail.attempts).toBe(2);
+    expect(detail.log.map((l) => l.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^The trainer process crashed: .*SIGKILL.*; trying again \(start 2 of 3\)\.$/,
+        ),
+        'Resuming after an interruption from the checkpoint of epoch 2.',
+        'Resumed from the checkpoint of epoch 2',
+      ]),
+    );
+    expect(detail.metrics.map((m) => m.epoch)).toEqual(
+      Array.from({ length: detail.epochs }, (_, i) => i + 1),
+    );
+    expect(detail.epochsDone).toBe(detail.epochs);
     await core.close();
   });
 

@@ -66,18 +66,33 @@ describe('run queue', () => {
     await core.close();
   });
 
-  it('marks a crashed trainer failed, fails the runs that needed its model, and keeps going', async () => {
-    const { core } = await coreWith(tempDir(), (s) => (s === 'source' ? 'crash' : 'complete'));
-    const { experimentId } = await core.handlers['experiments.create']({ spec: smallSpec() });
+  it('tries a crashed trainer’s run again, marks it crashed after the third start, fails what needed its model', async () => {
+    const { core, jobs } = await coreWith(tempDir(), (s) =>
+      s === 'source' ? 'crash' : 'complete',
+    );
+    const spec = { ...smallSpec(), sourceTraining: { epochs: 5 } };
+    const { experimentId } = await core.handlers['experiments.create']({ spec });
     await core.waitForExperiment(experimentId);
     const runs = await core.handlers['runs.list']({ experimentId });
     expect(runs.map((r) => [r.strategy, r.status])).toEqual([
-      ['source', 'failed'],
+      ['source', 'crashed'],
       ['scratch', 'completed'],
       ['fine-tune', 'failed'],
     ]);
-    expect(runs[0]?.error).toMatch(/trainer process crashed: .*SIGKILL/);
-    expect(runs[2]?.error).toMatch(/source run #\d+ ended failed/);
+    expect(jobs.filter((j) => j.config.kind === 'source')).toHaveLength(3);
+    // Each start resumed from the checkpoint of the epoch the crash before it left.
+    expect(
+      jobs.filter((j) => j.config.kind === 'source').map((j) => j.checkpoint?.resumeFromEpoch),
+    ).toEqual([undefined, 1, 2]);
+    expect(runs[0]?.error).toMatch(
+      /trainer process crashed: .*SIGKILL \(start 3 of 3; not tried again\)/,
+    );
+    const source = await core.handlers['runs.get']({ id: runs[0]?.id ?? 0 });
+    expect(source.log.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'The trainer process crashed: exited by signal SIGKILL; trying again (start 2 of 3).',
+      'The trainer process crashed: exited by signal SIGKILL; trying again (start 3 of 3).',
+    ]);
+    expect(runs[2]?.error).toMatch(/source run #\d+ ended crashed/);
     await core.close();
   });
 

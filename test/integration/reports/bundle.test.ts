@@ -84,7 +84,7 @@ describe('JSON bundles', () => {
         if (dependsOn !== null) expect(result.runIds).toContain(dependsOn);
       }
       // Records, not queued work; and never a source model to reuse.
-      expect(claimNextRun(db, 'any')).toBeUndefined();
+      expect(claimNextRun(db, 'any', { limit: 1 })).toBeUndefined();
       const hashes = db.prepare('SELECT config_hash FROM runs').all() as { config_hash: string }[];
       expect(hashes.every((h) => h.config_hash.startsWith(IMPORTED_HASH_PREFIX))).toBe(true);
 

@@ -57,7 +57,7 @@ const ENVIRONMENT = {
 export function finishAllRuns(db: Db, diverge = true): number[] {
   const ids: number[] = [];
   for (;;) {
-    const claim = claimNextRun(db, 'test');
+    const claim = claimNextRun(db, 'test', { limit: 1 });
     if (!claim) break;
     const { config } = claim;
     const budget = config.budget === 'all' ? 100 : config.budget;
@@ -141,7 +141,7 @@ export const L2SP_VARIANT = 'fine-tune · l2sp λ=0.01';
  */
 function finishWithValidation(db: Db): void {
   for (;;) {
-    const claim = claimNextRun(db, 'test');
+    const claim = claimNextRun(db, 'test', { limit: 1 });
     if (!claim) break;
     const { config } = claim;
     const budget = config.budget === 'all' ? 100 : config.budget;

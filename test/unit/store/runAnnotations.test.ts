@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { insertEpoch } from '../../../src-main/store/metrics';
 import { updateRun } from '../../../src-main/store/runAnnotations';
-import { requeueRuns } from '../../../src-main/store/runs';
+import { clearProgress, requeueRuns } from '../../../src-main/store/queue';
 import { RunUpdateInputSchema } from '../../../src-shared/rpc/history';
 import { historyWorkspace } from '../../helpers/historyWorkspace';
 import { useTempDirs } from '../../helpers/tempDir';
@@ -75,7 +75,8 @@ describe('run_metric_summary upkeep', () => {
     expect(summary).toEqual(recomputed);
     expect(summary).toHaveLength(6);
 
-    // A running run's partial metrics go with it when its process dies and it is re-queued.
+    // A running run's committed epochs stay when its process dies and it is re-queued (it may
+    // resume from them); they and their summaries go when it restarts from the start.
     db.prepare(`UPDATE runs SET status = 'running', owner = 'gone', attempts = 1 WHERE id = ?`).run(
       ids.D,
     );
@@ -83,7 +84,11 @@ describe('run_metric_summary upkeep', () => {
     expect(
       db.prepare('SELECT COUNT(*) AS n FROM run_metric_summary WHERE run_id = ?').get(ids.D),
     ).toEqual({ n: 1 });
-    requeueRuns(db, { owner: 'gone' });
+    requeueRuns(db, ['gone']);
+    expect(
+      db.prepare('SELECT COUNT(*) AS n FROM run_metric_summary WHERE run_id = ?').get(ids.D),
+    ).toEqual({ n: 1 });
+    clearProgress(db, ids.D);
     expect(
       db.prepare('SELECT COUNT(*) AS n FROM run_metric_summary WHERE run_id = ?').get(ids.D),
     ).toEqual({ n: 0 });

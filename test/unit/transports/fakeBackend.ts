@@ -71,6 +71,8 @@ export function fakeBackend(): {
     'reports.list': notImplemented('reports.list'),
     'reports.regenerate': notImplemented('reports.regenerate'),
     'bundles.import': notImplemented('bundles.import'),
+    'queue.status': notImplemented('queue.status'),
+    'queue.setLimit': notImplemented('queue.setLimit'),
   };
   return {
     handlers,
