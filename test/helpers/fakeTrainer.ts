@@ -4,8 +4,12 @@ import type { TrainerLauncher } from '../../src-main/core/runQueue';
 import type { TrainJob, TrainerToParent } from '../../src-main/engine/protocol';
 import type { TrainerExit } from '../../src-main/engine/trainer/host';
 
-/** 'stall': completes its first epoch (from where it starts), then hangs until cancelled. */
-export type Behaviour = 'complete' | 'crash' | 'diverge' | 'hang' | 'stall';
+/**
+ * 'stall': completes its first epoch (from where it starts), then hangs until cancelled.
+ * 'damaged-checkpoint': refuses to resume, as the real trainer does for a torn checkpoint, and
+ * otherwise completes.
+ */
+export type Behaviour = 'complete' | 'crash' | 'diverge' | 'hang' | 'stall' | 'damaged-checkpoint';
 
 /**
  * A trainer stand-in for queue tests: it speaks the real protocol with scripted behaviour, so the
@@ -26,6 +30,12 @@ export function fakeLauncher(behaviour: (job: TrainJob) => Behaviour = () => 'co
     };
     const done = (async (): Promise<TrainerExit> => {
       await tick();
+      const resumeFrom = job.checkpoint?.resumeFromEpoch;
+      if (mode === 'damaged-checkpoint' && resumeFrom !== undefined) {
+        const error = `The checkpoint of epoch ${resumeFrom} (${job.checkpoint?.dir ?? ''}) is damaged: its state does not match its manifest; cannot resume from it`;
+        send({ type: 'failed', error, diverged: false });
+        return { status: 'failed', error, code: 1, signal: null };
+      }
       send({
         type: 'started',
         environment: {

@@ -293,6 +293,35 @@ describe('a queue that always recovers', () => {
     await second.core.close();
   });
 
+  it('starts a run again from epoch 1 when its trainer refuses the checkpoint', async () => {
+    const dir = tempDir();
+    const spec = smallSpec(['fine-tune']);
+    const first = await openWith(dir, 'all', (job) =>
+      job.kind === 'source' ? 'complete' : 'stall',
+    );
+    const { experimentId } = await first.core.handlers['experiments.create']({ spec });
+    const fineTuneId = (await first.core.handlers['runs.list']({ experimentId })).find(
+      (r) => r.strategy === 'fine-tune',
+    )?.id;
+    await until(
+      () => first.events.some((e) => e.type === 'run.epoch' && e.runId === fineTuneId),
+      'the fine-tune’s first epoch',
+    );
+    await first.core.close();
+    const second = await openWith(dir, 'all', () => 'damaged-checkpoint');
+    const runs = await allEnded(second.core, experimentId);
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    const fineTune = runs.find((r) => r.strategy === 'fine-tune');
+    const jobs = second.jobs.filter((j) => j.runId === fineTune?.id);
+    expect(jobs.map((j) => j.checkpoint?.resumeFromEpoch)).toEqual([1, undefined]);
+    const detail = await second.core.handlers['runs.get']({ id: fineTune?.id ?? 0 });
+    expect(detail.log.map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/^Restarting from epoch 1: The checkpoint of epoch 1 .* is damaged/),
+    );
+    expect(detail.metrics.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    await second.core.close();
+  });
+
   it('holds one trainer limit across every process on the workspace', async () => {
     const dir = tempDir();
     const a = await openWith(dir, 'all', () => 'hang', { concurrency: 1 });

@@ -5,7 +5,8 @@ import { call, openCliCore } from '../../../src-main/cli/session';
 import { IMPORTED_HASH_PREFIX } from '../../../src-main/reports/bundleImport';
 import { BundleSchema, type Bundle } from '../../../src-main/reports/bundleSchema';
 import { openDb } from '../../../src-main/store/db';
-import { readRawMetrics } from '../../../src-main/store/metrics';
+import { insertEpoch, readRawMetrics } from '../../../src-main/store/metrics';
+import { clearProgress, requeueRuns } from '../../../src-main/store/queue';
 import { claimNextRun, getRun } from '../../../src-main/store/runs';
 import { useTempDirs } from '../../helpers/tempDir';
 import { reportWorkspace, type ReportWorkspace } from './workspace';
@@ -114,6 +115,47 @@ describe('JSON bundles', () => {
       expect((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n).toBe(
         ws.runIds.length,
       );
+    } finally {
+      db.close();
+      await core.close();
+      await ws.close();
+    }
+  });
+
+  it('keeps a crashed run’s committed epochs and its count through the trip', async () => {
+    const ws = await reportWorkspace(tempDir());
+    const target = tempDir();
+    const core = await openCliCore(target, 'none');
+    const db = openDb(join(target, 'transferlab.sqlite'));
+    try {
+      // A run whose process died on its third start after two committed epochs (issue 11: such
+      // runs said 3–63 epochs with no metric rows, and a bundle trip changed the count).
+      const id = ws.runIds.find((r) => getRun(ws.db, r)?.kind === 'transfer') ?? 0;
+      const kept = readRawMetrics(ws.db, id).filter((m) => m.epoch <= 2);
+      clearProgress(ws.db, id);
+      for (const epoch of [1, 2]) {
+        const values = Object.fromEntries(
+          kept.filter((m) => m.epoch === epoch).map((m) => [m.name, m.value]),
+        );
+        insertEpoch(ws.db, id, epoch, values, epoch);
+      }
+      ws.db
+        .prepare(
+          `UPDATE runs SET status = 'running', owner = 'gone', attempts = 3, final_metrics = NULL
+           WHERE id = ?`,
+        )
+        .run(id);
+      expect(requeueRuns(ws.db, ['gone']).crashed).toEqual([id]);
+      const crashed = getRun(ws.db, id);
+      expect(crashed?.status).toBe('crashed');
+      expect(crashed?.epochsDone).toBe(2);
+      expect(crashed?.metrics.map((m) => m.epoch)).toEqual([1, 2]);
+
+      const { path } = await exportBundle(ws);
+      const result = await call(core, 'bundles.import', { file: { kind: 'path', path } });
+      const copy = result.runIds[ws.runIds.indexOf(id)] ?? 0;
+      expect(record(db, copy)).toEqual(record(ws.db, id));
+      expect(getRun(db, copy)?.epochsDone).toBe(2);
     } finally {
       db.close();
       await core.close();
