@@ -23,8 +23,17 @@ function formatValue(value: number | null | undefined): string {
   return value.toFixed(4);
 }
 
+/** The order a trainer reports them in; an epoch read back from the database comes by name. */
+const METRIC_ORDER = ['loss', 'acc', 'val_loss', 'val_acc'];
+
+function metricRank(name: string): number {
+  const i = METRIC_ORDER.indexOf(name);
+  return i === -1 ? METRIC_ORDER.length : i;
+}
+
 function epochLine(event: Extract<AppEvent, { type: 'run.epoch' }>): string {
   const values = Object.entries(event.values)
+    .sort(([a], [b]) => metricRank(a) - metricRank(b) || a.localeCompare(b))
     .map(([name, value]) => `${name}=${formatValue(value)}`)
     .join(' ');
   return `epoch ${event.epoch}/${event.epochs} ${values}`;
