@@ -1,9 +1,10 @@
-import type { SymbolicTensor, Tensor } from '@tensorflow/tfjs';
+import type { SymbolicTensor, Tensor, Variable } from '@tensorflow/tfjs';
 import type { InputAdapter } from '../../src-shared/domain/runs';
 import { size } from './adapterShapes';
 import { logits, seededDense } from './model';
 import {
   trainableVariables,
+  type ParamGroup,
   type PreparedModel,
   type StrategyContext,
   type TrainStep,
@@ -101,10 +102,14 @@ function prependAdapter(
   // the strategy has its own classifier: otherwise `model` is the classifier, as the loop assumes.
   const dispatch = inner.evalLogits !== undefined || (inner.trainMetrics ?? 'target') !== 'target';
   const innerLoss = inner.loss;
+  const adapterVariables = trainableVariables(tf, dense);
   return {
     ...inner,
     model,
-    trainable: [...inner.trainable, ...trainableVariables(tf, dense)],
+    trainable: [...inner.trainable, ...adapterVariables],
+    ...(inner.paramGroups
+      ? { paramGroups: withAdapterGroup(inner.paramGroups, adapterVariables) }
+      : {}),
     ...(innerLoss ? { loss: (step: TrainStep) => innerLoss(adaptStep(step, adapt)) } : {}),
     ...(dispatch ? { evalLogits: (x: Tensor) => innerEval(sourceShaped(x) ? x : adapt(x)) } : {}),
     dispose: () => {
@@ -113,6 +118,28 @@ function prependAdapter(
       model.dispose();
       inner.dispose();
     },
+  };
+}
+
+/**
+ * A strategy with optimizer groups (fine-tune's LP-FT or trunk learning-rate scale) trains the
+ * adapter too, in a group of its own at the run's learning rate, in every phase: without it the
+ * target's rows reach the model through the adapter's random start. The same inner groups give
+ * the same array, so the loop keeps its optimizers while the phase does not change.
+ */
+function withAdapterGroup(
+  innerGroups: NonNullable<PreparedModel['paramGroups']>,
+  adapterVariables: readonly Variable[],
+): NonNullable<PreparedModel['paramGroups']> {
+  const wrapped = new WeakMap<readonly ParamGroup[], readonly ParamGroup[]>();
+  return (epoch) => {
+    const groups = innerGroups(epoch);
+    let withAdapter = wrapped.get(groups);
+    if (withAdapter === undefined) {
+      withAdapter = [...groups, { variables: adapterVariables, learningRateScale: 1 }];
+      wrapped.set(groups, withAdapter);
+    }
+    return withAdapter;
   };
 }
 

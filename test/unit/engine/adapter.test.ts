@@ -316,6 +316,33 @@ describe('tabular source d = 20 → target d = 12 through a learned linear adapt
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  const groupParams: Record<string, number>[] = [{ probeEpochs: 2 }, { trunkLrScale: 0.1 }];
+  for (const params of groupParams) {
+    it(`fine-tune with optimizer groups (${JSON.stringify(params)}) trains the adapter too`, async () => {
+      const before = tf.memory().numTensors;
+      const result = await train(
+        job('fine-tune', params),
+        tf,
+        () => undefined,
+        () => false,
+      );
+      if (result.status !== 'completed' || result.model === undefined)
+        throw new Error('run failed');
+      const out = await loadModel(tf, result.model.dir, result.model.hash);
+      const start = seededDense(tf, {
+        units: 20,
+        activation: 'linear',
+        name: 'input_adapter',
+        seed: 3,
+      });
+      start.apply(tf.input({ shape: [12] }));
+      expect(layerBytes(out.getLayer('input_adapter'))[0]).not.toEqual(layerBytes(start)[0]);
+      start.dispose();
+      out.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
   it('trains the adapter itself, from its seeded start, under a frozen trunk', async () => {
     const result = await train(
       job('feature-extraction'),
