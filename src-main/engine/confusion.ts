@@ -16,7 +16,7 @@ export function confusionMatrix(
   split: { x: Tensor; y: Tensor; n: number },
   numClasses: number,
 ): number[][] {
-  const counts = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  const counts = emptyConfusion(numClasses);
   for (let start = 0; start < split.n; start += CHUNK) {
     const size = Math.min(CHUNK, split.n - start);
     const [truth, predicted] = tf.tidy(() => {
@@ -24,11 +24,26 @@ export function confusionMatrix(
       const y = tf.slice(split.y, start, size);
       return [y.dataSync(), predictedClasses(tf, evalLogits(x)).dataSync()];
     });
-    for (let i = 0; i < size; i++) {
-      const row = counts[truth[i] ?? -1];
-      const p = predicted[i] ?? -1;
-      if (row !== undefined && p >= 0 && p < numClasses) row[p] = (row[p] ?? 0) + 1;
-    }
+    countInto(counts, truth, predicted);
   }
   return counts;
+}
+
+/** k × k zeros: counts[true][predicted]. */
+export function emptyConfusion(numClasses: number): number[][] {
+  return Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+}
+
+/** Adds one chunk's predictions (the training loop's final evaluation counts as it measures). */
+export function countInto(
+  counts: number[][],
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): void {
+  const k = counts.length;
+  for (let i = 0; i < truth.length; i++) {
+    const row = counts[truth[i] ?? -1];
+    const p = predicted[i] ?? -1;
+    if (row !== undefined && p >= 0 && p < k) row[p] = (row[p] ?? 0) + 1;
+  }
 }

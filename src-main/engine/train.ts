@@ -11,7 +11,7 @@ import {
 } from './checkpoint';
 import type { RunData, Split } from './data/domain';
 import { loadRunData } from './data/index';
-import { confusionMatrix } from './confusion';
+import { countInto, emptyConfusion } from './confusion';
 import { EarlyStopper } from './earlyStopping';
 import { engineAdam } from './kernels/index';
 import { crossEntropy, predictedClasses } from './head';
@@ -227,8 +227,8 @@ export async function train(
       : []),
   ].filter((split) => split.n > 0);
   const evalLogits = prepared.evalLogits ?? ((x: Tensor): Tensor => logits(tf, prepared.model, x));
-  const measure = (splits: SplitTensors[]): { loss: number; acc: number } =>
-    evaluate(tf, evalLogits, splits, runData.numClasses);
+  const measure = (splits: SplitTensors[], confusion?: number[][]): { loss: number; acc: number } =>
+    evaluate(tf, evalLogits, splits, runData.numClasses, confusion);
   const stopping = config.training.earlyStopping;
   const stopper =
     stopping && val.n > 0 ? new EarlyStopper(tf, prepared.model, stopping) : undefined;
@@ -282,6 +282,10 @@ export async function train(
       stopper,
     });
     let firstEpoch = 1;
+    /** The last epoch's measurements, with the weights it ended with. */
+    let lastEval:
+      | { epoch: number; train: { loss: number; acc: number }; val: { loss: number; acc: number } }
+      | undefined;
     /** Early stopping ended training at the checkpoint resumed from. */
     let stopped = false;
     if (checkpoint && identity && resumeFrom !== undefined) {
@@ -348,6 +352,7 @@ export async function train(
       // val_loss are directly comparable.
       const trainEval = measure(metricSplits);
       const valEval = measure([val]);
+      lastEval = { epoch, train: trainEval, val: valEval };
       const finite = Number.isFinite(trainEval.loss) && Number.isFinite(valEval.loss);
       // Early stopping's verdict comes before the checkpoint, which records it with its state.
       stopped =
@@ -398,9 +403,17 @@ export async function train(
     }
     const restored = stopper?.restore();
     if (restored !== undefined) log('info', `Evaluating the weights of epoch ${restored}`);
-    const trainEval = measure(metricSplits);
-    const valEval = measure([val]);
-    const testEval = measure([test]);
+    // The last epoch's training and validation figures hold for the final weights unless early
+    // stopping brought back another epoch's: they are not measured twice (issue 12). The test
+    // split is measured once, counting the confusion matrix in the same pass.
+    const reuse =
+      lastEval !== undefined && (restored === undefined || restored === lastEval.epoch)
+        ? lastEval
+        : undefined;
+    const trainEval = reuse?.train ?? measure(metricSplits);
+    const valEval = reuse?.val ?? measure([val]);
+    const confusion = test.n > 0 ? emptyConfusion(runData.numClasses) : undefined;
+    const testEval = measure([test], confusion);
     const finalMetrics: FinalMetrics = {
       test_loss: testEval.loss,
       test_acc: testEval.acc,
@@ -410,8 +423,6 @@ export async function train(
       train_acc: trainEval.acc,
       ...(stopper ? { best_epoch: stopper.bestEpochSeen } : {}),
     };
-    const confusion =
-      test.n > 0 ? confusionMatrix(tf, evalLogits, test, runData.numClasses) : undefined;
     const model = job.saveModel ? await saveModel(tf, prepared.model, job.modelsDir) : undefined;
     const outcome = {
       finalMetrics,
@@ -596,13 +607,15 @@ function trainStep(
 
 /**
  * Mean cross-entropy and accuracy over whole splits pooled (every row counts once), in chunks,
- * of the classifier whose logits `evalLogits` gives.
+ * of the classifier whose logits `evalLogits` gives; with `confusion`, its predictions are also
+ * counted there, counts[true][predicted].
  */
 function evaluate(
   tf: Tf,
   evalLogits: (x: Tensor) => Tensor,
   splits: SplitTensors[],
   numClasses: number,
+  confusion?: number[][],
 ): { loss: number; acc: number } {
   let lossSum = 0;
   let correct = 0;
@@ -616,9 +629,11 @@ function evaluate(
         const y = tf.slice(split.y, start, size);
         const out = evalLogits(x);
         const loss = crossEntropy(tf, out, y, numClasses, true);
-        const hits = tf.sum(tf.cast(tf.equal(predictedClasses(tf, out), y), 'int32'));
+        const predicted = predictedClasses(tf, out);
+        const hits = tf.sum(tf.cast(tf.equal(predicted, y), 'int32'));
         lossSum += loss.dataSync()[0] ?? NaN;
         correct += hits.dataSync()[0] ?? 0;
+        if (confusion) countInto(confusion, y.dataSync(), predicted.dataSync());
       });
     }
   }

@@ -112,6 +112,29 @@ describe('train', () => {
     expect(again.result).toEqual(result);
   });
 
+  it('ends with the last epoch’s own figures and one pass over the test split for its confusion', async () => {
+    const { tf } = await selectBackend('wasm');
+    const rec = recorder();
+    const result = await train(
+      trainJob(runConfig({ training: { epochs: 2 } })),
+      tf,
+      rec.emit,
+      () => false,
+    );
+    if (result.status !== 'completed' || !result.confusion) throw new Error('run failed');
+    const last = rec.epochs().at(-1);
+    // Not measured again after the loop: the same weights, the same numbers, bit for bit.
+    expect(result.finalMetrics.train_loss).toBe(last?.loss);
+    expect(result.finalMetrics.train_acc).toBe(last?.acc);
+    expect(result.finalMetrics.val_loss).toBe(last?.val_loss);
+    expect(result.finalMetrics.val_acc).toBe(last?.val_acc);
+    // The confusion matrix is counted in the pass that measures test_acc: its diagonal is it.
+    const m = result.confusion;
+    const total = m.flat().reduce((a, b) => a + b, 0);
+    const diagonal = m.reduce((sum, row, i) => sum + (row[i] ?? 0), 0);
+    expect(diagonal / total).toBe(result.finalMetrics.test_acc);
+  });
+
   it('is deterministic: the same seed and backend give identical metrics, another seed others', async () => {
     const { tf } = await selectBackend('wasm');
     const run = async (seed: number) => {
