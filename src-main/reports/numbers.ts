@@ -42,11 +42,6 @@ export function formatCi(stat: CellStat | null): string {
   return `[${formatValue(stat.ci95[0])}, ${formatValue(stat.ci95[1])}]`;
 }
 
-export function gainTestP(gain: Gain, test: 't' | 'wilcoxon'): number | null {
-  const outcome = test === 't' ? gain.tTest : gain.wilcoxon;
-  return outcome.ok ? outcome.p : null;
-}
-
 /** Why a test has no p-value, or its p-value. */
 export function formatTest(outcome: Gain['tTest'] | Gain['wilcoxon']): string {
   return outcome.ok ? formatP(outcome.p) : `– (${outcome.reason})`;

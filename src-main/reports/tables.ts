@@ -185,16 +185,6 @@ export function selectionTables(comparison: Comparison): TextTable[] {
   }));
 }
 
-export function notesTable(comparison: Comparison): TextTable {
-  return {
-    id: 'notes',
-    title: 'Notes',
-    caption: 'What a reader must know to read the numbers right.',
-    header: ['note'],
-    rows: comparison.notes.map((n) => [n]),
-  };
-}
-
 export function runsTable(comparison: Comparison): TextTable {
   const { selection } = comparison;
   const selectBy = selection?.mode === 'validation' ? selection.selectBy : null;
@@ -252,14 +242,4 @@ export function excludedTable(comparison: Comparison): TextTable {
 /** The tables before the charts, in the order the reports show them. */
 export function resultTables(comparison: Comparison): TextTable[] {
   return [summaryTable(comparison), gainsTable(comparison), winTieLossTable(comparison)];
-}
-
-/** Every table, in the order the reports show them (the model selection only when there is one). */
-export function reportTables(comparison: Comparison): TextTable[] {
-  return [
-    ...resultTables(comparison),
-    ...selectionTables(comparison),
-    runsTable(comparison),
-    excludedTable(comparison),
-  ];
 }

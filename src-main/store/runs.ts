@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { BudgetSchema, type Budget } from '../../src-shared/domain/experimentSpec';
 import {
   FinalMetricsSchema,
@@ -471,8 +470,6 @@ export function experimentRunIds(
     status: RunStatus;
   }[];
 }
-
-export const RunIdListSchema = z.array(z.int());
 
 /** What a re-run copies from a run (the fields it was inserted with), and its id and status. */
 export interface RerunSource extends Omit<NewRun, 'rerunOf'> {

@@ -224,5 +224,3 @@ export interface EpochMetrics {
   /** Seconds since the run started, when the epoch ended. */
   elapsedS: number;
 }
-
-export const METRIC_NAMES = ['loss', 'acc', 'val_loss', 'val_acc'] as const;

@@ -103,7 +103,11 @@ export function needsSource(info: StrategyInfo): boolean {
   return info.needsSourceModel || info.needsSourceData;
 }
 
-/** The largest KMM problem, in source rows (the engine's KMM_MAX_SOURCE; its Gram matrix is n²). */
+/**
+ * The largest KMM problem, in source rows: the planner's limit on `sampleSize` and the one the
+ * engine's kmmWeights enforces. Its Gram matrix is n_S² doubles (200 MB at 5000) and each solver
+ * iteration a product with it (about 25 s for 1000 iterations at 5000 rows).
+ */
 export const KMM_MAX_ROWS = 5000;
 
 /**

@@ -11,8 +11,11 @@ export interface NumericTable {
   featureCount: number;
 }
 
-/** A plain decimal number: Number() alone would also accept '', '0x1f' and 'Infinity'. */
-const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+/**
+ * A plain decimal number: Number() alone would also accept '', '0x1f' and 'Infinity'. Also what
+ * the importer (import/csv/values.ts) takes for a number.
+ */
+export const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 const LABEL = /^\s*\+?\d+\s*$/;
 
 /**

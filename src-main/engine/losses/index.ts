@@ -21,7 +21,7 @@
  * - **Instance weighting**: before training, compute one weight per source row from the inputs or
  *   a source model's features: domainClassifierWeights (a logistic-regression domain classifier,
  *   deterministic; its `accuracy` is worth logging: near chance means nothing to correct) or
- *   kmmWeights (at most KMM_MAX_SOURCE rows: subsample). Then train on the weighted mean
+ *   kmmWeights (at most KMM_MAX_ROWS rows, src-shared: subsample). Then train on the weighted mean
  *   cross-entropy Σ w_i·ℓ_i / Σ w_i of source batches (tf.losses.softmaxCrossEntropy and
  *   sigmoidCrossEntropy take per-sample weights). With a classifier trained elsewhere,
  *   importanceWeightsFromLogits turns its logits into the same weights.
@@ -52,7 +52,6 @@ export {
 } from './gradientReversal';
 export {
   DEFAULT_WEIGHT_CLIP,
-  KMM_MAX_SOURCE,
   domainClassifierWeights,
   importanceWeightsFromLogits,
   importanceWeightsFromProbabilities,

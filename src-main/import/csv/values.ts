@@ -1,7 +1,6 @@
-/** How a CSV cell is read: a plain decimal number, a missing value, or a category. */
+import { DECIMAL } from '../../engine/data/csv';
 
-/** Number() alone would also accept '', '0x1f' and 'Infinity'. */
-const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+/** How a CSV cell is read: a plain decimal number, a missing value, or a category. */
 
 /**
  * Spellings of "no value" that spreadsheets, R and pandas write. `nan` stays here (NumPy's

@@ -1,7 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend, type Tf } from '../../../../src-main/engine/backend';
 import { loadRunData, type RunData } from '../../../../src-main/engine/data/index';
-import { KMM_MAX_SOURCE } from '../../../../src-main/engine/losses/index';
 import { logits } from '../../../../src-main/engine/model';
 import type { TrainJob } from '../../../../src-main/engine/protocol';
 import { sourceImportanceWeights } from '../../../../src-main/engine/strategies/importanceWeighting';
@@ -250,11 +249,8 @@ describe('instance weights', () => {
   });
 
   it('KMM cuts a large source into seeded chunks, each of mean 1', async () => {
-    // The largest chunk the UI offers is the solver's limit.
-    expect(strategyInfo('kmm').params.find((p) => p.key === 'sampleSize')?.max).toBe(
-      KMM_MAX_SOURCE,
-    );
-    expect(KMM_MAX_ROWS).toBe(KMM_MAX_SOURCE);
+    // The largest chunk the UI offers is the solver's limit (one constant, KMM_MAX_ROWS).
+    expect(strategyInfo('kmm').params.find((p) => p.key === 'sampleSize')?.max).toBe(KMM_MAX_ROWS);
     const config = (seed: number) =>
       syntheticConfig('kmm', { sampleSize: 100 }, { budget: 0, seed });
     const job = (seed: number) =>
