@@ -75,6 +75,21 @@ export const ExistingFileSchema = z
     else if (kind !== 'file') ctx.addIssue({ code: 'custom', message: `not a file: ${path}` });
   });
 
+/** `-` in place of a file name: read stdin instead (`run -`, `plan -`, `report --request -`). */
+export const STDIN = '-';
+
+/**
+ * An existing file, or `-` for stdin (a file really named `-` is `./-`). Checked as
+ * ExistingFileSchema would, with its messages.
+ */
+export const FileOrStdinSchema = z.string().transform((raw, ctx): string => {
+  if (raw.trim() === STDIN) return STDIN;
+  const file = ExistingFileSchema.safeParse(raw);
+  if (file.success) return file.data;
+  for (const issue of file.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  return z.NEVER;
+});
+
 /** `--concurrency N`: the trainer limit of the workspace, shared by every process on it. */
 export const ConcurrencySchema = wholeNumber
   .transform(Number)
@@ -87,7 +102,7 @@ export const ConcurrencySchema = wholeNumber
 
 export const RunArgsSchema = z
   .object({
-    spec: ExistingFileSchema,
+    spec: FileOrStdinSchema,
     workspace: WorkspaceSchema.optional(),
     json: z.boolean().default(false),
     concurrency: ConcurrencySchema.optional(),
@@ -100,6 +115,7 @@ export const ServeArgsSchema = z
     port: PortSchema.default(0),
     workspace: WorkspaceSchema.optional(),
     concurrency: ConcurrencySchema.optional(),
+    json: z.boolean().optional(),
   })
   .strict();
 export type ServeArgs = z.infer<typeof ServeArgsSchema>;
@@ -135,6 +151,7 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   labelKey: '--label-key',
   width: '--width',
   height: '--height',
+  channels: '--channels',
   color: '--color',
   name: '--name',
   selectBy: '--select-by',

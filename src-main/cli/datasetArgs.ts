@@ -16,6 +16,8 @@ export const DatasetsArgsSchema = z
 
 const Size = wholeNumber.transform(Number).pipe(z.int().min(1).max(512));
 
+const Channels = z.enum(['gray', 'grey', 'grayscale', 'rgb'], { error: 'must be gray or rgb' });
+
 /** `transferlab datasets import <file-or-folder> [options]` */
 export const DatasetsImportArgsSchema = z
   .object({
@@ -36,7 +38,9 @@ export const DatasetsImportArgsSchema = z
     labelKey: z.string().min(1).optional(),
     width: Size.optional(),
     height: Size.optional(),
-    color: z.enum(['gray', 'grey', 'grayscale', 'rgb']).optional(),
+    channels: Channels.optional(),
+    /** The old name of --channels, kept as a deprecated alias (see datasets.ts). */
+    color: Channels.optional(),
     name: z.string().trim().min(1).max(200).optional(),
     workspace: WorkspaceSchema.optional(),
     json: z.boolean().default(false),
@@ -67,6 +71,7 @@ export function importOptionsFrom(
       'labelKey',
       'width',
       'height',
+      'channels',
       'color',
     ];
     const wrong = formatFlags.filter((k) => args[k] !== undefined && !allowed.includes(k));
@@ -112,15 +117,18 @@ export function importOptionsFrom(
       only(['labelKey']);
       return { format, labelKey: args.labelKey ?? 'label' };
     case 'image-folder':
-      only(['width', 'height', 'color']);
+      only(['width', 'height', 'channels', 'color']);
       if (args.width === undefined || args.height === undefined) {
         throw new UsageError('--width and --height are required for an image folder');
+      }
+      if (args.channels !== undefined && args.color !== undefined) {
+        throw new UsageError('--color is the old name of --channels: give --channels only');
       }
       return {
         format,
         width: args.width,
         height: args.height,
-        color: args.color === 'rgb' ? 'rgb' : 'grayscale',
+        color: (args.channels ?? args.color) === 'rgb' ? 'rgb' : 'grayscale',
       };
   }
 }

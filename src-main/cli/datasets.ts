@@ -11,7 +11,8 @@ import {
   importOptionsFrom,
 } from './datasetArgs';
 import { importProgress } from './importProgress';
-import { keepConsoleOffStdout, type CliIo } from './io';
+import { tableStyle } from './format';
+import { keepConsoleOffStdout, useColor, type CliIo } from './io';
 import { call, openCliCore } from './session';
 
 /** `transferlab datasets [--json] [--workspace DIR]`: every dataset of the workspace. */
@@ -26,7 +27,7 @@ export async function datasetsCommand(
     try {
       const datasets = await call(core, 'datasets.list', {});
       if (args.json) io.out(`${JSON.stringify(datasets)}\n`);
-      else io.out(datasetsTable(datasets, io.stdoutIsTTY));
+      else io.out(datasetsTable(datasets, useColor(io)));
       return 0;
     } finally {
       await core.close();
@@ -43,6 +44,10 @@ export async function datasetsImportCommand(
   io: CliIo,
 ): Promise<number> {
   const args = parseArgs(DatasetsImportArgsSchema, { path, ...options });
+  // Renamed (issue 12): `--color` reads as terminal colour, as NO_COLOR and FORCE_COLOR mean.
+  if (args.color !== undefined) {
+    io.err('transferlab: warning: --color is deprecated; use --channels (same values)\n');
+  }
   const format = args.format ?? (await detectFormat(args.path, args.path));
   const importOptions = importOptionsFrom(args, format);
   const restoreConsole = args.json ? keepConsoleOffStdout() : () => undefined;
@@ -95,7 +100,7 @@ function shape(d: Pick<DatasetSummary, 'featureShape'>): string {
 export function datasetsTable(datasets: readonly DatasetSummary[], color: boolean): string {
   const table = new Table({
     head: ['id', 'name', 'kind', 'samples', 'shape', 'classes', 'content hash'],
-    style: color ? {} : { head: [], border: [] },
+    style: tableStyle(color),
   });
   for (const d of datasets) {
     table.push([

@@ -36,6 +36,14 @@ export function transferLabel(run: Pick<RunSummary, 'kind' | 'sourceName' | 'tar
     : `${run.sourceName} → ${run.targetName}`;
 }
 
+/**
+ * A cli-table3 style: its default colours (red heads, grey borders) or none. Whether to colour
+ * is `useColor(io)` (io.ts): a terminal, unless NO_COLOR; or FORCE_COLOR.
+ */
+export function tableStyle(color: boolean): { head?: string[]; border?: string[] } {
+  return color ? {} : { head: [], border: [] };
+}
+
 export const RUN_COLUMNS = [
   'run',
   'kind',
@@ -75,7 +83,7 @@ export function runRow(run: RunSummary): string[] {
 export function runsTable(runs: readonly RunSummary[], color: boolean): string {
   const table = new Table({
     head: [...RUN_COLUMNS],
-    style: color ? {} : { head: [], border: [] },
+    style: tableStyle(color),
   });
   for (const run of runs) table.push(runRow(run));
   const errors = runs
@@ -124,7 +132,7 @@ export function variantsTable(runs: readonly RunSummary[], color: boolean): stri
   if (groups.size === 0) return '';
   const table = new Table({
     head: [...VARIANT_COLUMNS],
-    style: color ? {} : { head: [], border: [] },
+    style: tableStyle(color),
   });
   for (const members of groups.values()) {
     const first = members[0];

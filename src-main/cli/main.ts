@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { AppFailure } from '../../src-shared/result';
 import { UsageError } from './args';
 import { processIo, type CliIo } from './io';
@@ -12,6 +12,16 @@ import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 import { strategiesCommand } from './strategies';
+
+const SPEC_HELP = 'experiment spec file (see resources/examples), or - to read it from stdin';
+
+/** Said under `transferlab --help`: what holds for every command. */
+const HELP_FOOTER = `
+stdout carries results only (a table, one JSON document with --json, a report with --out -);
+progress, messages and errors go to stderr. Tables are coloured on a terminal unless NO_COLOR
+is set (https://no-color.org); FORCE_COLOR=1 colours them anywhere.
+Exit codes: 0 success, 1 a run did not complete or something failed, 2 bad input,
+130 interrupted.`;
 
 const CONCURRENCY_HELP =
   'set the workspace’s trainer limit: trainers that may run at once across every process on ' +
@@ -53,12 +63,13 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .exitOverride()
     // `datasets --workspace` and `datasets import --workspace` are different options: a flag
     // belongs to the command it follows.
-    .enablePositionalOptions();
+    .enablePositionalOptions()
+    .addHelpText('after', HELP_FOOTER);
 
   program
     .command('run')
     .description('Run an experiment spec to completion and print a summary.')
-    .argument('<spec.json>', 'experiment spec file (see resources/examples)')
+    .argument('<spec.json>', SPEC_HELP)
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
     .option('--json', 'print one JSON document on stdout instead of a table')
     .option('--concurrency <n>', CONCURRENCY_HELP)
@@ -71,7 +82,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .description(
       'Show what `run` would queue for a spec and how long it would take, before anything is queued.',
     )
-    .argument('<spec.json>', 'experiment spec file (see resources/examples)')
+    .argument('<spec.json>', SPEC_HELP)
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
     .option('--json', 'print the plan as one JSON document on stdout')
     .option(
@@ -101,6 +112,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--port <n>', 'port to listen on, 0 for any free port', '0')
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
     .option('--concurrency <n>', CONCURRENCY_HELP)
+    .option(
+      '--json',
+      'print {"url", "port", "workspace"} as one JSON line on stdout instead of the URL',
+    )
     .action(async (options: Record<string, unknown>) => {
       setExitCode(await serveCommand(options, io));
     });
@@ -149,7 +164,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--label-key <key>', 'JSON records: the label’s key (default: label)')
     .option('--width <n>', 'image folder: width to resize to')
     .option('--height <n>', 'image folder: height to resize to')
-    .option('--color <c>', 'image folder: gray | rgb (default: gray)')
+    .option('--channels <c>', 'image folder: gray | rgb (default: gray)')
+    // The old name of --channels (issue 12): still accepted, with a warning, but not shown.
+    .addOption(new Option('--color <c>', 'deprecated: use --channels').hideHelp())
     .option('--name <name>', 'the dataset’s name (default: the file’s name)')
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
     .option('--json', 'print the import result as one JSON document on stdout')
@@ -172,7 +189,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .description('Export a comparison of experiments (and/or runs) as a report file.')
     .argument('[experiment-id...]', 'experiments to compare (see `transferlab runs`)')
     .requiredOption('--format <format>', 'html | md | csv | tex | json | pdf')
-    .requiredOption('--out <file>', 'the file to write, or an existing folder')
+    .requiredOption(
+      '--out <file>',
+      'the file to write, a folder (existing, or ending in /), or - for stdout',
+    )
     .option('--runs <ids>', 'runs to compare too, comma-separated')
     .option('--metric <name>', 'final metric compared (default: test_acc)')
     .option(
@@ -191,11 +211,15 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--title <title>', 'the report’s heading (default: the experiments’ names)')
     .option(
       '--request <file>',
-      'a comparison request JSON (as a report’s Regenerate section shows)',
+      'a comparison request JSON (as a report’s Regenerate section shows), or - for stdin',
     )
     .option('--from <report-id>', 'regenerate a recorded report (see `transferlab reports`)')
     .option('--force', 'replace --out if it exists')
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option(
+      '--json',
+      'print what was written as one JSON document on stdout: {reportId, format, path, bytes, sha256}',
+    )
     .action(async (ids: string[], options: Record<string, unknown>) => {
       setExitCode(await reportCommand(ids, options, io));
     });

@@ -4,13 +4,13 @@ import type { PlanSummary } from '../../src-shared/rpc/plan';
 import { AppFailure } from '../../src-shared/result';
 import { defaultWorkspaceDir } from '../core/paths';
 import type { Core } from '../core/types';
-import { ExistingFileSchema, parseArgs, UsageError, WorkspaceSchema } from './args';
+import { FileOrStdinSchema, parseArgs, UsageError, WorkspaceSchema } from './args';
 import { keepConsoleOffStdout, type CliIo } from './io';
-import { EXIT, readSpecFile } from './run';
+import { EXIT, readSpec, specLabel } from './run';
 import { call, openCliCore } from './session';
 
 /**
- * `transferlab plan <spec.json> [--json] [--no-calibrate]`: what `run` would queue and how long
+ * `transferlab plan <spec.json | -> [--json] [--no-calibrate]`: what `run` would queue and how long
  * it would take, before anything is queued — the same code path as the designer's plan panel and
  * as `experiments.create` (issue 10). Calibration (a short real run of each kind of run nothing
  * in the workspace has measured) is on by default; its progress goes to stderr.
@@ -18,7 +18,7 @@ import { call, openCliCore } from './session';
 
 export const PlanArgsSchema = z
   .object({
-    spec: ExistingFileSchema,
+    spec: FileOrStdinSchema,
     workspace: WorkspaceSchema.optional(),
     json: z.boolean().default(false),
     calibrate: z.boolean().default(true),
@@ -64,7 +64,7 @@ export async function planCommand(
   io: CliIo,
 ): Promise<number> {
   const args = parseArgs(PlanArgsSchema, { spec: specArg, ...options });
-  const specInput = await readSpecFile(args.spec);
+  const specInput = await readSpec(args.spec, io);
   const restoreConsole = args.json ? keepConsoleOffStdout() : () => undefined;
   let core: Core | null = null;
   try {
@@ -82,7 +82,7 @@ export async function planCommand(
       });
     } catch (e) {
       if (e instanceof AppFailure && (e.code === 'invalid_input' || e.code === 'not_found'))
-        throw new UsageError(`${args.spec}: ${e.message}`, e.issues);
+        throw new UsageError(`${specLabel(args.spec)}: ${e.message}`, e.issues);
       throw e;
     } finally {
       off();
@@ -90,7 +90,7 @@ export async function planCommand(
     const name =
       specInput !== null && typeof specInput === 'object' && 'name' in specInput
         ? String(specInput.name)
-        : args.spec;
+        : specLabel(args.spec);
     io.out(args.json ? `${JSON.stringify(plan)}\n` : planText(name, plan));
     return EXIT.ok;
   } finally {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ReportRecord } from '../../src-shared/rpc/reports';
 import { defaultWorkspaceDir } from '../core/paths';
 import { parseArgs, WorkspaceSchema } from './args';
-import { keepConsoleOffStdout, type CliIo } from './io';
+import { tableStyle } from './format';
+import { keepConsoleOffStdout, useColor, type CliIo } from './io';
 import { call, openCliCore } from './session';
 
 export const ReportsArgsSchema = z
@@ -16,7 +17,7 @@ export const ReportsArgsSchema = z
 function reportsTable(reports: readonly ReportRecord[], color: boolean): string {
   const table = new Table({
     head: ['report', 'format', 'title', 'compared', 'created', 'file'],
-    style: color ? {} : { head: [], border: [] },
+    style: tableStyle(color),
   });
   for (const r of reports) {
     const { experimentIds, runIds } = r.request.selection;
@@ -54,7 +55,7 @@ export async function reportsCommand(options: Record<string, unknown>, io: CliIo
       if (args.json) io.out(`${JSON.stringify(reports)}\n`);
       else if (reports.length === 0)
         io.err('No reports yet: export one with `transferlab report`.\n');
-      else io.out(reportsTable(reports, io.stdoutIsTTY));
+      else io.out(reportsTable(reports, useColor(io)));
       return 0;
     } finally {
       await core.close();

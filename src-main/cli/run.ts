@@ -6,7 +6,7 @@ import type { AppEvent } from '../../src-shared/rpc/events';
 import { AppFailure } from '../../src-shared/result';
 import { defaultWorkspaceDir } from '../core/paths';
 import type { Core } from '../core/types';
-import { parseArgs, RunArgsSchema, UsageError } from './args';
+import { parseArgs, RunArgsSchema, STDIN, UsageError } from './args';
 import {
   runsTable,
   runTiming,
@@ -15,7 +15,14 @@ import {
   variantsTable,
   type RunTiming,
 } from './format';
-import { keepConsoleOffStdout, onStopSignal, type CliIo } from './io';
+import {
+  keepConsoleOffStdout,
+  onStopSignal,
+  readStdinText,
+  STDIN_LABEL,
+  useColor,
+  type CliIo,
+} from './io';
 import { progressReporter, type ProgressReporter } from './progress';
 import { call, openCliCore } from './session';
 
@@ -50,12 +57,37 @@ export async function readSpecFile(path: string): Promise<unknown> {
   } catch (e) {
     throw new UsageError(`Cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  return parseSpecText(text, path);
+}
+
+/** How messages name a spec: its path, or `<stdin>` for `-`. */
+export function specLabel(source: string): string {
+  return source === STDIN ? STDIN_LABEL : source;
+}
+
+/** `run <spec>` and `plan <spec>`: a spec file, or `-` for the spec JSON on stdin. */
+export async function readSpec(source: string, io: CliIo): Promise<unknown> {
+  if (source !== STDIN) return readSpecFile(source);
+  let text: string;
+  try {
+    text = await readStdinText(io, 'an experiment spec');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(
+      `Cannot read ${STDIN_LABEL}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  return parseSpecText(text, STDIN_LABEL);
+}
+
+/** Parses and checks a spec's text; `label` names it in the messages. */
+function parseSpecText(text: string, label: string): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     throw new UsageError(
-      `${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+      `${label} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
   const parsed = ExperimentSpecSchema.safeParse(json);
@@ -64,9 +96,9 @@ export async function readSpecFile(path: string): Promise<unknown> {
       const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
       return `${where}: ${issue.message}`;
     });
-    throw new UsageError(`${path} is not a valid experiment spec`, issues);
+    throw new UsageError(`${label} is not a valid experiment spec`, issues);
   }
-  // The file's own content goes to the core, which stores it verbatim beside the parsed spec.
+  // The spec's own content goes to the core, which stores it verbatim beside the parsed spec.
   return json;
 }
 
@@ -90,14 +122,14 @@ export function runJson(
   };
 }
 
-/** `transferlab run <spec.json> [--workspace DIR] [--json]` */
+/** `transferlab run <spec.json | -> [--workspace DIR] [--json]` (`-`: the spec on stdin) */
 export async function runCommand(
   specArg: string,
   options: Record<string, unknown>,
   io: CliIo,
 ): Promise<number> {
   const args = parseArgs(RunArgsSchema, { spec: specArg, ...options });
-  const spec = await readSpecFile(args.spec);
+  const spec = await readSpec(args.spec, io);
   const restoreConsole = args.json ? keepConsoleOffStdout() : () => undefined;
   let core: Core | null = null;
   let reporter: ProgressReporter | null = null;
@@ -152,7 +184,7 @@ export async function runCommand(
       // What the core refuses in a spec (an unknown dataset, a bad strategy parameter) is bad
       // input like a schema error: exit code 2.
       if (e instanceof AppFailure && (e.code === 'invalid_input' || e.code === 'not_found')) {
-        throw new UsageError(`${args.spec}: ${e.message}`, e.issues);
+        throw new UsageError(`${specLabel(args.spec)}: ${e.message}`, e.issues);
       }
       throw e;
     });
@@ -199,9 +231,10 @@ export async function runCommand(
     if (args.json) {
       io.out(`${JSON.stringify(runJson(experimentId, runs, detail))}\n`);
     } else {
-      const variants = variantsTable(runs, io.stdoutIsTTY);
+      const color = useColor(io);
+      const variants = variantsTable(runs, color);
       io.out(
-        runsTable(runs, io.stdoutIsTTY) +
+        runsTable(runs, color) +
           (variants ? `\nBy variant (mean ± std over seeds):\n${variants}` : '') +
           `\n${timingLine(detail)}`,
       );

@@ -1,7 +1,7 @@
 import { defaultWorkspaceDir } from '../core/paths';
 import { parseArgs, RunsArgsSchema } from './args';
 import { runsTable } from './format';
-import { keepConsoleOffStdout, type CliIo } from './io';
+import { keepConsoleOffStdout, useColor, type CliIo } from './io';
 import { call, openCliCore } from './session';
 
 /** `transferlab runs [--workspace DIR] [--json] [--experiment ID]`: newest first, read-only. */
@@ -21,7 +21,7 @@ export async function runsCommand(options: Record<string, unknown>, io: CliIo): 
       );
       if (args.json) io.out(`${JSON.stringify(runs)}\n`);
       else if (runs.length === 0) io.err('No runs.\n');
-      else io.out(runsTable(runs, io.stdoutIsTTY));
+      else io.out(runsTable(runs, useColor(io)));
       return 0;
     } finally {
       await core.close();

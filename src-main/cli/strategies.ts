@@ -5,7 +5,8 @@ import {
   type StrategyParamInfo,
 } from '../../src-shared/domain/strategies';
 import { parseArgs, StrategiesArgsSchema } from './args';
-import type { CliIo } from './io';
+import { tableStyle } from './format';
+import { useColor, type CliIo } from './io';
 
 /** A parameter as `key=default`, with its range or choices. */
 export function describeParam(p: StrategyParamInfo): string {
@@ -36,7 +37,7 @@ export function strategiesCommand(options: Record<string, unknown>, io: CliIo): 
   }
   const table = new Table({
     head: ['id', 'name', 'family', 'needs', 'parameters'],
-    style: io.stdoutIsTTY ? {} : { head: [], border: [] },
+    style: tableStyle(useColor(io)),
     wordWrap: true,
     colWidths: [20, 26, 20, 22, 48],
   });

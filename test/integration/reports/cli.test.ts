@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src-main/core/paths';
 import { parseReportCsv } from '../../../src-main/reports/csv';
 import { transferlabInProcess } from '../../helpers/cliInProcess';
 import { useTempDirs } from '../../helpers/tempDir';
+import { transferlabPiped, transferlabProcess } from '../cli/cliProcess';
 import { HOSTILE, L2SP_VARIANT, reportWorkspace, variantWorkspace } from './workspace';
 
 const tempDir = useTempDirs();
@@ -413,5 +416,163 @@ describe('transferlab report and import-bundle', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(0);
     expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('writes a report to stdout with --out -, and says what it wrote with --json (issue 12)', async () => {
+    const ws = await reportWorkspace(tempDir());
+    await ws.close();
+    const out = tempDir();
+    const id = String(ws.experimentId);
+    const records = async (): Promise<{ id: number; format: string; sha256: string }[]> => {
+      const listed = await transferlab('reports', '--json', '--workspace', ws.dir);
+      expect(listed.code, listed.stderr).toBe(0);
+      return JSON.parse(listed.stdout) as { id: number; format: string; sha256: string }[];
+    };
+    const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+    // stdout holds the report's bytes and nothing else; stderr says what was recorded.
+    const md = await transferlabPiped([
+      'report',
+      id,
+      '--format',
+      'md',
+      '--out',
+      '-',
+      '--workspace',
+      ws.dir,
+    ]);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout.toString('utf8')).toMatch(/^# Comparison of/);
+    const [first] = await records();
+    expect(first?.sha256).toBe(sha256(md.stdout));
+    expect(md.stderr).toBe(
+      `Report #${first?.id} (md, ${md.stdout.byteLength} bytes, sha256 ${sha256(md.stdout)}) written to stdout\n`,
+    );
+    expect(existsSync(resolve('-')), 'no file named "-"').toBe(false);
+
+    // --json: one document, what was written, and the same digest as the record.
+    const file = join(out, 'r.csv');
+    const json = await transferlab(
+      'report',
+      id,
+      '--format',
+      'csv',
+      '--out',
+      file,
+      '--json',
+      '--workspace',
+      ws.dir,
+    );
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout.trim().split('\n')).toHaveLength(1);
+    const doc = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc).sort()).toEqual(['bytes', 'format', 'path', 'reportId', 'sha256']);
+    const recorded = (await records()).find((r) => r.id === doc.reportId);
+    expect(doc).toEqual({
+      reportId: recorded?.id,
+      format: 'csv',
+      path: file,
+      bytes: statSync(file).size,
+      sha256: sha256(readFileSync(file)),
+    });
+    expect(recorded?.sha256).toBe(doc.sha256);
+
+    // What cannot go with --out -, refused before anything is built or recorded.
+    const before = (await records()).length;
+    for (const [flags, message, tty] of [
+      [['--format', 'md', '--json'], '--json and --out - would both write to stdout', false],
+      [['--format', 'md', '--force'], '--force replaces a file; --out - writes to stdout', false],
+      [['--format', 'pdf'], 'a PDF is not written to a terminal', true],
+    ] as const) {
+      const refused = await transferlabPiped(
+        ['report', id, ...flags, '--out', '-', '--workspace', ws.dir],
+        { stdoutIsTTY: tty },
+      );
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(message);
+      expect(refused.stdout.byteLength).toBe(0);
+    }
+    expect(await records()).toHaveLength(before);
+
+    // --request -: the request JSON on stdin (here with the report on stdout as well).
+    const fromStdin = await transferlabPiped(
+      ['report', '--request', '-', '--format', 'md', '--out', '-', '--workspace', ws.dir],
+      {
+        stdin: JSON.stringify({
+          selection: { experimentIds: [ws.experimentId] },
+          options: { band: 'std' },
+        }),
+      },
+    );
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    expect(fromStdin.stdout.toString('utf8')).toContain('"band": "std"');
+    const notJson = await transferlabPiped(
+      [
+        'report',
+        '--request',
+        '-',
+        '--format',
+        'md',
+        '--out',
+        join(out, 'x.md'),
+        '--workspace',
+        ws.dir,
+      ],
+      { stdin: '{' },
+    );
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/^transferlab: --request: <stdin> is not JSON/);
+  });
+
+  it('through bin/transferlab.js: --out - gives the bytes recorded, and a refused stdout records nothing', async () => {
+    const ws = await reportWorkspace(tempDir());
+    await ws.close();
+    const id = String(ws.experimentId);
+    const args = ['report', id, '--format', 'csv', '--out', '-', '--workspace', ws.dir];
+    const count = async (): Promise<number> =>
+      (
+        JSON.parse(
+          (await transferlab('reports', '--json', '--workspace', ws.dir)).stdout,
+        ) as unknown[]
+      ).length;
+
+    const written = await transferlabProcess(args);
+    expect(written.code, written.stderr).toBe(0);
+    expect(parseReportCsv(written.stdout.toString('utf8')).get('runs')?.rows[0]?.[2]).toBe(
+      HOSTILE.experiment,
+    );
+    const listed = JSON.parse(
+      (await transferlab('reports', '--json', '--workspace', ws.dir)).stdout,
+    ) as { sha256: string }[];
+    expect(listed.map((r) => r.sha256)).toEqual([
+      createHash('sha256').update(written.stdout).digest('hex'),
+    ]);
+
+    // A reader gone before the report is ready: EPIPE, exit 1, no record.
+    const closed = await transferlabProcess(args, {
+      started: (stdout: Readable | null) => {
+        stdout?.destroy();
+      },
+    });
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toContain(
+      'transferlab: Could not write the report to stdout: broken pipe (EPIPE).',
+    );
+    expect(await count()).toBe(1);
+
+    // stdout redirected to a full disk: ENOSPC, exit 1, no record.
+    if (existsSync('/dev/full')) {
+      const fd = openSync('/dev/full', 'w');
+      try {
+        const full = await transferlabProcess(args, { stdout: fd });
+        expect(full.code).toBe(1);
+        expect(full.stderr).toContain(
+          'Could not write the report to stdout: no space left on device',
+        );
+      } finally {
+        closeSync(fd);
+      }
+      expect(await count()).toBe(1);
+    }
   });
 });
