@@ -35,6 +35,89 @@ const rendererImport = {
   message: 'Only src-renderer imports src-renderer.',
 };
 
+/**
+ * Only src-main/store speaks SQL (issue 12): code elsewhere calls named store functions
+ * (`claimNextRun`, `insertReport`), never `prepare()`, as Signal keeps every query in `ts/sql/`.
+ * Tests and bench/scripts may query the database directly (they check what was written).
+ *
+ * The selectors are syntactic, so they name the receiver: a method called on `db` or on a
+ * `.db` property (`this.db`, `ctx.db`, `this.o.db`), which is how every Db in src-main is named.
+ * Method names alone would misfire: `prepare` is also a strategy's (engine/train.ts) and `exec`
+ * is RegExp's (import/npy.ts). `pragma` is better-sqlite3's alone, so it is refused on any
+ * receiver. `db.close()` is not SQL and stays allowed. Importing better-sqlite3 (statically or
+ * not) is refused too, so a Database cannot be opened under another name.
+ */
+const sqlMessage =
+  'Only src-main/store speaks SQL: add a store function (src-main/store/<table or job>.ts) and call it.';
+const dbMethods =
+  '/^(prepare|exec|transaction|function|aggregate|table|backup|serialize|loadExtension)$/';
+const sqlOutsideStore = [
+  ...[`[callee.object.name='db']`, `[callee.object.property.name='db']`].map((receiver) => ({
+    selector: `CallExpression[callee.type='MemberExpression']${receiver}[callee.property.name=${dbMethods}]`,
+    message: sqlMessage,
+  })),
+  { selector: `CallExpression[callee.property.name='pragma']`, message: sqlMessage },
+  { selector: `ImportExpression[source.value='better-sqlite3']`, message: sqlMessage },
+  {
+    selector: `CallExpression[callee.name='require'][arguments.0.value='better-sqlite3']`,
+    message: sqlMessage,
+  },
+];
+const sqliteImport = { name: 'better-sqlite3', message: sqlMessage };
+const electronImport = { name: 'electron', message: 'Only src-main/electron imports electron.' };
+
+/**
+ * Layers inside src-main (issue 12), each importing only those below it:
+ *   data      where rows live and how they are read (locators, IDX, array files, resizing)
+ *   engine    training (tfjs): data
+ *   store     the only SQL: data
+ *   analysis  pure computation over records: data, and the store's types only
+ *   import    dataset importers: data, store
+ *   reports   reports and bundles: data, store, analysis, import
+ *   core      the services behind the contract: everything above
+ *   transports, cli, electron: the front doors, over core
+ * A relative import naming another top-level folder of src-main (`../store/…`, `../../engine/…`)
+ * is checked against the importing file's layer.
+ */
+const LAYERS = {
+  data: [],
+  engine: ['data'],
+  store: ['data'],
+  analysis: ['data'],
+  import: ['data', 'store'],
+  reports: ['data', 'store', 'analysis', 'import'],
+  core: ['data', 'engine', 'store', 'analysis', 'import', 'reports'],
+  transports: ['data', 'store', 'core'],
+};
+const TOP_LEVEL = [
+  'data',
+  'engine',
+  'store',
+  'analysis',
+  'import',
+  'reports',
+  'core',
+  'transports',
+  'cli',
+  'electron',
+];
+function layerPatterns(layer) {
+  const forbidden = TOP_LEVEL.filter((f) => f !== layer && !LAYERS[layer].includes(f));
+  const allowed = ['src-shared', ...LAYERS[layer]].join(', ');
+  return [
+    {
+      regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+      // Analysis is pure computation: it may name the store's record types, never call it.
+      ...(layer === 'analysis'
+        ? {
+            message: `src-main/analysis imports only ${allowed}, and types (import type) of the rest.`,
+            allowTypeImports: true,
+          }
+        : { message: `src-main/${layer} imports only ${allowed} (layers: eslint.config.js).` }),
+    },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -119,13 +202,40 @@ export default tseslint.config(
     // The shell imports electron; the renderer's own unit tests import the renderer's pure logic.
     ignores: ['src-main/electron/**', 'test/unit/renderer/**'],
     rules: {
+      'no-restricted-imports': ['error', { paths: [electronImport], patterns: [rendererImport] }],
+    },
+  },
+  // After the block above: these files' import restrictions replace its list, so they repeat it.
+  {
+    files: ['src-main/**'],
+    ignores: ['src-main/store/**'],
+    rules: { 'no-restricted-syntax': ['error', ...sqlOutsideStore] },
+  },
+  {
+    files: ['src-main/**'],
+    ignores: ['src-main/store/**', 'src-main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronImport, sqliteImport], patterns: [rendererImport] },
+      ],
+    },
+  },
+  // The layers, one block each (they replace the block above for their files, so repeat it).
+  ...Object.keys(LAYERS).map((layer) => ({
+    files: [`src-main/${layer}/**`],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only src-main/electron imports electron.' }],
-          patterns: [rendererImport],
+          paths: layer === 'store' ? [electronImport] : [electronImport, sqliteImport],
+          patterns: [rendererImport, ...layerPatterns(layer)],
         },
       ],
     },
+  })),
+  {
+    files: ['src-main/electron/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [sqliteImport] }] },
   },
 );

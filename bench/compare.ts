@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildComparison } from '../src-main/analysis/comparison';
+import { comparisonData } from '../src-main/store/compareRuns';
 import { renderReport } from '../src-main/reports/render';
 import { readCompareRuns, readMetricSeries } from '../src-main/store/compareRuns';
 import { openDb, type Db } from '../src-main/store/db';
@@ -165,8 +166,8 @@ async function main(): Promise<void> {
         request.options.curveMetric,
       );
     });
-    const compare = time(reps, () => buildComparison(db, request));
-    const comparison = buildComparison(db, request);
+    const compare = time(reps, () => buildComparison(comparisonData(db), request));
+    const comparison = buildComparison(comparisonData(db), request);
     const noPdf = (): Promise<Uint8Array> => Promise.reject(new Error('no PDF in this bench'));
     const html = await timeAsync(Math.max(3, Math.floor(reps / 3)), () =>
       renderReport(db, comparison, 'html', 'bench', noPdf),

@@ -7,9 +7,7 @@ import {
   type RowRule,
   type SelectionSummary,
 } from '../../src-shared/rpc/compare';
-import { readCompareRuns, readMetricSeries, type StoredCompareRun } from '../store/compareRuns';
-import type { Db } from '../store/db';
-import { nowIso } from '../store/json';
+import type { StoredCompareRun } from '../store/compareRuns';
 import { epochCurves } from './epochCurves';
 import { transferGains, winTieLoss } from './gains';
 import { crossovers, learningCurves } from './learningCurves';
@@ -148,15 +146,27 @@ function rulesOf(
 }
 
 /**
+ * What a comparison reads (store/compareRuns.ts comparisonData gives it from a workspace): the
+ * selected runs, then the per-epoch series of those it draws. Analysis only computes.
+ */
+export interface ComparisonData {
+  runs(selection: CompareRequest['selection']): StoredCompareRun[];
+  series(
+    runIds: readonly number[],
+    metric: string,
+  ): Map<number, { epoch: number; value: number | null }[]>;
+}
+
+/**
  * Everything the Compare view and the reports show about a selection of runs, computed once
- * from the database: the summary table, transfer gains with paired tests and Holm-corrected
+ * from the workspace's records: the summary table, transfer gains with paired tests and Holm-corrected
  * verdicts, learning curves over the label budget with crossovers, and grouped epoch curves.
  * Rows are variants (issue 10); with model selection, a strategy's variants become one row per
  * the rule, named so in every table.
  */
-export function buildComparison(db: Db, request: CompareRequest): Comparison {
+export function buildComparison(data: ComparisonData, request: CompareRequest): Comparison {
   const o = request.options;
-  const stored = readCompareRuns(db, request.selection);
+  const stored = data.runs(request.selection);
   const higherIsBetter = o.higherIsBetter ?? !o.metric.endsWith('loss');
   const selectBy = o.selection === 'oracle' ? o.metric : (o.selectBy ?? defaultSelectBy(o.metric));
   const rows = assignVariantRows(
@@ -191,14 +201,13 @@ export function buildComparison(db: Db, request: CompareRequest): Comparison {
           rules,
         });
   const learning = learningCurves(statistics);
-  const series = readMetricSeries(
-    db,
+  const series = data.series(
     curveRuns.map((r) => r.id),
     o.curveMetric,
   );
   return {
     request,
-    generatedAt: nowIso(),
+    generatedAt: new Date().toISOString(),
     higherIsBetter,
     runs,
     excluded,

@@ -1,6 +1,7 @@
 import type { RpcInput, RpcMethod, RpcOutput } from '../../src-shared/rpc/contract';
 import { AppFailure } from '../../src-shared/result';
 import type { Core, CoreOptions } from '../core/types';
+import type { PdfRenderer } from '../reports/service';
 import { dispatch } from '../transports/dispatch';
 
 /**
@@ -20,8 +21,15 @@ export async function openCliCore(
     transport,
     queue,
     ...(concurrency !== undefined ? { concurrency } : {}),
+    renderPdf: renderPdfWithChromium,
   });
 }
+
+/** Headless Chromium prints PDFs; playwright-core loads only when a PDF is asked for. */
+const renderPdfWithChromium: PdfRenderer = async (html) => {
+  const chromium = await import('../reports/pdfChromium');
+  return chromium.renderPdfWithChromium(html);
+};
 
 /** Calls one RPC method; a `{ok: false}` answer is thrown as the AppFailure it stands for. */
 export async function call<M extends RpcMethod>(

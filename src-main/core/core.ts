@@ -5,11 +5,11 @@ import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import { AppFailure } from '../../src-shared/result';
 import { startTrainer } from '../engine/trainer/host';
 import { startProbe } from '../engine/trainer/probeHost';
-import { listDatasets, toSummary, upsertDataset } from '../store/datasets';
+import { listDatasets, toSummary, upsertDatasets } from '../store/datasets';
 import { buildComparison } from '../analysis/comparison';
+import { comparisonData } from '../store/compareRuns';
 import { importBundle } from '../reports/bundleImport';
-import { renderPdfWithChromium } from '../reports/pdfChromium';
-import { createReport, listReports, regenerateReport } from '../reports/service';
+import { listReportRecords } from '../store/reports';
 import { deleteChartSetup, listChartSetups, saveChartSetup } from '../store/chartSetups';
 import { readConfusion } from '../store/confusion';
 import { updateRun } from '../store/runAnnotations';
@@ -47,6 +47,7 @@ import { estimateTransferability } from './transferabilityEstimate';
 import { ProbeQueue, type ProbeStarter } from './transferabilityEstimateProbes';
 import type { ImportProgressListener } from '../import/types';
 import { uploadsDir } from './paths';
+import type { PdfRenderer } from '../reports/service';
 import type { Core, CoreOptions } from './types';
 
 const VERSION = '0.1.0';
@@ -80,9 +81,7 @@ export async function openCore(
   const db = openDb(join(options.workspaceDir, 'transferlab.sqlite'), {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  db.transaction(() => {
-    for (const d of builtinDatasets()) upsertDataset(db, d);
-  })();
+  upsertDatasets(db, builtinDatasets());
   const events = new EventBus();
   // One limit for every process on the workspace (a run in status 'running' holds a slot); a
   // process started with an explicit concurrency sets it for all.
@@ -129,7 +128,16 @@ export async function openCore(
   };
 
   const importListeners = new Set<ImportProgressListener>();
-  const renderPdf = options.renderPdf ?? renderPdfWithChromium;
+  // Injected by the entry point (Electron's printToPDF, or headless Chromium for the CLI and the
+  // server), so that no front door carries another's printer: playwright-core is 6 MB of bundle.
+  const renderPdf: PdfRenderer =
+    options.renderPdf ??
+    (() =>
+      Promise.reject(
+        new AppFailure('unavailable', 'PDF export is not available in this process.'),
+      ));
+  // Rendering loads ECharts (about a second): only when a report is made, not at every start.
+  const reports = () => import('../reports/service');
 
   const handlers: RpcHandlers = {
     'app.info': () => ({
@@ -205,13 +213,14 @@ export async function openCore(
       for (const id of result.experimentIds) queue?.adopt(id);
       return result;
     },
-    'compare.run': (request) => buildComparison(db, request),
+    'compare.run': (request) => buildComparison(comparisonData(db), request),
     'compare.setups.list': () => listChartSetups(db),
     'compare.setups.save': ({ name, input }) => saveChartSetup(db, name, input),
     'compare.setups.delete': ({ id }) => ({ deleted: deleteChartSetup(db, id) }),
-    'reports.create': (input) => createReport(db, input, renderPdf),
-    'reports.list': () => listReports(db),
-    'reports.regenerate': ({ id, format }) => regenerateReport(db, id, format, renderPdf),
+    'reports.create': async (input) => (await reports()).createReport(db, input, renderPdf),
+    'reports.list': () => listReportRecords(db),
+    'reports.regenerate': async ({ id, format }) =>
+      (await reports()).regenerateReport(db, id, format, renderPdf),
     'bundles.import': ({ file }) => importBundle(db, file, uploadsDir(options.workspaceDir)),
     'experiments.cancel': ({ id }) => {
       getExperiment(db, id);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DatasetPreview, Histogram, PreviewInputSchema } from '../../src-shared/rpc/datasets';
 import { AppFailure } from '../../src-shared/result';
-import { standardizerOf } from '../engine/data/arrays';
+import { standardizerOf } from '../data/arrays';
 import { applyTransform, imageDims, transformProblems } from '../engine/data/transform';
 import { deriveSeed, Rng } from '../engine/random';
 import type { DataLocator } from '../engine/protocol';

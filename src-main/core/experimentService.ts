@@ -11,7 +11,7 @@ import {
 } from '../store/experiments';
 import { findReusableSourceRun, insertRun, listRuns } from '../store/runs';
 import { transformProblems } from '../engine/data/transform';
-import { resolveDataset } from './datasetResolver';
+import { resolveDataset } from '../store/datasetResolver';
 import { transferabilitySummary } from './transferabilitySummary';
 import { readExperimentPlan, readExperimentTiming, saveExperimentPlan } from '../store/planning';
 import {

@@ -44,7 +44,7 @@ export function defaultWorkspaceDir(): string {
   return envPaths('Transferlab', { suffix: '' }).data;
 }
 
-/** Imported datasets, content-addressed: <workspace>/datasets/<sha256>/ (engine/data/arrays.ts). */
+/** Imported datasets, content-addressed: <workspace>/datasets/<sha256>/ (data/arrays.ts). */
 export function datasetsDir(workspaceDir: string): string {
   return join(workspaceDir, 'datasets');
 }

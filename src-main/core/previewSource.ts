@@ -7,7 +7,7 @@ import {
   LABELS_FILE,
   MANIFEST_FILE,
   readExactly,
-} from '../engine/data/arrays';
+} from '../data/arrays';
 import { loadDataset, type Dataset } from '../engine/data/load';
 import type { ArraysLocator, DataLocator } from '../engine/protocol';
 

@@ -11,7 +11,7 @@ import {
   runStatus,
   type RerunSource,
 } from '../store/runs';
-import { resolveDataset } from './datasetResolver';
+import { resolveDataset } from '../store/datasetResolver';
 import { hashConfig } from './experimentPlan';
 
 /**

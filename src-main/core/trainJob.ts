@@ -5,7 +5,7 @@ import type { TrainJob } from '../engine/protocol';
 import { findDatasetByName } from '../store/datasets';
 import type { Db } from '../store/db';
 import { getSourceModel, runDataHash } from '../store/runs';
-import { resolveDataset } from './datasetResolver';
+import { resolveDataset } from '../store/datasetResolver';
 
 /** What a trainer job is built from: a queued run, or a plan's calibration of one. */
 export interface JobSource {

@@ -16,9 +16,9 @@ import {
 } from '../../src-shared/rpc/transferability';
 import type { ProbeJob, ProbeOutcome } from '../engine/trainer/probeProtocol';
 import type { DatasetRecord } from '../store/datasets';
-import type { Db } from '../store/db';
+import { withoutWriting, type Db } from '../store/db';
 import { findReusableSourceRun, getSourceModel, runStatus } from '../store/runs';
-import { resolveDataset } from './datasetResolver';
+import { resolveDataset } from '../store/datasetResolver';
 import { planExperiment, type PlannedDomain } from './experimentPlan';
 
 /**
@@ -35,26 +35,6 @@ export type ProbeRunner = (jobs: ProbeJob[]) => Promise<ProbeOutcome[]>;
 export interface EstimateInput {
   spec: ExperimentSpec;
   pairs?: EstimatePair[] | undefined;
-}
-
-const ROLLBACK = new Error('rolled back on purpose');
-
-/**
- * Runs `fn` in a transaction that is always rolled back: resolving a synthetic dataset registers
- * it (datasetResolver.ts), and an estimate must leave the workspace as it found it.
- */
-function withoutWriting<T>(db: Db, fn: () => T): T {
-  const box: { value?: T } = {};
-  try {
-    db.transaction(() => {
-      box.value = fn();
-      throw ROLLBACK;
-    })();
-  } catch (e) {
-    if (e !== ROLLBACK) throw e;
-  }
-  if (!('value' in box)) throw new Error('The estimate plan produced nothing');
-  return box.value as T;
 }
 
 /**

@@ -19,7 +19,10 @@ export interface CoreOptions {
    * those of experiments it creates itself (the CLI), or none (read-only commands).
    */
   queue: 'all' | 'own' | 'none';
-  /** Prints report PDFs: Electron's printToPDF in the app; headless Chromium by default. */
+  /**
+   * Prints report PDFs, given by the entry point: Electron's printToPDF in the app, headless
+   * Chromium (loaded lazily) in the CLI and the server. Without it, a PDF export is refused.
+   */
   renderPdf?: PdfRenderer;
 }
 

@@ -1,5 +1,5 @@
 import type { InputAdapter } from '../../src-shared/domain/runs';
-import { imageShapeOf } from './cnn';
+import { imageShapeOf } from '../data/imageShape';
 
 /**
  * Which input adapter makes a target's rows of shape `from` fit a model built for the source's

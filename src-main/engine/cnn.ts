@@ -2,6 +2,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import type { WeightInit } from '../../src-shared/domain/experimentSpec';
 import type { Tf } from './backend';
 import { hiddenLayerName, lecunUniform, OUTPUT_LAYER, outputLayer, seededDense } from './model';
+import { imageShapeOf } from '../data/imageShape';
 import { deriveSeed } from './random';
 
 /**
@@ -32,18 +33,6 @@ export const DEFAULT_CNN: CnnSpec = { conv: [32, 64], dense: [128], kernelSize: 
 
 /** Any tfjs layer, without importing the tfjs value here. */
 type Layer = LayersModel['layers'][number];
-
-/**
- * The [height, width, channels] of an image feature shape: [h, w] is a greyscale image ([h, w, 1]),
- * [h, w, c] is itself; anything else (tabular rows, rank 1) is not an image.
- */
-export function imageShapeOf(
-  featureShape: readonly number[],
-): [number, number, number] | undefined {
-  const [h, w, c = 1] = featureShape;
-  if (h === undefined || w === undefined || featureShape.length > 3) return undefined;
-  return [h, w, c];
-}
 
 /**
  * Why a CNN cannot take inputs of `featureShape`, or undefined when it can: rank-1 (tabular)

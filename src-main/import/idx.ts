@@ -1,4 +1,4 @@
-import { readIdx, type IdxArray } from '../engine/data/idx';
+import { readIdx, type IdxArray } from '../data/idx';
 import { MAX_ARRAY_BYTES } from './limits';
 import { labelMapping } from './labels';
 import { plainReport, type ReadOutcome } from './types';
@@ -13,7 +13,7 @@ export interface IdxParts {
 /**
  * Imports IDX files (MNIST's format, gzipped or not): an images file [n, ...shape] of any IDX
  * element type and a labels file [n] of integers, plus optionally the dataset's own test part,
- * appended after the training rows. engine/data/idx.ts checks each header against the byte
+ * appended after the training rows. data/idx.ts checks each header against the byte
  * limit before allocating and refuses truncated files and trailing bytes.
  */
 export async function readIdxDataset(

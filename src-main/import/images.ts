@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { resizeRows } from '../engine/data/resize';
+import { resizeRows } from '../data/resize';
 import { MAX_CLASSES, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from './limits';
 import { plainReport, type ReadOutcome } from './types';
 import type { ArraysWriter } from './writer';
@@ -181,7 +181,7 @@ function checkPixels(width: number, height: number, where: string): void {
 /**
  * Imports an image folder (one subfolder per class, classes numbered in sorted order): every
  * PNG/JPEG decoded, resized to width × height with the engine's bilinear resize (the same
- * arithmetic as the input adapters, engine/data/resize.ts), as grey (BT.601 luma) or RGB.
+ * arithmetic as the input adapters, data/resize.ts), as grey (BT.601 luma) or RGB.
  * Pixels are stored as 0..255 and train divided by 255.
  */
 export async function readImageFolder(

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import type { z } from 'zod';
 import type { InspectInputSchema, InspectResult } from '../../src-shared/rpc/datasets';
 import { AppFailure } from '../../src-shared/result';
-import { parseIdxHeader, type IdxHeader } from '../engine/data/idx';
+import { parseIdxHeader, type IdxHeader } from '../data/idx';
 import { columnInfo, detectLayout, scanCsv, suggestLabel, type CsvScan } from './csv/scan';
 import { detectFormat } from './detect';
 import { listFiles, resolveFileRef, type LocalFile } from './files';

@@ -1,10 +1,10 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppFailure } from '../../src-shared/result';
-import { MANIFEST_FILE } from '../engine/data/arrays';
-import type { ArraysLocator } from '../engine/protocol';
+import { MANIFEST_FILE } from '../data/arrays';
+import type { ArraysLocator } from '../data/locator';
 import type { DatasetRecord, NewDataset } from '../store/datasets';
-import { findImportedByContentHash, insertDataset } from '../store/datasets';
+import { findImportedByContentHash, insertDataset, isDatasetNameTaken } from '../store/datasets';
 import { inTransaction, type Db } from '../store/db';
 import type { ReadOutcome } from './types';
 import type { StagedArrays } from './writer';
@@ -89,8 +89,7 @@ export function commitStaged(
 }
 
 function freeName(db: Db, name: string, pickAnother: boolean): string {
-  const taken = (n: string): boolean =>
-    db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(n) !== undefined;
+  const taken = (n: string): boolean => isDatasetNameTaken(db, n);
   if (!taken(name)) return name;
   if (!pickAnother) {
     throw new AppFailure(

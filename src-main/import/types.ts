@@ -9,7 +9,7 @@ export interface ReadOutcome {
   classNames?: string[];
   /** The stored values are divided by this for training (255 for 8-bit pixels). */
   scale: number;
-  /** Tabular data: standardised per feature for training (engine/data/arrays.ts). */
+  /** Tabular data: standardised per feature for training (data/arrays.ts). */
   standardize: boolean;
   csv?: { delimiter: ',' | ';' | '\t' | '|'; header: boolean };
 }

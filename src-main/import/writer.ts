@@ -1,12 +1,7 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  arraysContentHash,
-  FEATURES_FILE,
-  featureSizeOf,
-  LABELS_FILE,
-} from '../engine/data/arrays';
+import { arraysContentHash, FEATURES_FILE, featureSizeOf, LABELS_FILE } from '../data/arrays';
 import { MAX_CLASSES, MAX_FEATURES, MAX_ROWS, WRITE_CHUNK_BYTES } from './limits';
 
 /** What a finished writer staged: the files, their hashes and what they hold. */

@@ -8,9 +8,15 @@ import { isTerminal, type ResolvedRunConfig } from '../../src-shared/domain/runs
 import type { FileRef } from '../../src-shared/rpc/datasets';
 import type { BundleImportResult } from '../../src-shared/rpc/reports';
 import { AppFailure } from '../../src-shared/result';
-import { resolveDataset } from '../core/datasetResolver';
+import { resolveDataset } from '../store/datasetResolver';
 import { resolveFileRef } from '../import/files';
-import { findDatasetByName } from '../store/datasets';
+import {
+  findSameRuns,
+  recordImportedRun,
+  setExperimentCreatedAt,
+  setRunDependsOn,
+} from '../store/bundles';
+import { findDatasetByName, findDatasetIdByContentHash } from '../store/datasets';
 import { inTransaction, type Db } from '../store/db';
 import { ensureDomain } from '../store/domains';
 import { insertExperiment, linkDomain } from '../store/experiments';
@@ -90,13 +96,8 @@ function matchDatasets(
 ): { ids: Map<number, { id: number; name: string }>; missing: string[] } {
   const ids = new Map<number, { id: number; name: string }>();
   const missing: string[] = [];
-  const byHash = db.prepare(
-    'SELECT id, name FROM datasets WHERE content_hash = ? ORDER BY id LIMIT 1',
-  );
   for (const d of bundle.datasets) {
-    const found =
-      (byHash.get(d.contentHash) as { id: number; name: string } | undefined) ??
-      findDatasetByName(db, d.name);
+    const found = findDatasetIdByContentHash(db, d.contentHash) ?? findDatasetByName(db, d.name);
     if (found) {
       ids.set(d.key, { id: found.id, name: found.name });
       continue;
@@ -143,19 +144,19 @@ function renameSpec(spec: ExperimentSpec, renames: ReadonlyMap<string, string>):
 
 /** Runs of the bundle already in this workspace, by bundle key. */
 function presentRuns(db: Db, runs: readonly BundleRun[]): Map<number, number> {
-  const find = db.prepare(
-    'SELECT id FROM runs WHERE config_hash IN (?, ?) AND seed = ? AND created_at = ? ORDER BY id LIMIT 1',
+  const found = findSameRuns(
+    db,
+    runs.map((r) => ({
+      configHashes: [r.configHash, `${IMPORTED_HASH_PREFIX}${r.configHash}`],
+      seed: r.seed,
+      createdAt: r.createdAt,
+    })),
   );
   const present = new Map<number, number>();
-  for (const r of runs) {
-    const row = find.get(
-      r.configHash,
-      `${IMPORTED_HASH_PREFIX}${r.configHash}`,
-      r.seed,
-      r.createdAt,
-    ) as { id: number } | undefined;
-    if (row) present.set(r.key, row.id);
-  }
+  runs.forEach((r, i) => {
+    const id = found[i];
+    if (id !== undefined) present.set(r.key, id);
+  });
   return present;
 }
 
@@ -208,18 +209,11 @@ function writeBundle(db: Db, bundle: Bundle): BundleImportResult {
         origin: 'bundle',
       });
       // The record keeps when the experiment was designed, not when it was copied here.
-      db.prepare('UPDATE experiments SET created_at = ? WHERE id = ?').run(e.createdAt, id);
+      setExperimentCreatedAt(db, id, e.createdAt);
       experimentIds.set(e.key, id);
     }
 
     const runIds = new Map<number, number>(present);
-    const update = db.prepare(
-      `UPDATE runs SET status = ?, backend = ?, environment = ?, data_hash = ?, input_adapter = ?,
-         split_sizes = ?, final_metrics = ?, confusion = ?, error = ?, attempts = ?, created_at = ?, started_at = ?,
-         finished_at = ?, notes = ?, archived_at = ?, owner = NULL, heartbeat_at = NULL
-       WHERE id = ?`,
-    );
-    const tag = db.prepare('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)');
     for (const r of fresh) {
       const experimentId = experimentIds.get(r.experimentKey);
       if (experimentId === undefined) throw new Error(`experiment ${r.experimentKey} unmatched`);
@@ -247,27 +241,26 @@ function writeBundle(db: Db, bundle: Bundle): BundleImportResult {
       });
       runIds.set(r.key, id);
       const finished = isTerminal(r.status);
-      update.run(
-        finished ? r.status : 'cancelled',
-        r.backend,
-        r.environment === null ? null : JSON.stringify(r.environment),
-        r.dataHash,
-        r.inputAdapter === null ? null : JSON.stringify(r.inputAdapter),
-        r.splitSizes === null || r.splitSizes === undefined ? null : JSON.stringify(r.splitSizes),
-        r.finalMetrics === null ? null : JSON.stringify(r.finalMetrics),
-        r.confusion === null ? null : JSON.stringify(r.confusion),
-        finished
+      recordImportedRun(db, id, {
+        status: finished ? r.status : 'cancelled',
+        backend: r.backend,
+        environment: r.environment,
+        dataHash: r.dataHash,
+        inputAdapter: r.inputAdapter,
+        splitSizes: r.splitSizes ?? null,
+        finalMetrics: r.finalMetrics,
+        confusion: r.confusion,
+        error: finished
           ? r.error
           : `Was ${r.status} when it was exported; imported from a bundle as a record, not queued.`,
-        r.attempts,
-        r.createdAt,
-        r.startedAt,
-        r.finishedAt ?? (finished ? null : new Date().toISOString()),
-        r.notes,
-        r.archivedAt,
-        id,
-      );
-      for (const t of r.tags) tag.run(id, t);
+        attempts: r.attempts,
+        createdAt: r.createdAt,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt ?? (finished ? null : new Date().toISOString()),
+        notes: r.notes,
+        archivedAt: r.archivedAt,
+        tags: r.tags,
+      });
       for (const epoch of r.metrics) {
         const values = Object.fromEntries(
           Object.entries(epoch.values).map(([name, v]) => [name, decodeMetricValue(v)]),
@@ -277,12 +270,11 @@ function writeBundle(db: Db, bundle: Bundle): BundleImportResult {
       // After the epochs, so names logged per epoch keep their per-epoch summary.
       if (r.finalMetrics !== null) summariseFinalMetrics(db, id, r.finalMetrics);
     }
-    const depends = db.prepare('UPDATE runs SET depends_on = ? WHERE id = ?');
     for (const r of fresh) {
       if (r.dependsOnKey === null) continue;
       const own = runIds.get(r.key);
       const dependsOn = runIds.get(r.dependsOnKey);
-      if (own !== undefined && dependsOn !== undefined) depends.run(dependsOn, own);
+      if (own !== undefined && dependsOn !== undefined) setRunDependsOn(db, own, dependsOn);
     }
     return {
       experimentIds: [...experimentIds.values()],

@@ -3,9 +3,10 @@ import type { CompareRequest } from '../../src-shared/rpc/compare';
 import type { ReportFile, ReportFormat, ReportRecord } from '../../src-shared/rpc/reports';
 import { AppFailure } from '../../src-shared/result';
 import { buildComparison } from '../analysis/comparison';
+import { comparisonData } from '../store/compareRuns';
 import { inTransaction, type Db } from '../store/db';
+import { getReportRecord, insertReport, listReportRecords } from '../store/reports';
 import { reportFileName } from './fileName';
-import { getReportRecord, insertReport, listReportRecords } from './records';
 import { renderReport } from './render';
 import { defaultTitle } from './reportContext';
 import { currentReportSink } from './sink';
@@ -31,7 +32,7 @@ export async function createReport(
   request: ReportRequest,
   renderPdf: PdfRenderer,
 ): Promise<ReportFile> {
-  const comparison = buildComparison(db, request.compare);
+  const comparison = buildComparison(comparisonData(db), request.compare);
   const title = request.title?.trim() || defaultTitle(comparison);
   const rendered = await renderReport(db, comparison, request.format, title, renderPdf);
   const bytes = Buffer.from(

@@ -106,3 +106,17 @@ export function readMetricSeries(
   }
   return series;
 }
+
+/** The reads a comparison needs (analysis/comparison.ts ComparisonData), from one workspace. */
+export function comparisonData(db: Db): {
+  runs(selection: CompareSelection): StoredCompareRun[];
+  series(
+    runIds: readonly number[],
+    metric: string,
+  ): Map<number, { epoch: number; value: number | null }[]>;
+} {
+  return {
+    runs: (selection) => readCompareRuns(db, selection),
+    series: (runIds, metric) => readMetricSeries(db, runIds, metric),
+  };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DatasetSummary } from '../../src-shared/domain/datasets';
-import { DataLocatorSchema, type DataLocator } from '../engine/protocol';
+import { DataLocatorSchema, type DataLocator } from '../data/locator';
 import type { Db } from './db';
 import { nowIso, readJson } from './json';
 
@@ -74,6 +74,32 @@ export function upsertDataset(db: Db, d: NewDataset): DatasetRecord {
     return existing;
   }
   return insertDataset(db, d);
+}
+
+/**
+ * Upserts every dataset in one transaction (the built-ins, registered each time a workspace
+ * opens). Deferred, not IMMEDIATE: when they are already there (every open but the first) it
+ * only reads, so opening a workspace does not wait for another process's write lock.
+ */
+export function upsertDatasets(db: Db, datasets: Iterable<NewDataset>): void {
+  db.transaction(() => {
+    for (const d of datasets) upsertDataset(db, d);
+  })();
+}
+
+/** Whether a dataset of this name exists (names are UNIQUE in the workspace). */
+export function isDatasetNameTaken(db: Db, name: string): boolean {
+  return db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(name) !== undefined;
+}
+
+/** The first dataset of this content, of any kind (a bundle's datasets are matched this way). */
+export function findDatasetIdByContentHash(
+  db: Db,
+  contentHash: string,
+): { id: number; name: string } | undefined {
+  return db
+    .prepare('SELECT id, name FROM datasets WHERE content_hash = ? ORDER BY id LIMIT 1')
+    .get(contentHash) as { id: number; name: string } | undefined;
 }
 
 /** The public summary (the locator holds local paths the UI does not need). */

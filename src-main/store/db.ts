@@ -38,3 +38,24 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
 export function inTransaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+const ROLLBACK = new Error('rolled back on purpose');
+
+/**
+ * Runs `fn` in a transaction that is always rolled back, and returns what it computed: for work
+ * that must leave the workspace as it found it even though it writes on the way (a transferability
+ * estimate resolves synthetic datasets, which registers them: store/datasetResolver.ts).
+ */
+export function withoutWriting<T>(db: Db, fn: () => T): T {
+  const box: { value?: T } = {};
+  try {
+    db.transaction(() => {
+      box.value = fn();
+      throw ROLLBACK;
+    })();
+  } catch (e) {
+    if (e !== ROLLBACK) throw e;
+  }
+  if (!('value' in box)) throw new Error('The rolled-back work produced nothing');
+  return box.value as T;
+}

@@ -1,7 +1,7 @@
 import type { EpochMetrics } from '../../src-shared/domain/runs';
 import { inTransaction, type Db } from './db';
 
-type NonFinite = 'nan' | 'inf' | '-inf';
+export type NonFinite = 'nan' | 'inf' | '-inf';
 
 function nonFiniteKind(v: number): NonFinite | null {
   if (Number.isNaN(v)) return 'nan';
@@ -112,13 +112,17 @@ export function readRawMetrics(
   return rows.map((r) => ({
     epoch: r.epoch,
     name: r.name,
-    value:
-      r.nonfinite === 'nan'
-        ? NaN
-        : r.nonfinite === 'inf'
-          ? Infinity
-          : r.nonfinite === '-inf'
-            ? -Infinity
-            : (r.value ?? NaN),
+    value: restoreNonFinite(r.value, r.nonfinite),
   }));
+}
+
+/** A stored value back as it was logged: a non-finite one is stored as NULL plus its kind. */
+export function restoreNonFinite(value: number | null, nonfinite: NonFinite | null): number {
+  return nonfinite === 'nan'
+    ? NaN
+    : nonfinite === 'inf'
+      ? Infinity
+      : nonfinite === '-inf'
+        ? -Infinity
+        : (value ?? NaN);
 }

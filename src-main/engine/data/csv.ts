@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { DECIMAL } from '../../data/decimal';
 import Papa from 'papaparse';
 
 /** A numeric table as read from a file: one row per sample, features then an integer label. */
@@ -11,11 +12,6 @@ export interface NumericTable {
   featureCount: number;
 }
 
-/**
- * A plain decimal number: Number() alone would also accept '', '0x1f' and 'Infinity'. Also what
- * the importer (import/csv/values.ts) takes for a number.
- */
-export const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 const LABEL = /^\s*\+?\d+\s*$/;
 
 /**

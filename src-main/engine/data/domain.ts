@@ -5,7 +5,7 @@ import { inputFit } from '../adapterShapes';
 import { deriveSeed, Rng } from '../random';
 import { updateWithArray } from './hash';
 import type { Dataset } from './load';
-import { resizeRows } from './resize';
+import { resizeRows } from '../../data/resize';
 import { applyTransform } from './transform';
 
 /** One split's rows: features n × featureSize and labels relabelled 0..k-1. */

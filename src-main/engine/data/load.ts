@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ArraysLocator, DataLocator, IdxLocator } from '../protocol';
-import { featureSizeOf, readArrays, standardizerOf } from './arrays';
+import { featureSizeOf, readArrays, standardizerOf } from '../../data/arrays';
 import { csvText, parseNumericCsv, type NumericTable } from './csv';
-import { parseIdx } from './idx';
+import { parseIdx } from '../../data/idx';
 import { generateLinearBinary } from './synthetic';
-import type { Standardizer } from './transform';
+import type { Standardizer } from '../../data/arrays';
 
 /** A whole dataset in memory, before any domain view (class subset, split, budget). */
 export interface Dataset {
@@ -176,7 +176,7 @@ async function loadIdx(locator: IdxLocator): Promise<Dataset> {
   };
 }
 
-/** An imported dataset (engine/data/arrays.ts), re-hashed as it is read. */
+/** An imported dataset (data/arrays.ts), re-hashed as it is read. */
 async function loadArrays(locator: ArraysLocator): Promise<Dataset> {
   const { features, labels } = await readArrays(locator);
   const featureSize = featureSizeOf(locator.featureShape);

@@ -1,4 +1,5 @@
 import type { DomainTransform } from '../../../src-shared/domain/experimentSpec';
+import type { Standardizer } from '../../data/arrays';
 import { deriveSeed, Rng } from '../random';
 
 /**
@@ -156,12 +157,6 @@ export function addRowNoise(
 ): void {
   const rng = new Rng(deriveSeed(splitSeed, `noise:row=${rowIndex}`));
   for (let i = 0; i < row.length; i++) row[i] = (row[i] ?? 0) + std * rng.normal();
-}
-
-/** Per-feature standardisation of a tabular dataset (Dataset.standardize): (x − mean) / std. */
-export interface Standardizer {
-  mean: Float32Array;
-  std: Float32Array;
 }
 
 /**

@@ -17,8 +17,14 @@ export interface EngineProcess {
   bundle: string;
 }
 
+/** A script to fork and the Node flags it needs. */
+export interface EngineScript {
+  script: string;
+  execArgv: string[];
+}
+
 /** The script to fork and the Node flags it needs. */
-export function engineScript(which: EngineProcess): { script: string; execArgv: string[] } {
+export function engineScript(which: EngineProcess): EngineScript {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
     // From the sources (tsx, vitest): fork the TypeScript entry through tsx's ESM loader, resolved
@@ -39,9 +45,13 @@ export function engineScript(which: EngineProcess): { script: string; execArgv: 
   return { script, execArgv: [] };
 }
 
-/** Forks the engine process with piped output and an IPC channel (throws when it cannot). */
-export function forkEngine(which: EngineProcess): ChildProcess {
-  const { script, execArgv } = engineScript(which);
+/**
+ * Forks the engine process with piped output and an IPC channel (throws when it cannot). `entry`
+ * replaces the script found beside this module: a test starts the built bundle with it from the
+ * sources, where this module would fork the TypeScript entry.
+ */
+export function forkEngine(which: EngineProcess, entry?: EngineScript): ChildProcess {
+  const { script, execArgv } = entry ?? engineScript(which);
   return fork(script, [], {
     // Not the parent's execArgv: vitest's or Electron's flags would break the child.
     execArgv,

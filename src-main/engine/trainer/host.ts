@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { engineScript, forkEngine, type EngineProcess } from './fork';
+import { engineScript, forkEngine, type EngineProcess, type EngineScript } from './fork';
 import type { FinalMetrics } from '../../../src-shared/domain/runs';
 import {
   TrainerToParentSchema,
@@ -41,6 +41,8 @@ export interface TrainerHandle {
 export interface TrainerOptions {
   /** How long a cancelled trainer may take to stop by itself before it is killed (ms). */
   cancelGraceMs?: number;
+  /** The script to fork instead of trainerEntry()'s (a test starts out/main/trainer.js). */
+  entry?: EngineScript;
 }
 
 const DEFAULT_CANCEL_GRACE_MS = 3000;
@@ -50,7 +52,7 @@ const STDERR_TAIL_CHARS = 4000;
 const TRAINER: EngineProcess = { source: 'entry.ts', bundle: 'trainer.js' };
 
 /** The trainer script to fork and the Node flags it needs. */
-export function trainerEntry(): { script: string; execArgv: string[] } {
+export function trainerEntry(): EngineScript {
   return engineScript(TRAINER);
 }
 
@@ -67,7 +69,7 @@ export function startTrainer(
   const graceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
   let child: ChildProcess;
   try {
-    child = forkEngine(TRAINER);
+    child = forkEngine(TRAINER, options.entry);
   } catch (e) {
     const error = `Could not start the trainer: ${e instanceof Error ? e.message : String(e)}`;
     return {

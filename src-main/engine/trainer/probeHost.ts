@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { forkEngine, type EngineProcess } from './fork';
+import { forkEngine, type EngineProcess, type EngineScript } from './fork';
 import {
   ProbeToParentSchema,
   type ParentToProbe,
@@ -23,6 +23,8 @@ export interface ProbeHandle {
 export interface ProbeOptions {
   /** The whole request's limit; a stuck backend must not leave the designer waiting forever. */
   timeoutMs?: number;
+  /** The script to fork instead of the one beside fork.ts (a test starts out/main/probe.js). */
+  entry?: EngineScript;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -36,7 +38,7 @@ export function startProbe(jobs: ProbeJob[], options: ProbeOptions = {}): ProbeH
     outcomes.map((o) => o ?? { ok: false, error: reason });
   let child: ChildProcess;
   try {
-    child = forkEngine(PROBE);
+    child = forkEngine(PROBE, options.entry);
   } catch (e) {
     const error = `Could not start the scoring process: ${e instanceof Error ? e.message : String(e)}`;
     return { kill: () => undefined, done: Promise.resolve(finish(error)) };

@@ -1,4 +1,4 @@
-import { DECIMAL } from '../../engine/data/csv';
+import { DECIMAL } from '../../data/decimal';
 
 /** How a CSV cell is read: a plain decimal number, a missing value, or a category. */
 

@@ -14,7 +14,7 @@ const file = (name: string): string => join(FASHION_MNIST_DIR, name);
 const installed = existsSync(file('train-images-idx3-ubyte.gz'));
 
 /**
- * sha256 of the canonical arrays (engine/data/arrays.ts) of Debian's Fashion-MNIST, train then
+ * sha256 of the canonical arrays (data/arrays.ts) of Debian's Fashion-MNIST, train then
  * t10k: a change here means the importer now stores different bytes for the same files.
  */
 const FASHION_MNIST_CONTENT_HASH =

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildComparison } from '../../../src-main/analysis/comparison';
+import { comparisonData } from '../../../src-main/store/compareRuns';
 import { CompareInputSchema, type CompareInput, type Gain } from '../../../src-shared/rpc/compare';
 import { compareWorkspace } from '../../helpers/compareWorkspace';
 import { useTempDirs } from '../../helpers/tempDir';
@@ -9,7 +10,8 @@ const tempDir = useTempDirs();
 const compare = (
   ws: ReturnType<typeof compareWorkspace>,
   input: CompareInput,
-): ReturnType<typeof buildComparison> => buildComparison(ws.db, CompareInputSchema.parse(input));
+): ReturnType<typeof buildComparison> =>
+  buildComparison(comparisonData(ws.db), CompareInputSchema.parse(input));
 
 const gainOf = (gains: Gain[], variant: string, budget: number): Gain => {
   const g = gains.find((x) => x.variant === variant && x.budget === budget);

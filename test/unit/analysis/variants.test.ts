@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildComparison } from '../../../src-main/analysis/comparison';
+import { comparisonData } from '../../../src-main/store/compareRuns';
 import { CompareInputSchema, type CompareInput } from '../../../src-shared/rpc/compare';
 import { compareWorkspace } from '../../helpers/compareWorkspace';
 import { useTempDirs } from '../../helpers/tempDir';
@@ -9,7 +10,7 @@ const tempDir = useTempDirs();
 type Workspace = ReturnType<typeof compareWorkspace>;
 
 const compare = (ws: Workspace, input: CompareInput): ReturnType<typeof buildComparison> =>
-  buildComparison(ws.db, CompareInputSchema.parse(input));
+  buildComparison(comparisonData(ws.db), CompareInputSchema.parse(input));
 
 /**
  * Two MMD variants on compareWorkspace's target at budget 10, seeds 0–4. Validation favours

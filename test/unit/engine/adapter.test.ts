@@ -6,7 +6,7 @@ import { inputFit } from '../../../src-main/engine/adapterShapes';
 import { selectBackend, type Tf } from '../../../src-main/engine/backend';
 import { loadRunData } from '../../../src-main/engine/data/index';
 import { loadDataset } from '../../../src-main/engine/data/load';
-import { resizeRows } from '../../../src-main/engine/data/resize';
+import { resizeRows } from '../../../src-main/data/resize';
 import { loadModel, seededDense, type SavedModel } from '../../../src-main/engine/model';
 import type { DataLocator, TrainJob } from '../../../src-main/engine/protocol';
 import { train } from '../../../src-main/engine/train';

@@ -2,12 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  parseIdx,
-  parseIdxHeader,
-  readIdx,
-  readIdxImages,
-} from '../../../src-main/engine/data/idx';
+import { parseIdx, parseIdxHeader, readIdx, readIdxImages } from '../../../src-main/data/idx';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildComparison } from '../../../src-main/analysis/comparison';
+import { comparisonData } from '../../../src-main/store/compareRuns';
 import { openDb } from '../../../src-main/store/db';
 import { MIGRATIONS } from '../../../src-main/store/migrations';
 import { getRun, listRuns } from '../../../src-main/store/runs';
@@ -95,7 +96,10 @@ describe('migration 007 (variants)', () => {
       'fine-tune · l2sp λ=0.01',
       'fine-tune · l2sp λ=0.01',
     ]);
-    const c = buildComparison(db, CompareInputSchema.parse({ selection: { experimentIds: [1] } }));
+    const c = buildComparison(
+      comparisonData(db),
+      CompareInputSchema.parse({ selection: { experimentIds: [1] } }),
+    );
     expect(c.summary.rows.map((r) => [r.variant, r.cells[0]?.n, r.cells[0]?.mean])).toEqual([
       ['scratch', 2, 0.61],
       ['fine-tune', 2, 0.71],

@@ -1,5 +1,5 @@
-import type { InputAdapter } from '../../../src-shared/domain/runs';
-import { imageShapeOf } from '../cnn';
+import type { InputAdapter } from '../../src-shared/domain/runs';
+import { imageShapeOf } from './imageShape';
 
 /**
  * The fixed image adapter (adapterShapes.ts): every row of [h, w] or [h, w, c] pixels resized to

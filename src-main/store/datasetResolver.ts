@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DatasetRef, SyntheticDataset } from '../../src-shared/domain/experimentSpec';
 import { AppFailure } from '../../src-shared/result';
-import { findDatasetByName, upsertDataset, type DatasetRecord } from '../store/datasets';
-import type { Db } from '../store/db';
-import { canonicalJson } from '../store/json';
+import { findDatasetByName, upsertDataset, type DatasetRecord } from './datasets';
+import type { Db } from './db';
+import { canonicalJson } from './json';
 
 /** The stable name of a synthetic dataset: its generator and every parameter. */
 export function syntheticName(p: SyntheticDataset): string {

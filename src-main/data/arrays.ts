@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArraysLocator } from '../protocol';
-import type { Standardizer } from './transform';
+import type { ArraysLocator } from './locator';
+
+/** Per-feature standardisation of a tabular dataset (Dataset.standardize): (x − mean) / std. */
+export interface Standardizer {
+  mean: Float32Array;
+  std: Float32Array;
+}
 
 /**
  * An imported dataset as stored in the workspace (issue 4): its canonical arrays in two flat

@@ -6,8 +6,8 @@ import {
   type ReportRecord,
 } from '../../src-shared/rpc/reports';
 import type { CompareRequest } from '../../src-shared/rpc/compare';
-import type { Db } from '../store/db';
-import { nowIso, readJson } from '../store/json';
+import type { Db } from './db';
+import { nowIso, readJson } from './json';
 
 /** The `reports` table (migration 006): one row per exported report, with its request. */
 interface ReportRow {

@@ -1,0 +1,262 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../src-main/core/paths';
+import type { TrainerToParent } from '../../../src-main/engine/protocol';
+import { startTrainer } from '../../../src-main/engine/trainer/host';
+import { startProbe } from '../../../src-main/engine/trainer/probeHost';
+import { useTempDirs } from '../../helpers/tempDir';
+import { digitsLocator, domain, runConfig, trainJob } from '../../unit/engine/fixtures';
+
+/**
+ * Every built entry point starts (issue 12): what ships is what runs. One `electron-vite build`
+ * into a folder of this test's own (inside the project, so the bundles resolve node_modules as
+ * out/ does; out/ itself is left to the app, `transferlab serve` and the e2e tests), then:
+ *
+ * - every emitted JavaScript file parses, lazily loaded chunks included;
+ * - out/main/trainer.js trains a real source run, forked by host.ts and speaking its protocol;
+ * - out/main/probe.js, forked by probeHost.ts, scores the model that run saved;
+ * - out/main/index.js (the Electron shell) runs under Node with a stand-in `electron` module: it
+ *   loads every chunk, registers with the app, and on 'ready' goes as far as Node allows: it opens
+ *   the window, or (without the Electron build of better-sqlite3) shows its error box;
+ * - out/preload/index.cjs runs as a sandboxed preload does (only `electron` may be required) and
+ *   exposes the bridge, whose methods reach ipcRenderer.invoke.
+ *
+ * The renderer bundle starts in Chromium in the e2e tests (`transferlab serve` serves out/renderer).
+ */
+
+const root = projectRoot();
+const outDir = join(root, 'out', `.entry-points-test-${process.pid}`);
+const tempDir = useTempDirs();
+
+/** Runs a command to its end; rejects with its output when it fails. */
+function run(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? root,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function filesUnder(dir: string, ext: RegExp): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => ext.test(f))
+    .map((f) => join(dir, f));
+}
+
+beforeAll(async () => {
+  const cli = join(
+    dirname(createRequire(import.meta.url).resolve('electron-vite/package.json')),
+    'bin',
+    'electron-vite.js',
+  );
+  const built = await run([cli, 'build'], {
+    env: { ...process.env, TRANSFERLAB_BUILD_OUT_DIR: outDir },
+  });
+  if (built.code !== 0) throw new Error(`electron-vite build failed:\n${built.stderr}`);
+}, 180_000);
+
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('the built entry points', () => {
+  it('parse, every chunk included', async () => {
+    const files = [
+      ...filesUnder(join(outDir, 'main'), /\.js$/),
+      ...filesUnder(join(outDir, 'preload'), /\.cjs$/),
+      ...filesUnder(join(outDir, 'renderer'), /\.js$/),
+    ];
+    expect(files.map((f) => f.slice(outDir.length + 1))).toEqual(
+      expect.arrayContaining(['main/index.js', 'main/trainer.js', 'main/probe.js']),
+    );
+    for (const file of files) {
+      const checked = await run(['--check', file]);
+      expect(checked.stderr, file).toBe('');
+      expect(checked.code, file).toBe(0);
+    }
+  });
+
+  it('leave headless Chromium out of the Electron main process', () => {
+    for (const file of filesUnder(join(outDir, 'main'), /\.js$/))
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/playwright/);
+  });
+
+  it('trainer.js trains a source run through host.ts, and probe.js scores its model', async () => {
+    const modelsDir = tempDir();
+    const messages: TrainerToParent[] = [];
+    const source = runConfig({
+      kind: 'source',
+      strategy: 'source',
+      domain: domain({ name: 'digits 0-4', classes: [0, 1, 2, 3, 4] }),
+      model: { type: 'mlp', hidden: [16], activation: 'relu' },
+      training: { epochs: 2 },
+    });
+    const trainer = startTrainer(
+      trainJob(source, { saveModel: true, modelsDir }),
+      (m) => messages.push(m),
+      { entry: { script: join(outDir, 'main', 'trainer.js'), execArgv: [] } },
+    );
+    const exit = await trainer.done;
+    expect(exit, exit.error).toMatchObject({ status: 'completed', code: 0, signal: null });
+    const types = messages.map((m) => m.type).filter((t) => t !== 'progress' && t !== 'log');
+    expect(types).toEqual(['started', 'epoch', 'epoch', 'completed']);
+    expect(exit.finalMetrics?.test_acc).toBeGreaterThan(0.5);
+    const model = exit.model;
+    if (model === undefined) throw new Error('The source run saved no model');
+    expect(existsSync(model.dir)).toBe(true);
+
+    const target = runConfig({
+      kind: 'transfer',
+      strategy: 'fine-tune',
+      domain: domain({ name: 'digits 5-9', classes: [5, 6, 7, 8, 9] }),
+      sourceDomain: source.domain,
+      model: source.model,
+    });
+    const probe = startProbe([{ config: target, data: digitsLocator(), sourceModel: model }], {
+      entry: { script: join(outDir, 'main', 'probe.js'), execArgv: [] },
+      timeoutMs: 60_000,
+    });
+    const [outcome] = await probe.done;
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+    if (outcome?.ok) {
+      expect(outcome.samples).toBeGreaterThan(0);
+      for (const score of Object.values(outcome.scores)) expect(Number.isFinite(score)).toBe(true);
+    }
+  });
+
+  it('index.js, the Electron shell, starts as far as Node allows', async () => {
+    const dir = tempDir();
+    // A stand-in for `electron` with every name the bundle imports from it: each call is
+    // accepted; 'ready' comes at once; a window or the error box ends the process with a report.
+    const names = new Set<string>();
+    for (const file of filesUnder(join(outDir, 'main'), /\.js$/)) {
+      const imports = readFileSync(file, 'utf8').matchAll(
+        /import\s*\{([^}]*)\}\s*from\s*"electron"/g,
+      );
+      for (const [, list = ''] of imports) {
+        for (const entry of list.split(',')) {
+          const name = entry.trim().split(/\s+as\s+/)[0];
+          if (name) names.add(name);
+        }
+      }
+    }
+    expect([...names]).toEqual(expect.arrayContaining(['app', 'BrowserWindow', 'dialog']));
+    const stub = join(dir, 'electron.mjs');
+    writeFileSync(
+      stub,
+      `const report = (event) => { process.stdout.write('ELECTRON-STUB ' + JSON.stringify(event) + '\\n'); };
+const any = (path) => new Proxy(function () {}, {
+  get: (_, key) => (key === 'then' || typeof key === 'symbol' ? undefined : any(path + '.' + key)),
+  apply: () => any(path + '()'),
+  construct: () => any('new ' + path),
+});
+const special = {
+  app: {
+    isPackaged: true,
+    requestSingleInstanceLock: () => true,
+    whenReady: () => { report({ event: 'whenReady' }); return Promise.resolve(); },
+    exit: (code) => { report({ event: 'exit', code }); process.exit(code); },
+  },
+  dialog: {
+    showErrorBox: (title, message) => report({ event: 'errorBox', title, message }),
+  },
+  BrowserWindow: class extends any('BrowserWindow') {
+    constructor(options) {
+      super();
+      report({ event: 'window', preload: options?.webPreferences?.preload });
+      process.exit(0);
+    }
+  },
+};
+const part = (name) =>
+  name in special && typeof special[name] === 'object'
+    ? new Proxy(special[name], { get: (t, k) => (k in t ? t[k] : any(name + '.' + String(k))) })
+    : (special[name] ?? any(name));
+${[...names].map((n) => `export const ${n} = part(${JSON.stringify(n)});`).join('\n')}
+`,
+    );
+    const hooks = join(dir, 'hooks.mjs');
+    writeFileSync(
+      hooks,
+      `export async function resolve(specifier, context, next) {
+  return specifier === 'electron' ? { url: ${JSON.stringify(pathToFileURL(stub).href)}, shortCircuit: true } : next(specifier, context);
+}`,
+    );
+    const register = join(dir, 'register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const started = await run(['--import', register, join(outDir, 'main', 'index.js')], {
+      env: { ...process.env, TRANSFERLAB_WORKSPACE: join(dir, 'workspace') },
+    });
+    const events = started.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('ELECTRON-STUB '))
+      .map((line) => JSON.parse(line.slice('ELECTRON-STUB '.length)) as Record<string, unknown>);
+    const context = `exit ${String(started.code)}; stdout:\n${started.stdout}\nstderr:\n${started.stderr}`;
+    expect(events[0], context).toEqual({ event: 'whenReady' });
+    const end = events[1];
+    if (end?.event === 'window') {
+      expect(end.preload).toBe(join(outDir, 'preload', 'index.cjs'));
+      expect(started.code).toBe(0);
+    } else {
+      // Node cannot load the Electron-ABI better-sqlite3 the app needs (or it was never built).
+      expect(end, context).toMatchObject({ event: 'errorBox', title: 'Transferlab cannot start' });
+      expect(String(end?.message)).toMatch(/better[-_]sqlite3|NODE_MODULE_VERSION/);
+      expect(events[2]).toEqual({ event: 'exit', code: 1 });
+    }
+  });
+
+  it('the preload runs sandboxed and exposes the bridge', async () => {
+    const exposed = new Map<string, unknown>();
+    const invoked: unknown[][] = [];
+    const electron = {
+      contextBridge: {
+        exposeInMainWorld: (name: string, api: unknown) => exposed.set(name, api),
+      },
+      ipcRenderer: {
+        invoke: (...args: unknown[]) => {
+          invoked.push(args);
+          return Promise.resolve({ ok: true, value: 'answer' });
+        },
+        on: () => undefined,
+        removeListener: () => undefined,
+      },
+      webUtils: { getPathForFile: () => '/a/file' },
+    };
+    const module = { exports: {} };
+    runInNewContext(readFileSync(join(outDir, 'preload', 'index.cjs'), 'utf8'), {
+      module,
+      exports: module.exports,
+      // A sandboxed preload may require 'electron' (and a few Node built-ins), nothing else.
+      require: (id: string) => {
+        if (id === 'electron') return electron;
+        throw new Error(`A sandboxed preload cannot require ${id}`);
+      },
+    });
+    const api = exposed.get('transferlab') as Record<string, (input?: unknown) => unknown>;
+    expect(typeof api['app.info']).toBe('function');
+    expect(typeof api.onEvent).toBe('function');
+    await expect(api['runs.list']?.({})).resolves.toEqual({ ok: true, value: 'answer' });
+    expect(invoked).toEqual([['rpc:runs.list', {}]]);
+  });
+});
