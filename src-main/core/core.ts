@@ -1,54 +1,28 @@
 import { join } from 'node:path';
 import { STRATEGIES } from '../../src-shared/domain/strategies';
-import { isTerminal } from '../../src-shared/domain/runs';
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
-import { AppFailure } from '../../src-shared/result';
 import { startTrainer } from '../engine/trainer/host';
 import { startProbe } from '../engine/trainer/probeHost';
+import type { ImportProgressListener } from '../import/types';
 import { listDatasets, toSummary, upsertDatasets } from '../store/datasets';
-import { buildComparison } from '../analysis/comparison';
-import { comparisonData } from '../store/compareRuns';
-import { importBundle } from '../reports/bundleImport';
-import { listReportRecords } from '../store/reports';
-import { deleteChartSetup, listChartSetups, saveChartSetup } from '../store/chartSetups';
-import { readConfusion } from '../store/confusion';
-import { updateRun } from '../store/runAnnotations';
-import { deleteRuns } from '../store/runDelete';
-import { queryRuns } from '../store/runQuery';
 import { openDb } from '../store/db';
 import { setTrainerLimit } from '../store/queue';
-import {
-  cancelQueuedRun,
-  experimentRunIds,
-  getRun,
-  listRuns,
-  requestCancel,
-  runStatus,
-} from '../store/runs';
+import { experimentRunIds, runStatus } from '../store/runs';
 import { builtinDatasets } from './builtinDatasets';
+import { compareHandlers } from './compareHandlers';
+import type { CoreContext } from './context';
 import { datasetHandlers } from './datasetService';
 import { EventBus, importProgressEvent } from './events';
 import { listExamples } from './examples';
-import {
-  createExperiment,
-  experimentSummaries,
-  getExperiment,
-  resolvePlan,
-} from './experimentService';
-import { parseSpec } from './experimentPlan';
-import { calibratePlan, summarisePlan } from './planService';
-import { rerunRuns } from './rerunService';
+import { experimentHandlers } from './experimentHandlers';
 import { thisProcess, type LivenessLimits } from './liveness';
-import { currentTrainerLimit, queueStatus, setLimit, waitingLine } from './queueService';
-import { statusEvent } from './runEvents';
+import { currentTrainerLimit, queueHandlers, waitingLine } from './queueService';
+import { runHandlers } from './runHandlers';
 import { RunQueue, type TrainerLauncher } from './runQueue';
-import { WorkspaceWatcher } from './workspaceWatcher';
-import { estimateTransferability } from './transferabilityEstimate';
 import { ProbeQueue, type ProbeStarter } from './transferabilityEstimateProbes';
-import type { ImportProgressListener } from '../import/types';
-import { uploadsDir } from './paths';
-import type { PdfRenderer } from '../reports/service';
 import type { Core, CoreOptions } from './types';
+import { allEnded, waitUntil } from './waits';
+import { WorkspaceWatcher } from './workspaceWatcher';
 
 const VERSION = '0.1.0';
 
@@ -89,6 +63,7 @@ export async function openCore(
   const limit = (): number => currentTrainerLimit(db);
   const self = thisProcess(PROCESS_NAMES[options.transport]);
   const pollMs = overrides.pollMs ?? 1000;
+  const launch = overrides.launch ?? startTrainer;
   const queue =
     options.queue === 'none'
       ? null
@@ -96,7 +71,7 @@ export async function openCore(
           db,
           workspaceDir: options.workspaceDir,
           events,
-          launch: overrides.launch ?? startTrainer,
+          launch,
           self,
           limit,
           scope: options.queue,
@@ -105,40 +80,20 @@ export async function openCore(
         });
   // Every process that executes runs also shows the others' (read-only commands need neither).
   const watcher = options.queue === 'none' ? null : new WorkspaceWatcher(db, events);
-  const emitStatus = (runId: number): void => {
-    const event = statusEvent(db, runId);
-    if (event) events.emit(event);
-  };
-
   // tfjs never runs in this process: the designer's scores come from probe child processes.
   const probes = new ProbeQueue(overrides.probe ?? ((jobs) => startProbe(jobs)));
-
-  const cancelRun = (id: number): boolean => {
-    const current = runStatus(db, id);
-    if (!current) throw new AppFailure('not_found', `No run #${id}.`);
-    if (isTerminal(current.status)) return false;
-    if (queue?.cancel(id)) return true;
-    const cancelled = cancelQueuedRun(db, id);
-    if (cancelled.length > 0) {
-      for (const runId of cancelled) emitStatus(runId);
-      return true;
-    }
-    // Running in another process (the app beside the CLI): it sees the request at its next heartbeat.
-    return requestCancel(db, id);
+  const ctx: CoreContext = {
+    db,
+    workspaceDir: options.workspaceDir,
+    transport: options.transport,
+    events,
+    queue,
+    launch,
+    limit,
   };
-
   const importListeners = new Set<ImportProgressListener>();
-  // Injected by the entry point (Electron's printToPDF, or headless Chromium for the CLI and the
-  // server), so that no front door carries another's printer: playwright-core is 6 MB of bundle.
-  const renderPdf: PdfRenderer =
-    options.renderPdf ??
-    (() =>
-      Promise.reject(
-        new AppFailure('unavailable', 'PDF export is not available in this process.'),
-      ));
-  // Rendering loads ECharts (about a second): only when a report is made, not at every start.
-  const reports = () => import('../reports/service');
 
+  // One typed handler map per domain, merged into the contract (a missing method fails tsc).
   const handlers: RpcHandlers = {
     'app.info': () => ({
       name: 'Transferlab',
@@ -157,87 +112,10 @@ export async function openCore(
       if (progress.final) return;
       for (const listener of importListeners) listener(progress);
     }),
-    'experiments.create': ({ spec }) => {
-      const created = createExperiment(db, spec, options.transport, limit());
-      events.emit({ type: 'experiment.created', experimentId: created.experimentId });
-      for (const runId of created.runIds) emitStatus(runId);
-      queue?.adopt(created.experimentId);
-      return created;
-    },
-    'experiments.plan': async ({ spec, estimate, requestId }) => {
-      const plan = resolvePlan(db, parseSpec(spec));
-      const problems: string[] = [];
-      if (estimate === 'calibrate') {
-        const failed = await calibratePlan(db, options.workspaceDir, plan, {
-          launch: overrides.launch ?? startTrainer,
-          concurrency: limit(),
-          onProgress: (p) => {
-            events.emit({
-              type: 'plan.calibration',
-              ...(requestId !== undefined ? { requestId } : {}),
-              ...p,
-            });
-          },
-        });
-        problems.push(...failed);
-      }
-      const summary = summarisePlan(db, plan, {
-        concurrency: limit(),
-        estimate: estimate === 'none' ? 'none' : 'history',
-      });
-      const note = [summary.estimateNote, ...problems].filter((n) => n !== null).join(' ');
-      return { ...summary, estimateNote: note === '' ? null : note };
-    },
-    'experiments.list': () => experimentSummaries(db),
-    'experiments.get': ({ id }) => getExperiment(db, id),
-    'experiments.transferability': ({ id }) => getExperiment(db, id).transferability,
-    'transferability.estimate': (input) => estimateTransferability(db, input, probes.run),
-    'runs.list': ({ experimentId, limit }) =>
-      listRuns(db, {
-        ...(experimentId !== undefined ? { experimentId } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-      }),
-    'runs.get': ({ id }) => {
-      const run = getRun(db, id);
-      if (!run) throw new AppFailure('not_found', `No run #${id}.`);
-      return run;
-    },
-    'runs.query': (query) => queryRuns(db, query),
-    'runs.update': (update) => updateRun(db, update),
-    'runs.cancel': ({ id }) => ({ cancelled: cancelRun(id) }),
-    'runs.delete': ({ ids }) => deleteRuns(db, options.workspaceDir, ids),
-    'runs.confusion': ({ id }) => readConfusion(db, id),
-    'runs.rerun': ({ ids }) => {
-      const result = rerunRuns(db, ids);
-      for (const { rerun } of result.pairs) emitStatus(rerun);
-      for (const id of result.experimentIds) queue?.adopt(id);
-      return result;
-    },
-    'compare.run': (request) => buildComparison(comparisonData(db), request),
-    'compare.setups.list': () => listChartSetups(db),
-    'compare.setups.save': ({ name, input }) => saveChartSetup(db, name, input),
-    'compare.setups.delete': ({ id }) => ({ deleted: deleteChartSetup(db, id) }),
-    'reports.create': async (input) => (await reports()).createReport(db, input, renderPdf),
-    'reports.list': () => listReportRecords(db),
-    'reports.regenerate': async ({ id, format }) =>
-      (await reports()).regenerateReport(db, id, format, renderPdf),
-    'bundles.import': ({ file }) => importBundle(db, file, uploadsDir(options.workspaceDir)),
-    'experiments.cancel': ({ id }) => {
-      getExperiment(db, id);
-      // Queued runs first, so a cancelled source run's dependants are not started meanwhile.
-      const runs = experimentRunIds(db, id).filter((r) => !isTerminal(r.status));
-      runs.sort((a, b) => (a.status === 'queued' ? 0 : 1) - (b.status === 'queued' ? 0 : 1));
-      let cancelled = 0;
-      for (const r of runs) if (cancelRun(r.id)) cancelled += 1;
-      return { cancelled };
-    },
-    'queue.status': () => queueStatus(db, queue ? self : null),
-    'queue.setLimit': ({ limit: n }) => {
-      const status = setLimit(db, queue ? self : null, n);
-      // A higher limit may free slots now, not at the next tick.
-      queue?.tick();
-      return status;
-    },
+    ...experimentHandlers(ctx, probes),
+    ...runHandlers(ctx),
+    ...compareHandlers(db, options.workspaceDir, options.renderPdf),
+    ...queueHandlers(db, queue, self),
   };
 
   queue?.start();
@@ -252,60 +130,21 @@ export async function openCore(
       importListeners.add(listener);
       return () => importListeners.delete(listener);
     },
-    waitForRuns: (runIds) =>
-      new Promise<void>((resolve) => {
-        const ids = new Set(runIds);
-        const check = (): boolean =>
-          [...ids].every((id) => {
-            const status = runStatus(db, id)?.status;
-            return status === undefined || isTerminal(status);
-          });
-        if (check()) {
-          resolve();
-          return;
-        }
-        // Events cover runs this process executes; the poll covers runs another process executes.
-        const timer = setInterval(() => {
-          if (check()) done();
-        }, 1000);
-        const off = events.on((e) => {
-          if (e.type === 'run.status' && ids.has(e.runId) && isTerminal(e.status) && check())
-            done();
-        });
-        const done = (): void => {
-          clearInterval(timer);
-          off();
-          resolve();
-        };
-      }),
+    waitForRuns: (runIds) => {
+      const ids = new Set(runIds);
+      return waitUntil(
+        events,
+        () => allEnded([...ids].map((id) => runStatus(db, id)?.status)),
+        (e) => ids.has(e.runId),
+      );
+    },
     waitingFor: (experimentId) => waitingLine(db, experimentId, self),
     waitForExperiment: (experimentId) =>
-      new Promise<void>((resolve) => {
-        const check = (): boolean =>
-          experimentRunIds(db, experimentId).every((r) => isTerminal(r.status));
-        if (check()) {
-          resolve();
-          return;
-        }
-        // Events cover runs this process executes; the poll covers runs another process executes.
-        const timer = setInterval(() => {
-          if (check()) done();
-        }, 1000);
-        const off = events.on((e) => {
-          if (
-            e.type === 'run.status' &&
-            e.experimentId === experimentId &&
-            isTerminal(e.status) &&
-            check()
-          )
-            done();
-        });
-        const done = (): void => {
-          clearInterval(timer);
-          off();
-          resolve();
-        };
-      }),
+      waitUntil(
+        events,
+        () => allEnded(experimentRunIds(db, experimentId).map((r) => r.status)),
+        (e) => e.experimentId === experimentId,
+      ),
     close: async () => {
       if (closed) return;
       closed = true;

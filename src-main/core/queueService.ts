@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import type { QueueProcess, QueueStatus } from '../../src-shared/rpc/queue';
 import type { Db } from '../store/db';
 import {
@@ -77,4 +78,23 @@ export function waitingLine(db: Db, experimentId: number, self: ProcessRecord): 
     return `Waiting for a trainer slot: ${running} of ${limit} in use (${who}).`;
   }
   return null;
+}
+
+/** Settings → Trainers: who holds the workspace's trainer slots, and the limit they share. */
+export function queueHandlers(
+  db: Db,
+  queue: { tick(): void } | null,
+  self: ProcessRecord,
+): Pick<RpcHandlers, 'queue.status' | 'queue.setLimit'> {
+  // A process that executes nothing is not among the processes listed.
+  const listed = queue ? self : null;
+  return {
+    'queue.status': () => queueStatus(db, listed),
+    'queue.setLimit': ({ limit }) => {
+      const status = setLimit(db, listed, limit);
+      // A higher limit may free slots now, not at the next tick.
+      queue?.tick();
+      return status;
+    },
+  };
 }

@@ -1,0 +1,82 @@
+import { isTerminal } from '../../src-shared/domain/runs';
+import type { RpcHandlers } from '../../src-shared/rpc/contract';
+import { experimentRunIds } from '../store/runs';
+import { emitStatus, type CoreContext } from './context';
+import { parseSpec } from './experimentPlan';
+import {
+  createExperiment,
+  experimentSummaries,
+  getExperiment,
+  resolvePlan,
+} from './experimentService';
+import { calibratePlan, summarisePlan } from './planService';
+import { cancelRun } from './runHandlers';
+import { estimateTransferability } from './transferabilityEstimate';
+import type { ProbeQueue } from './transferabilityEstimateProbes';
+
+type ExperimentHandlers = Pick<
+  RpcHandlers,
+  | 'experiments.create'
+  | 'experiments.plan'
+  | 'experiments.list'
+  | 'experiments.get'
+  | 'experiments.transferability'
+  | 'experiments.cancel'
+  | 'transferability.estimate'
+>;
+
+/** Designing, planning, launching and cancelling experiments, and scoring sources before. */
+export function experimentHandlers(ctx: CoreContext, probes: ProbeQueue): ExperimentHandlers {
+  const { db, events } = ctx;
+  return {
+    'experiments.create': ({ spec }) => {
+      const created = createExperiment(db, spec, ctx.transport, ctx.limit());
+      events.emit({ type: 'experiment.created', experimentId: created.experimentId });
+      for (const runId of created.runIds) emitStatus(ctx, runId);
+      ctx.queue?.adopt(created.experimentId);
+      return created;
+    },
+    'experiments.plan': async ({ spec, estimate, requestId }) => {
+      const plan = resolvePlan(db, parseSpec(spec));
+      const problems: string[] = [];
+      if (estimate === 'calibrate') {
+        const failed = await calibratePlan(db, ctx.workspaceDir, plan, {
+          launch: ctx.launch,
+          concurrency: ctx.limit(),
+          onProgress: (p) => {
+            events.emit({
+              type: 'plan.calibration',
+              ...(requestId !== undefined ? { requestId } : {}),
+              ...p,
+            });
+          },
+        });
+        problems.push(...failed);
+      }
+      const summary = summarisePlan(db, plan, {
+        concurrency: ctx.limit(),
+        estimate: estimate === 'none' ? 'none' : 'history',
+      });
+      const note = [summary.estimateNote, ...problems].filter((n) => n !== null).join(' ');
+      return { ...summary, estimateNote: note === '' ? null : note };
+    },
+    'experiments.list': () => experimentSummaries(db),
+    'experiments.get': ({ id }) => getExperiment(db, id),
+    'experiments.transferability': ({ id }) => getExperiment(db, id).transferability,
+    'experiments.cancel': ({ id }) => {
+      getExperiment(db, id);
+      // Queued runs first, so a cancelled source run's dependants are not started meanwhile.
+      const runs = experimentRunIds(db, id).filter((r) => !isTerminal(r.status));
+      runs.sort((a, b) => (a.status === 'queued' ? 0 : 1) - (b.status === 'queued' ? 0 : 1));
+      const asked = new Set(runs.filter((r) => cancelRun(ctx, r.id)).map((r) => r.id));
+      // Counted from the records: a cancelled source run cancels its dependants with it; a run
+      // another process trains stops at its next heartbeat (asked, not cancelled yet).
+      const open = new Set(runs.map((r) => r.id));
+      const cancelled = experimentRunIds(db, id).filter(
+        (r) => open.has(r.id) && (r.status === 'cancelled' || asked.has(r.id)),
+      ).length;
+      return { cancelled };
+    },
+    'transferability.estimate': (input) => estimateTransferability(db, input, probes.run),
+  };
+}
