@@ -1,7 +1,5 @@
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import { AppFailure } from '../../src-shared/result';
-import { buildComparison } from '../analysis/comparison';
-import { importBundle } from '../reports/bundleImport';
 import type { PdfRenderer } from '../reports/service';
 import { deleteChartSetup, listChartSetups, saveChartSetup } from '../store/chartSetups';
 import { comparisonData } from '../store/compareRuns';
@@ -37,10 +35,14 @@ export function compareHandlers(
       Promise.reject(
         new AppFailure('unavailable', 'PDF export is not available in this process.'),
       ));
-  // Rendering loads ECharts (about a second): only when a report is made, not at every start.
+  // Loaded when first used, not at every start of every command: rendering loads ECharts (about
+  // a second), the statistics the @stdlib packages, a bundle import the dataset importers.
   const reports = () => import('../reports/service');
+  const analysis = () => import('../analysis/comparison');
+  const bundles = () => import('../reports/bundleImport');
   return {
-    'compare.run': (request) => buildComparison(comparisonData(db), request),
+    'compare.run': async (request) =>
+      (await analysis()).buildComparison(comparisonData(db), request),
     'compare.setups.list': () => listChartSetups(db),
     'compare.setups.save': ({ name, input }) => saveChartSetup(db, name, input),
     'compare.setups.delete': ({ id }) => ({ deleted: deleteChartSetup(db, id) }),
@@ -48,6 +50,7 @@ export function compareHandlers(
     'reports.list': () => listReportRecords(db),
     'reports.regenerate': async ({ id, format }) =>
       (await reports()).regenerateReport(db, id, format, pdf),
-    'bundles.import': ({ file }) => importBundle(db, file, uploadsDir(workspaceDir)),
+    'bundles.import': async ({ file }) =>
+      (await bundles()).importBundle(db, file, uploadsDir(workspaceDir)),
   };
 }

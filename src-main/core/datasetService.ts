@@ -1,12 +1,9 @@
 import { rm } from 'node:fs/promises';
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import { AppFailure } from '../../src-shared/result';
-import { importDataset } from '../import/importer';
-import { inspectFile } from '../import/inspect';
 import type { ImportProgressListener } from '../import/types';
 import { deleteDatasetRow, domainsUsingDataset, findDatasetById } from '../store/datasets';
 import { inTransaction, type Db } from '../store/db';
-import { previewDataset } from './datasetPreview';
 import { datasetsDir, uploadsDir } from './paths';
 
 type DatasetHandlers = Pick<
@@ -32,9 +29,13 @@ export function datasetHandlers(
     return dataset;
   };
   return {
-    'datasets.inspect': (input) => inspectFile(input, context.uploadsDir),
-    'datasets.import': (input) => importDataset(context, input),
-    'datasets.preview': (input) => previewDataset(byId(input.id).locator, input),
+    // The format readers (CSV, IDX, NPY, images) load on first use, not at every start.
+    'datasets.inspect': async (input) =>
+      (await import('../import/inspect')).inspectFile(input, context.uploadsDir),
+    'datasets.import': async (input) =>
+      (await import('../import/importer')).importDataset(context, input),
+    'datasets.preview': async (input) =>
+      (await import('./datasetPreview')).previewDataset(byId(input.id).locator, input),
     'datasets.delete': async ({ id }) => {
       const dataset = byId(id);
       if (dataset.kind === 'builtin') {
