@@ -4,7 +4,7 @@ import { FONT_STACK, type ChartTheme } from './chartTheme';
 
 /**
  * Bar charts as serializable configs (STYLE.md #11), like the line charts: class distributions
- * and per-feature histograms. `BarChart.svelte` turns a config into an ECharts option.
+ * and per-feature histograms. `Chart.svelte` (through chartHost.ts) turns a config into an ECharts option.
  */
 export interface BarChartConfig {
   type: 'bar';

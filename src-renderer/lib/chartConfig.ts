@@ -2,7 +2,7 @@ import type { EpochMetrics } from '../../src-shared/domain/runs';
 
 /**
  * Charts as serializable config objects with a `type` field (STYLE.md #11, MLflow's
- * runs-compare types): a view describes what to plot; `LineChart.svelte` turns the config into an
+ * runs-compare types): a view describes what to plot; `Chart.svelte` turns the config into an
  * ECharts option. A later Compare view can save, restore and export these as JSON.
  */
 export type Point = [x: number, y: number | null];

@@ -1,6 +1,6 @@
 /**
  * Number inputs bound to nullable form fields: an empty (or unreadable) input is null, and null
- * shows as an empty input. Shared by the designer's strategy entries.
+ * shows as an empty input. Shared by the designer's forms.
  */
 
 /** The input's number, or null when it is empty or not a number. */
