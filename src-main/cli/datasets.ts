@@ -11,7 +11,7 @@ import {
   importOptionsFrom,
 } from './datasetArgs';
 import { importProgress } from './importProgress';
-import { tableStyle } from './format';
+import { tableHead } from './format';
 import { keepConsoleOffStdout, useColor, type CliIo } from './io';
 import { call, openCliCore } from './session';
 
@@ -99,8 +99,7 @@ function shape(d: Pick<DatasetSummary, 'featureShape'>): string {
 
 export function datasetsTable(datasets: readonly DatasetSummary[], color: boolean): string {
   const table = new Table({
-    head: ['id', 'name', 'kind', 'samples', 'shape', 'classes', 'content hash'],
-    style: tableStyle(color),
+    ...tableHead(['id', 'name', 'kind', 'samples', 'shape', 'classes', 'content hash'], color),
   });
   for (const d of datasets) {
     table.push([

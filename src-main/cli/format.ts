@@ -37,11 +37,19 @@ export function transferLabel(run: Pick<RunSummary, 'kind' | 'sourceName' | 'tar
 }
 
 /**
- * A cli-table3 style: its default colours (red heads, grey borders) or none. Whether to colour
- * is `useColor(io)` (io.ts): a terminal, unless NO_COLOR; or FORCE_COLOR.
+ * A cli-table3 table's head and style: heads in red when `color` (useColor(io), io.ts: a
+ * terminal unless NO_COLOR, or FORCE_COLOR), plain otherwise. The escape codes are ours rather
+ * than the library's own style colours, which follow its supports-color guess (off whenever
+ * CI is set) instead of this decision.
  */
-export function tableStyle(color: boolean): { head?: string[]; border?: string[] } {
-  return color ? {} : { head: [], border: [] };
+export function tableHead(
+  head: readonly string[],
+  color: boolean,
+): { head: string[]; style: { head: string[]; border: string[] } } {
+  return {
+    head: color ? head.map((h) => `\u001b[31m${h}\u001b[39m`) : [...head],
+    style: { head: [], border: [] },
+  };
 }
 
 export const RUN_COLUMNS = [
@@ -82,8 +90,7 @@ export function runRow(run: RunSummary): string[] {
  */
 export function runsTable(runs: readonly RunSummary[], color: boolean): string {
   const table = new Table({
-    head: [...RUN_COLUMNS],
-    style: tableStyle(color),
+    ...tableHead([...RUN_COLUMNS], color),
   });
   for (const run of runs) table.push(runRow(run));
   const errors = runs
@@ -131,8 +138,7 @@ export function variantsTable(runs: readonly RunSummary[], color: boolean): stri
   }
   if (groups.size === 0) return '';
   const table = new Table({
-    head: [...VARIANT_COLUMNS],
-    style: tableStyle(color),
+    ...tableHead([...VARIANT_COLUMNS], color),
   });
   for (const members of groups.values()) {
     const first = members[0];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ReportRecord } from '../../src-shared/rpc/reports';
 import { defaultWorkspaceDir } from '../core/paths';
 import { parseArgs, WorkspaceSchema } from './args';
-import { tableStyle } from './format';
+import { tableHead } from './format';
 import { keepConsoleOffStdout, useColor, type CliIo } from './io';
 import { call, openCliCore } from './session';
 
@@ -16,8 +16,7 @@ export const ReportsArgsSchema = z
 
 function reportsTable(reports: readonly ReportRecord[], color: boolean): string {
   const table = new Table({
-    head: ['report', 'format', 'title', 'compared', 'created', 'file'],
-    style: tableStyle(color),
+    ...tableHead(['report', 'format', 'title', 'compared', 'created', 'file'], color),
   });
   for (const r of reports) {
     const { experimentIds, runIds } = r.request.selection;

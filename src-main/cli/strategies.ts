@@ -5,7 +5,7 @@ import {
   type StrategyParamInfo,
 } from '../../src-shared/domain/strategies';
 import { parseArgs, StrategiesArgsSchema } from './args';
-import { tableStyle } from './format';
+import { tableHead } from './format';
 import { useColor, type CliIo } from './io';
 
 /** A parameter as `key=default`, with its range or choices. */
@@ -36,8 +36,7 @@ export function strategiesCommand(options: Record<string, unknown>, io: CliIo): 
     return 0;
   }
   const table = new Table({
-    head: ['id', 'name', 'family', 'needs', 'parameters'],
-    style: tableStyle(useColor(io)),
+    ...tableHead(['id', 'name', 'family', 'needs', 'parameters'], useColor(io)),
     wordWrap: true,
     colWidths: [20, 26, 20, 22, 48],
   });

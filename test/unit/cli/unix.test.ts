@@ -8,7 +8,7 @@ import {
   RunArgsSchema,
   UsageError,
 } from '../../../src-main/cli/args';
-import { tableStyle } from '../../../src-main/cli/format';
+import { tableHead } from '../../../src-main/cli/format';
 import { colorWanted, readStdinText, useColor, type CliIo } from '../../../src-main/cli/io';
 import { main } from '../../../src-main/cli/main';
 import { readSpec } from '../../../src-main/cli/run';
@@ -64,8 +64,13 @@ describe('colour', () => {
     for (const [env, tty, expected] of cases) {
       expect(colorWanted(tty, env), `${JSON.stringify(env)} tty=${tty}`).toBe(expected);
     }
-    expect(tableStyle(false)).toEqual({ head: [], border: [] });
-    expect(tableStyle(true)).toEqual({});
+    // Our escape codes, not the library's: its own switch says no whenever CI is set.
+    const plainStyle = { head: [], border: [] };
+    expect(tableHead(['id'], false)).toEqual({ head: ['id'], style: plainStyle });
+    expect(tableHead(['id'], true)).toEqual({
+      head: ['\u001b[31mid\u001b[39m'],
+      style: plainStyle,
+    });
   });
 
   it('NO_COLOR turns colour off for a command whose stdout is a terminal', async () => {
