@@ -336,24 +336,24 @@ export function setExperimentCreatedAt(db: Db, id: number, createdAt: string): v
 }
 
 /** What an imported run's record says beyond what insertRun stores. */
-export interface ImportedRunOutcome {
-  status: RunStatus;
-  backend: string | null;
-  environment: RunEnvironment | null;
-  dataHash: string | null;
-  inputAdapter: InputAdapter | null;
-  splitSizes: SplitSizes | null;
-  finalMetrics: FinalMetrics | null;
-  confusion: number[][] | null;
-  error: string | null;
-  attempts: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  notes: string | null;
-  archivedAt: string | null;
-  tags: readonly string[];
-}
+export type ImportedRunOutcome = Pick<
+  RunRecordForBundle,
+  | 'status'
+  | 'backend'
+  | 'environment'
+  | 'dataHash'
+  | 'inputAdapter'
+  | 'splitSizes'
+  | 'finalMetrics'
+  | 'confusion'
+  | 'error'
+  | 'attempts'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'notes'
+  | 'archivedAt'
+> & { tags: readonly string[] };
 
 /**
  * Writes an imported run's recorded outcome, timings, notes and tags over the row insertRun

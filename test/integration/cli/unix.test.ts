@@ -6,6 +6,7 @@ import { projectRoot } from '../../../src-main/core/paths';
 import { transferlabInProcess } from '../../helpers/cliInProcess';
 import { writeImageFolder } from '../../helpers/datasetFiles';
 import { useTempDirs } from '../../helpers/tempDir';
+import { tinySpec as makeTinySpec } from '../../helpers/tinySpec';
 import { BIN, hasScript, shellQuote, transferlabPiped, transferlabProcess } from './cliProcess';
 
 /**
@@ -16,23 +17,7 @@ import { BIN, hasScript, shellQuote, transferlabPiped, transferlabProcess } from
  */
 const tempDir = useTempDirs();
 
-const tinySpec = {
-  name: 'spec on stdin',
-  sources: [
-    { name: 'A', dataset: { generator: 'linear-binary', features: 8, samples: 200, taskSeed: 3 } },
-  ],
-  targets: [
-    {
-      name: 'B',
-      dataset: { generator: 'linear-binary', features: 8, samples: 200, taskSeed: 3, angleDeg: 20 },
-    },
-  ],
-  strategies: [{ id: 'scratch' }, { id: 'fine-tune' }],
-  budgets: [10],
-  seeds: [0],
-  model: { type: 'mlp', hidden: [4] },
-  training: { epochs: 2, learningRate: 0.01, batchSize: 32, backend: 'cpu' },
-};
+const tinySpec = makeTinySpec('spec on stdin');
 
 const ESC = '\u001b[';
 

@@ -3,27 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { useTempDirs } from '../../helpers/tempDir';
+import { tinySpec as makeTinySpec } from '../../helpers/tinySpec';
 import { transferlab } from '../../helpers/transferlabCli';
 
 const tempDir = useTempDirs();
 
-const tinySpec = {
-  name: 'cli test',
-  sources: [
-    { name: 'A', dataset: { generator: 'linear-binary', features: 8, samples: 200, taskSeed: 3 } },
-  ],
-  targets: [
-    {
-      name: 'B',
-      dataset: { generator: 'linear-binary', features: 8, samples: 200, taskSeed: 3, angleDeg: 20 },
-    },
-  ],
-  strategies: [{ id: 'scratch' }, { id: 'fine-tune' }],
-  budgets: [10],
-  seeds: [0],
-  model: { type: 'mlp', hidden: [4] },
-  training: { epochs: 2, learningRate: 0.01, batchSize: 32, backend: 'cpu' },
-};
+const tinySpec = makeTinySpec('cli test');
 
 describe('bin/transferlab.js', () => {
   it('run --json prints exactly one JSON document on stdout and progress on stderr', async () => {
