@@ -81,6 +81,11 @@ export default defineConfig({
     plugins: [dropShadowedShims()],
     build: {
       outDir: resolve(outDir, 'main'),
+      // Bundled rather than loaded from node_modules: zod alone is dozens of ES modules, and each
+      // module Node resolves and links adds to the CLI's start-up (issue 12; bench/startup.ts
+      // measures it). Native and large optional packages (better-sqlite3, tfjs,
+      // playwright-core) stay external.
+      externalizeDeps: { exclude: ['zod', 'commander', 'cli-table3', 'cli-progress', 'ws'] },
       rollupOptions: {
         input: {
           // The Electron shell, and the trainer child process it forks (ELECTRON_RUN_AS_NODE).
@@ -88,6 +93,9 @@ export default defineConfig({
           trainer: resolve(root, 'src-main/engine/trainer/entry.ts'),
           // The transferability probe the designer asks for (src-main/engine/trainer/probeHost.ts).
           probe: resolve(root, 'src-main/engine/trainer/probeEntry.ts'),
+          // The `transferlab` command (bin/transferlab.js), which runs the server too: built
+          // JavaScript, so no TypeScript loader starts with it or with its trainers.
+          cli: resolve(root, 'src-main/cli/main.ts'),
         },
       },
     },

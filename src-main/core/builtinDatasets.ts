@@ -9,13 +9,27 @@ import { resourcesDir } from './paths';
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /**
+ * The content hash of some files: `compute()` reads and hashes them. Opening a workspace passes
+ * a hasher that reuses the hash kept for unchanged files (fileHashCache.ts), since every command
+ * opens one.
+ */
+export type FileHasher = (paths: readonly string[], compute: () => string) => string;
+
+const hashEveryTime: FileHasher = (_paths, compute) => compute();
+
+/**
  * Datasets shipped in resources/datasets, registered in every workspace on open, and Fashion-MNIST
  * when its files are installed. Their shape is written here and checked against the real files by
  * test/integration/core/builtinDatasets.test.ts.
  */
-export function builtinDatasets(fashionMnistDir: string = FASHION_MNIST_DIR): NewDataset[] {
+export function builtinDatasets(
+  fashionMnistDir: string = FASHION_MNIST_DIR,
+  hashFiles: FileHasher = hashEveryTime,
+): NewDataset[] {
   const digitsPath = join(resourcesDir(), 'datasets', 'digits.csv.gz');
-  const contentHash = createHash('sha256').update(readFileSync(digitsPath)).digest('hex');
+  const contentHash = hashFiles([digitsPath], () =>
+    createHash('sha256').update(readFileSync(digitsPath)).digest('hex'),
+  );
   return [
     {
       name: 'digits',
@@ -33,7 +47,7 @@ export function builtinDatasets(fashionMnistDir: string = FASHION_MNIST_DIR): Ne
         file: 'resources/datasets/digits.csv.gz',
       },
     },
-    ...fashionMnist(fashionMnistDir),
+    ...fashionMnist(fashionMnistDir, hashFiles),
   ];
 }
 
@@ -43,7 +57,7 @@ export function builtinDatasets(fashionMnistDir: string = FASHION_MNIST_DIR): Ne
  * the training files' rows, then the t10k files' (the test part of DomainSpec split 'standard').
  * Absent when the files are not installed.
  */
-export function fashionMnist(dir: string): NewDataset[] {
+export function fashionMnist(dir: string, hashFiles: FileHasher = hashEveryTime): NewDataset[] {
   const locatorFiles = {
     train: {
       images: join(dir, 'train-images-idx3-ubyte.gz'),
@@ -56,7 +70,7 @@ export function fashionMnist(dir: string): NewDataset[] {
   };
   const paths = idxFiles(locatorFiles);
   if (!paths.every((p) => existsSync(p))) return [];
-  const contentHash = idxContentHash(paths.map((p) => readFileSync(p)));
+  const contentHash = hashFiles(paths, () => idxContentHash(paths.map((p) => readFileSync(p))));
   return [
     {
       name: 'fashion-mnist',

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { STRATEGIES } from '../../src-shared/domain/strategies';
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
-import { startTrainer } from '../engine/trainer/host';
+import { createTrainerPool } from '../engine/trainer/pool';
 import { startProbe } from '../engine/trainer/probeHost';
 import type { ImportProgressListener } from '../import/types';
 import { listDatasets, toSummary, upsertDatasets } from '../store/datasets';
 import { openDb } from '../store/db';
 import { setTrainerLimit } from '../store/queue';
 import { experimentRunIds, runStatus } from '../store/runs';
-import { builtinDatasets } from './builtinDatasets';
+import { builtinDatasets, FASHION_MNIST_DIR } from './builtinDatasets';
+import { cachedHasher, defaultFileHashCache } from './fileHashCache';
 import { compareHandlers } from './compareHandlers';
 import type { CoreContext } from './context';
 import { datasetHandlers } from './datasetService';
@@ -55,7 +56,7 @@ export async function openCore(
   const db = openDb(join(options.workspaceDir, 'transferlab.sqlite'), {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  upsertDatasets(db, builtinDatasets());
+  upsertDatasets(db, builtinDatasets(FASHION_MNIST_DIR, cachedHasher(defaultFileHashCache())));
   const events = new EventBus();
   // One limit for every process on the workspace (a run in status 'running' holds a slot); a
   // process started with an explicit concurrency sets it for all.
@@ -63,7 +64,10 @@ export async function openCore(
   const limit = (): number => currentTrainerLimit(db);
   const self = thisProcess(PROCESS_NAMES[options.transport]);
   const pollMs = overrides.pollMs ?? 1000;
-  const launch = overrides.launch ?? startTrainer;
+  // Warm trainers take run after run (engine/trainer/pool.ts); at most the limit wait idle.
+  // (It forks nothing until a run is launched, so a core given another launcher pays nothing.)
+  const pool = createTrainerPool({ maxIdle: limit });
+  const launch = overrides.launch ?? pool.launch;
   const queue =
     options.queue === 'none'
       ? null
@@ -151,6 +155,7 @@ export async function openCore(
       probes.close();
       watcher?.stop();
       await queue?.stop();
+      pool.close();
       db.close();
     },
   };

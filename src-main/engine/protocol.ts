@@ -90,7 +90,16 @@ export const TrainJobSchema = z.object({
 export type TrainJob = z.infer<typeof TrainJobSchema>;
 
 export const ParentToTrainerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), job: TrainJobSchema }),
+  z.object({
+    type: z.literal('start'),
+    job: TrainJobSchema,
+    /**
+     * A warm trainer (trainer/pool.ts): after a run that ended as the loop meant it to
+     * (completed, diverged, cancelled) it stays, sends 'ready' (TrainerReadySchema) and takes
+     * the next 'start'. Absent: it exits after its one run (trainer/host.ts).
+     */
+    warm: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('cancel') }),
 ]);
 export type ParentToTrainer = z.infer<typeof ParentToTrainerSchema>;
@@ -164,3 +173,14 @@ export const TrainerToParentSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type TrainerToParent = z.infer<typeof TrainerToParentSchema>;
+
+/**
+ * A warm trainer's word that it has cleaned up after its run and takes another 'start'. It
+ * comes after the run's final message; a trainer that retires (it failed, leaked tensors or has
+ * run its share of jobs) exits instead, so a job is never sent to a process about to end.
+ */
+export const TrainerReadySchema = z.object({
+  type: z.literal('ready'),
+  /** Runs this process has finished. */
+  jobs: z.int().positive(),
+});

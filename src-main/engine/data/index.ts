@@ -1,6 +1,7 @@
 import type { DataLocator, TrainJob } from '../protocol';
 import { strategyFor } from '../strategies/index';
 import { prepareRunData, type RunData, type RunDataExtras } from './domain';
+import { locatorKey, type LoadDataset } from './cache';
 import { loadDataset } from './load';
 
 export type { RunData, SourceData, Split, UnlabelledSplit } from './domain';
@@ -11,13 +12,16 @@ export type { Dataset } from './load';
  * plus what its strategy trains on besides (strategy.needs): the source domain's training rows
  * and the target's unlabelled pool. A strategy that applies one model to both domains
  * (StrategyInfo.needsSameInput) gets its rows fitted to the source's shape when it differs
- * (RunData.inputAdapter).
+ * (RunData.inputAdapter). `load` reads a dataset: a warm trainer passes its cache's (cache.ts).
  */
-export async function loadRunData(job: TrainJob): Promise<RunData> {
+export async function loadRunData(
+  job: TrainJob,
+  load: LoadDataset = loadDataset,
+): Promise<RunData> {
   const { config } = job;
   const strategy = strategyFor(config);
   const needs = strategy.needs(config);
-  const dataset = await loadDataset(job.data);
+  const dataset = await load(job.data);
   const extras: RunDataExtras = { unlabelled: needs.unlabelledTarget };
   const sourceShape = job.sourceInputShape ?? (job.sourceData && locatorShape(job.sourceData));
   if (config.kind === 'transfer' && strategy.info?.needsSameInput === true && sourceShape)
@@ -29,7 +33,7 @@ export async function loadRunData(job: TrainJob): Promise<RunData> {
     const sameDataset = locatorKey(job.sourceData) === locatorKey(job.data);
     extras.source = {
       // One dataset serves both roles when the domains are views of the same one (digits 0–4 → 5–9).
-      dataset: sameDataset ? dataset : await loadDataset(job.sourceData),
+      dataset: sameDataset ? dataset : await load(job.sourceData),
       domain: config.sourceDomain,
       sameDataset,
     };
@@ -40,16 +44,4 @@ export async function loadRunData(job: TrainJob): Promise<RunData> {
 /** The row shape of a locator's dataset. */
 function locatorShape(locator: DataLocator): number[] {
   return locator.kind === 'synthetic' ? [locator.params.features] : locator.featureShape;
-}
-
-/** Two locators with the same key load the same arrays. */
-function locatorKey(locator: DataLocator): string {
-  if (locator.kind === 'csv')
-    return `csv:${locator.contentHash}:${locator.featureShape.join('x')}:${locator.scale ?? 'max'}`;
-  if (locator.kind === 'idx')
-    return `idx:${locator.contentHash}:${locator.featureShape.join('x')}:${locator.scale}`;
-  if (locator.kind === 'arrays')
-    return `arrays:${locator.contentHash}:${locator.scale}:${locator.standardize}`;
-  const p = locator.params;
-  return `synthetic:${p.generator}:${p.features}:${p.samples}:${p.taskSeed}:${p.angleDeg}:${p.noise}`;
 }

@@ -1,29 +1,50 @@
 import { runEnvironment, selectBackend, type Tf } from '../backend';
+import { DatasetCache } from '../data/cache';
 import type { RunData } from '../data/domain';
 import { loadRunData } from '../data/index';
 import { probeTransferability } from '../transferability/probe';
-import { ParentToTrainerSchema, type TrainJob, type TrainerToParent } from '../protocol';
+import {
+  ParentToTrainerSchema,
+  type TrainJob,
+  type TrainerReadySchema,
+  type TrainerToParent,
+} from '../protocol';
 import { train } from '../train';
+import type { z } from 'zod';
 
 /**
- * The trainer process: forked by host.ts (or by the Electron main process, as Node), it waits
- * for one 'start' message, trains, reports, and exits. It owns no database and no UI, so a
- * crash or an out-of-memory kill here costs one run, never the app. Every message it receives
- * is parsed (it crosses a process line); every outcome ends in exactly one final message where
- * the process is still able to send one.
+ * The trainer process: forked by host.ts (one run, then exit) or by pool.ts (warm: run after
+ * run), or by the Electron main process, as Node. It owns no database and no UI, so a crash or
+ * an out-of-memory kill here costs one run, never the app. Every message it receives is parsed
+ * (it crosses a process line); every outcome ends in exactly one final message where the
+ * process is still able to send one.
+ *
+ * A warm trainer keeps tfjs, its backend and the datasets it read (data/cache.ts) between runs.
+ * It stays only after a run that ended as the loop meant it to (completed, diverged, cancelled)
+ * and left no tensor behind; after a failure (an exception may have left any state), a leak or
+ * MAX_WARM_JOBS runs it exits, and the pool starts a fresh one.
  */
+
+/** Runs one warm process takes before it retires, bounding what any slow growth can reach. */
+const MAX_WARM_JOBS = 200;
 
 let cancelRequested = false;
 let running = false;
 let finished = false;
+let warm = false;
+let jobsDone = 0;
+/** Tensors alive between runs, once the backend is up: a run that leaves more leaked. */
+let baselineTensors: number | undefined;
+let selectedTf: Tf | undefined;
+const datasets = new DatasetCache();
 
-function send(message: TrainerToParent): void {
+function send(message: TrainerToParent | z.infer<typeof TrainerReadySchema>): void {
   process.send?.(message);
 }
 
 /** Sends the final message, waits until it is handed to the channel, then exits. */
-function finish(message: TrainerToParent, code: number): void {
-  if (finished) return;
+function finish(message: TrainerToParent, code: number, again = false): void {
+  if (finished && !again) return;
   finished = true;
   const exit = (): never => process.exit(code);
   if (process.send === undefined || !process.connected) exit();
@@ -35,12 +56,44 @@ function fail(e: unknown): void {
   if (e instanceof Error && e.stack !== undefined) {
     send({ type: 'log', level: 'debug', message: e.stack });
   }
-  finish({ type: 'failed', error: e instanceof Error ? e.message : String(e), diverged: false }, 1);
+  if (finished && warm) {
+    // After a warm run's final message the run is recorded: only the process is left to end,
+    // once the channel has taken what was sent before (messages keep their order).
+    finish({ type: 'log', level: 'error', message: `Trainer retires: ${messageOf(e)}` }, 1, true);
+    return;
+  }
+  finish({ type: 'failed', error: messageOf(e), diverged: false }, 1);
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * After a warm run's final message: stay for the next run if nothing was left behind, else
+ * exit. The final message went out first, so the run is recorded however this ends.
+ */
+function settleWarm(): void {
+  jobsDone += 1;
+  const tensors = selectedTf?.memory().numTensors;
+  const leaked =
+    tensors !== undefined && baselineTensors !== undefined ? tensors - baselineTensors : 0;
+  if (leaked > 0 || jobsDone >= MAX_WARM_JOBS) {
+    const why = leaked > 0 ? `${leaked} tensors outlived the run` : `${MAX_WARM_JOBS} runs done`;
+    finish({ type: 'log', level: 'debug', message: `Trainer retires: ${why}` }, 0, true);
+    return;
+  }
+  cancelRequested = false;
+  running = false;
+  finished = false;
+  send({ type: 'ready', jobs: jobsDone });
 }
 
 async function run(job: TrainJob): Promise<void> {
   const selected = await selectBackend(job.config.training.backend);
-  const data = await loadRunData(job);
+  selectedTf = selected.tf;
+  baselineTensors ??= selected.tf.memory().numTensors;
+  const data = await loadRunData(job, warm ? datasets.load : undefined);
   if (job.expectedDataHash !== undefined && job.expectedDataHash !== data.dataHash) {
     throw new Error(
       `The data differs from the original run's: its arrays hash ${data.dataHash.slice(0, 12)}…, ` +
@@ -76,7 +129,10 @@ async function run(job: TrainJob): Promise<void> {
         message.type === 'failed' ||
         message.type === 'cancelled'
       ) {
-        finish(message, 0);
+        if (warm) {
+          finished = true;
+          send(message);
+        } else finish(message, 0);
       } else {
         send(message);
       }
@@ -86,6 +142,8 @@ async function run(job: TrainJob): Promise<void> {
   );
   if (!finished)
     throw new Error(`The training loop ended (${result.status}) without a final message`);
+  // Only now has the loop disposed of the run's model and tensors.
+  if (warm) settleWarm();
 }
 
 /** What the run trains and validates on, in rows (RunDetail.splitSizes). */
@@ -141,16 +199,19 @@ process.on('message', (raw: unknown) => {
   }
   const message = parsed.data;
   if (message.type === 'cancel') {
-    // Seen by the training loop before its next batch (a cancel before 'start' cancels at once).
+    // Seen by the training loop before its next batch.
     cancelRequested = true;
   } else if (running) {
     send({
       type: 'log',
       level: 'warn',
-      message: "Ignored a second 'start': one trainer runs one job",
+      message: "Ignored a 'start' while a run is training: a trainer runs one job at a time",
     });
   } else {
     running = true;
+    // A cancel meant for the previous run (sent as it ended) is not this run's.
+    cancelRequested = false;
+    warm = message.warm === true;
     run(message.job).catch(fail);
   }
 });

@@ -45,11 +45,11 @@ export interface TrainerOptions {
   entry?: EngineScript;
 }
 
-const DEFAULT_CANCEL_GRACE_MS = 3000;
+export const DEFAULT_CANCEL_GRACE_MS = 3000;
 /** The end of the trainer's stderr kept for crash reports (a native abort or OOM prints there). */
-const STDERR_TAIL_CHARS = 4000;
+export const STDERR_TAIL_CHARS = 4000;
 
-const TRAINER: EngineProcess = { source: 'entry.ts', bundle: 'trainer.js' };
+export const TRAINER: EngineProcess = { source: 'entry.ts', bundle: 'trainer.js' };
 
 /** The trainer script to fork and the Node flags it needs. */
 export function trainerEntry(): EngineScript {
@@ -144,7 +144,8 @@ export function startTrainer(
   };
 }
 
-function exitOf(
+/** How a trainer's run ended, from its final message (if any) and the way its process ended. */
+export function exitOf(
   final: TrainerToParent | null,
   end: {
     code: number | null;

@@ -10,6 +10,7 @@ import type { TrainerToParent } from '../../../src-main/engine/protocol';
 import { startTrainer } from '../../../src-main/engine/trainer/host';
 import { startProbe } from '../../../src-main/engine/trainer/probeHost';
 import { useTempDirs } from '../../helpers/tempDir';
+import { tinySpec } from '../../helpers/tinySpec';
 import { digitsLocator, domain, runConfig, trainJob } from '../../unit/engine/fixtures';
 
 /**
@@ -95,7 +96,11 @@ describe('the built entry points', () => {
   });
 
   it('leave headless Chromium out of the Electron main process', () => {
-    for (const file of filesUnder(join(outDir, 'main'), /\.js$/))
+    // What index.js loads: every file but the CLI's own entry and the chunk only it imports.
+    const cliOnly = /\/main\/(cli\.js|chunks\/pdfChromium-[\w-]+\.js)$/;
+    const electronSide = filesUnder(join(outDir, 'main'), /\.js$/).filter((f) => !cliOnly.test(f));
+    expect(electronSide.length).toBeGreaterThan(3);
+    for (const file of electronSide)
       expect(readFileSync(file, 'utf8'), file).not.toMatch(/playwright/);
   });
 
@@ -140,6 +145,44 @@ describe('the built entry points', () => {
       expect(outcome.samples).toBeGreaterThan(0);
       for (const score of Object.values(outcome.scores)) expect(Number.isFinite(score)).toBe(true);
     }
+  });
+
+  it('cli.js runs a spec with its built trainers, no TypeScript loader anywhere', async () => {
+    const dir = tempDir();
+    // Every module any process of the run loads (the CLI's and each trainer's: NODE_OPTIONS is
+    // inherited) is written down, so the test sees what really ran.
+    const loaded = join(dir, 'loaded.txt');
+    const hooks = join(dir, 'hooks.mjs');
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const found = await next(specifier, context);
+  appendFileSync(${JSON.stringify(loaded)}, process.pid + ' ' + found.url + '\\n');
+  return found;
+}`,
+    );
+    const register = join(dir, 'register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const spec = join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify(tinySpec('built CLI')));
+    const cli = pathToFileURL(join(outDir, 'main', 'cli.js')).href;
+    const script = `const { main } = await import(${JSON.stringify(cli)});
+process.exitCode = await main(['node', 'transferlab', 'run', ${JSON.stringify(spec)}, '--workspace', ${JSON.stringify(join(dir, 'ws'))}, '--json']);`;
+    const ran = await run(['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_OPTIONS: `--import=${register}` },
+    });
+    expect(ran.code, ran.stderr).toBe(0);
+    const result = JSON.parse(ran.stdout) as { runs: { status: string }[] };
+    expect(result.runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    const urls = readFileSync(loaded, 'utf8').trim().split('\n');
+    // The CLI and at least one trainer process.
+    expect(new Set(urls.map((line) => line.split(' ')[0])).size).toBeGreaterThan(1);
+    expect(urls.some((line) => line.endsWith('/main/trainer.js'))).toBe(true);
+    expect(urls.filter((line) => /\/tsx\/|\.ts$/.test(line))).toEqual([]);
   });
 
   it('index.js, the Electron shell, starts as far as Node allows', async () => {

@@ -1,6 +1,12 @@
+import { utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinDatasets } from '../../../src-main/core/builtinDatasets';
+import { cachedHasher } from '../../../src-main/core/fileHashCache';
 import { loadDataset } from '../../../src-main/engine/data/load';
+import { useTempDirs } from '../../helpers/tempDir';
+
+const tempDir = useTempDirs();
 
 describe('built-in datasets', () => {
   it('registers digits (and Fashion-MNIST when installed) with the shape, samples and classes the real files have', async () => {
@@ -35,5 +41,39 @@ describe('built-in datasets', () => {
     }
     expect(counts).toEqual(new Array<number>(10).fill(1000));
     expect(builtinDatasets('/nonexistent').map((d) => d.name)).toEqual(['digits']);
+  });
+
+  it('hashes the files again only when their stamp changed, and gives the same hashes', () => {
+    const cacheFile = join(tempDir(), 'cache', 'file-hashes.json');
+    const hashed: string[][] = [];
+    const remembering = cachedHasher(cacheFile);
+    const counting = (paths: readonly string[], compute: () => string): string =>
+      remembering(paths, () => {
+        hashed.push([...paths]);
+        return compute();
+      });
+    const first = builtinDatasets(undefined, counting);
+    const firstHashes = hashed.length;
+    expect(firstHashes).toBe(first.length);
+    const again = builtinDatasets(undefined, counting);
+    expect(hashed.length).toBe(firstHashes);
+    expect(again.map((d) => d.contentHash)).toEqual(first.map((d) => d.contentHash));
+    expect(first.map((d) => d.contentHash)).toEqual(builtinDatasets().map((d) => d.contentHash));
+
+    // A file of the same size touched since: its stamp differs, so it is read and hashed again.
+    const file = join(tempDir(), 'file.bin');
+    writeFileSync(file, 'abc');
+    const hashOf = (): string => counting([file], () => String(hashed.length).padStart(64, '0'));
+    const before = hashOf();
+    expect(hashOf()).toBe(before);
+    utimesSync(file, new Date(), new Date(Date.now() + 60_000));
+    expect(hashOf()).not.toBe(before);
+
+    // A cache file that is not one is ignored, and replaced by one that is.
+    writeFileSync(cacheFile, '{"not": "a hash"');
+    expect(builtinDatasets(undefined, counting).map((d) => d.contentHash)).toEqual(
+      first.map((d) => d.contentHash),
+    );
+    expect(hashed.length).toBeGreaterThan(firstHashes);
   });
 });
