@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppFailure } from './result';
+import { AppFailure, formatIssue, issuesFromZod } from './result';
 
 /**
  * Parse `unknown` at a boundary (Signal's `parseUnknown`). The `unknown` parameter type refuses
@@ -13,9 +13,10 @@ export function parseUnknown<S extends z.ZodType>(
 ): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-    return `${where}: ${issue.message}`;
-  });
-  throw new AppFailure('invalid_input', `Invalid ${what}: ${issues.join('; ')}`, issues);
+  const issues = issuesFromZod(parsed.error);
+  throw new AppFailure(
+    'invalid_input',
+    `Invalid ${what}: ${issues.map(formatIssue).join('; ')}`,
+    issues,
+  );
 }

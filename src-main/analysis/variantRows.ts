@@ -15,6 +15,8 @@ import type { ComparedRun } from '../../src-shared/rpc/compare';
  * What must be equal for two runs of one label and cell to be the same thing: the strategy, the
  * revision of its procedure and its parameters, the model, the training settings (the backend aside: the backend a run used is
  * recorded per run, and a preference of `auto` or `wasm` may pick the same one) and the domains.
+ * How many rows the train metrics were measured on (`trainMetricRows`, issue 12) is a measurement
+ * setting, not a training one: runs before and after the cap train the same thing.
  */
 function settingsOf(run: ComparedRun): string {
   const training: Partial<typeof run.config.training> = { ...run.config.training };
@@ -45,7 +47,7 @@ function differingFields(a: ComparedRun, b: ComparedRun): string[] {
   };
   const x = flat(a);
   const y = flat(b);
-  const ignored = new Set(['seed', 'budget', 'training.backend']);
+  const ignored = new Set(['seed', 'budget', 'training.backend', 'trainMetricRows']);
   return [...new Set([...x.keys(), ...y.keys()])]
     .filter((k) => !ignored.has(k) && x.get(k) !== y.get(k))
     .sort();

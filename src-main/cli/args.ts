@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Issue } from '../../src-shared/result';
 import { MAX_TRAINER_LIMIT } from '../../src-shared/rpc/queue';
 
 /**
@@ -9,11 +10,14 @@ import { MAX_TRAINER_LIMIT } from '../../src-shared/rpc/queue';
  * the flag the user typed.
  */
 
-/** Bad input from the user: exit code 2, with one line per problem. */
+/**
+ * Bad input from the user: exit code 2, with one line per problem (formatIssue). An issue's path
+ * is the flag or argument as typed (`--port`, `<spec.json>`), or a path into a file's content.
+ */
 export class UsageError extends Error {
   constructor(
     message: string,
-    readonly issues: readonly string[] = [],
+    readonly issues: readonly Issue[] = [],
   ) {
     super(message);
     this.name = 'UsageError';
@@ -108,7 +112,6 @@ export const RunArgsSchema = z
     concurrency: ConcurrencySchema.optional(),
   })
   .strict();
-export type RunArgs = z.infer<typeof RunArgsSchema>;
 
 export const ServeArgsSchema = z
   .object({
@@ -118,7 +121,6 @@ export const ServeArgsSchema = z
     json: z.boolean().optional(),
   })
   .strict();
-export type ServeArgs = z.infer<typeof ServeArgsSchema>;
 
 export const RunsArgsSchema = z
   .object({
@@ -127,7 +129,6 @@ export const RunsArgsSchema = z
     experiment: IdSchema.optional(),
   })
   .strict();
-export type RunsArgs = z.infer<typeof RunsArgsSchema>;
 
 export const StrategiesArgsSchema = z.object({ json: z.boolean().default(false) }).strict();
 
@@ -168,10 +169,10 @@ export function parseArgs<S extends z.ZodType>(
   const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => {
+  const issues = parsed.error.issues.map((issue): Issue => {
     const key = issue.path[0];
     const flag = typeof key === 'string' ? (FLAG_NAMES[key] ?? `--${key}`) : 'arguments';
-    return `${flag}: ${issue.message}`;
+    return { path: flag, message: issue.message };
   });
   throw new UsageError('Invalid arguments', issues);
 }

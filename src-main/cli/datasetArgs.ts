@@ -78,7 +78,10 @@ export function importOptionsFrom(
     if (wrong.length > 0) {
       throw new UsageError(
         `Options that do not apply to the ${format} format`,
-        wrong.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+        wrong.map((k) => ({
+          path: '',
+          message: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+        })),
       );
     }
   };

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { AppFailure } from '../../src-shared/result';
+import { AppFailure, formatIssue } from '../../src-shared/result';
 import { UsageError } from './args';
 import { processIo, type CliIo } from './io';
 import { datasetsCommand, datasetsDeleteCommand, datasetsImportCommand } from './datasets';
@@ -38,10 +38,8 @@ const VERSION = '0.1.0';
 
 function describeError(e: unknown): string {
   if (e instanceof UsageError || e instanceof AppFailure) {
-    const issues = e.issues ?? [];
-    return issues.length > 0
-      ? `${e.message.replace(/[.:]$/, '')}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`
-      : e.message;
+    const lines = (e.issues ?? []).map((issue) => `  - ${formatIssue(issue)}`);
+    return lines.length > 0 ? `${e.message.replace(/[.:]$/, '')}:\n${lines.join('\n')}` : e.message;
   }
   return e instanceof Error ? e.message : String(e);
 }

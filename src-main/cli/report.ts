@@ -8,7 +8,7 @@ import {
   type CompareInput,
 } from '../../src-shared/rpc/compare';
 import { REPORT_FORMATS, type ReportFormat } from '../../src-shared/rpc/reports';
-import { AppFailure } from '../../src-shared/result';
+import { AppFailure, issuesFromZod, type Issue } from '../../src-shared/result';
 import { defaultWorkspaceDir } from '../core/paths';
 import { cleanChosenFileName, printableName } from '../reports/fileName';
 import { withReportSink, type ReportSink } from '../reports/sink';
@@ -65,13 +65,14 @@ export const ReportArgsSchema = z
 export type ReportArgs = z.infer<typeof ReportArgsSchema>;
 
 function parseIds(ids: readonly string[]): number[] {
-  const issues: string[] = [];
+  const issues: Issue[] = [];
   const parsed = ids.map((id) => {
     const result = IdSchema.safeParse(id);
     if (result.success) return result.data;
-    issues.push(
-      `<experiment-id> ${JSON.stringify(id)}: ${result.error.issues[0]?.message ?? 'invalid'}`,
-    );
+    issues.push({
+      path: `<experiment-id> ${JSON.stringify(id)}`,
+      message: result.error.issues[0]?.message ?? 'invalid',
+    });
     return 0;
   });
   if (issues.length > 0) throw new UsageError('Invalid arguments', issues);
@@ -94,7 +95,7 @@ function readRequest(path: string, stdinText: string | undefined): CompareInput 
   if (!parsed.success) {
     throw new UsageError(
       `--request: ${label} is not a comparison request`,
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`),
+      issuesFromZod(parsed.error),
     );
   }
   return parsed.data;

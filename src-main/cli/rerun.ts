@@ -9,6 +9,7 @@ import { keepConsoleOffStdout, onStopSignal, type CliIo } from './io';
 import { progressReporter } from './progress';
 import { EXIT } from './run';
 import { call, openCliCore } from './session';
+import { withTrainSampleNotes } from './trainSampleNotes';
 
 /**
  * `transferlab rerun <run-id>... [--check] [--json]` (issue 10): re-runs past runs with their
@@ -54,7 +55,12 @@ export async function rerunCommand(
     core = await openCliCore(args.workspace ?? defaultWorkspaceDir(), 'own');
     const opened = core;
     const labels = new Map<number, string>();
-    const reporter = progressReporter(io, (id) => labels.get(id) ?? `#${id}`);
+    const describe = (id: number): string => labels.get(id) ?? `#${id}`;
+    const reporter = withTrainSampleNotes(
+      (id) => call(opened, 'runs.get', { id }),
+      progressReporter(io, describe),
+      describe,
+    );
     const rerunIds = new Set<number>();
     cleanups.push(
       opened.onEvent((event) => {

@@ -3,7 +3,7 @@ import { ExperimentSpecSchema } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentDetail } from '../../src-shared/domain/experiments';
 import type { RunSummary } from '../../src-shared/domain/runs';
 import type { AppEvent } from '../../src-shared/rpc/events';
-import { AppFailure } from '../../src-shared/result';
+import { AppFailure, issuesFromZod } from '../../src-shared/result';
 import { defaultWorkspaceDir } from '../core/paths';
 import type { Core } from '../core/types';
 import { parseArgs, RunArgsSchema, STDIN, UsageError } from './args';
@@ -25,6 +25,7 @@ import {
 } from './io';
 import { progressReporter, type ProgressReporter } from './progress';
 import { call, openCliCore } from './session';
+import { withTrainSampleNotes } from './trainSampleNotes';
 
 /** How often `run` checks whether its experiment waits on another process. */
 const WAITING_CHECK_MS = 2000;
@@ -92,11 +93,7 @@ function parseSpecText(text: string, label: string): unknown {
   }
   const parsed = ExperimentSpecSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-      return `${where}: ${issue.message}`;
-    });
-    throw new UsageError(`${label} is not a valid experiment spec`, issues);
+    throw new UsageError(`${label} is not a valid experiment spec`, issuesFromZod(parsed.error));
   }
   // The spec's own content goes to the core, which stores it verbatim beside the parsed spec.
   return json;
@@ -205,7 +202,11 @@ export async function runCommand(
     );
     if (stop.interrupted) await call(opened, 'experiments.cancel', { id: experimentId });
 
-    const shown = progressReporter(io, describe);
+    const shown = withTrainSampleNotes(
+      (id) => call(opened, 'runs.get', { id }),
+      progressReporter(io, describe),
+      describe,
+    );
     for (const event of early.splice(0)) if (ours(event)) shown.handle(event);
     reporter = shown;
 

@@ -14,10 +14,17 @@ import {
   strategyInfo,
   type StrategyInfo,
 } from '../../src-shared/domain/strategies';
+import { TRAIN_METRIC_ROWS } from '../../src-shared/domain/trainMetrics';
 import { SOURCE_VARIANT } from '../../src-shared/domain/variantLabel';
 import { expandVariants, type Variant } from '../../src-shared/domain/variants';
 import { parseUnknown } from '../../src-shared/parse';
-import { AppFailure } from '../../src-shared/result';
+import {
+  AppFailure,
+  distinctIssues,
+  formatIssue,
+  issueUnder,
+  type Issue,
+} from '../../src-shared/result';
 import { inputFit } from '../engine/adapterShapes';
 import { cnnInputProblem } from '../engine/cnn';
 import { weightLayerCount } from '../engine/model';
@@ -62,20 +69,28 @@ export function parseSpec(input: unknown): ExperimentSpec {
   return parseUnknown(ExperimentSpecSchema, input, 'experiment spec');
 }
 
-/** A run's identity: its resolved config and the content of the datasets it reads. */
+/**
+ * A run's identity: its resolved config and the content of the datasets it reads. The rows its
+ * train metrics are measured on (`trainMetricRows`, issue 12) are left out: they change no weight,
+ * so a source run recorded before the cap existed still trains the same model and is reused, and
+ * the hashes of runs recorded before it stay what they were.
+ */
 export function hashConfig(config: ResolvedRunConfig, datasets: readonly DatasetRecord[]): string {
+  const identity: Partial<ResolvedRunConfig> = { ...config };
+  delete identity.trainMetricRows;
   // The dataset content is part of the identity: the same name with new content is a new run.
-  const key = canonicalJson({ config, data: datasets.map((d) => d.contentHash) });
+  const key = canonicalJson({ config: identity, data: datasets.map((d) => d.contentHash) });
   return createHash('sha256').update(key).digest('hex');
 }
 
-function checkDomain(where: string, d: PlannedDomain, problems: string[]): void {
+function checkDomain(where: string, d: PlannedDomain, problems: Issue[]): void {
+  const path = `${where}.classes`;
   for (const c of d.spec.classes ?? []) {
     if (!d.dataset.classes.includes(c))
-      problems.push(`${where}.classes: ${c} is not a class of ${d.dataset.name}`);
+      problems.push({ path, message: `${c} is not a class of ${d.dataset.name}` });
   }
   if (d.spec.classes && new Set(d.spec.classes).size !== d.spec.classes.length) {
-    problems.push(`${where}.classes: a class is listed twice`);
+    problems.push({ path, message: 'a class is listed twice' });
   }
 }
 
@@ -85,7 +100,8 @@ function domainClasses(d: PlannedDomain): number[] {
 }
 
 /**
- * Problems of one strategy's resolved parameters against the model: a layer it names must exist.
+ * Problems of one strategy's resolved parameters against the model, each at the parameter
+ * (`strategies.<i>.params.<key>`): a layer it names must exist.
  * Only the shared ModelSpec is known here (source models are trained from it); the engine checks
  * the source model itself again. `layer` picks a hidden Dense layer; `freezeLayers` and the
  * `layerScale<l>` multipliers count weight layers from the input (a CNN's convolutions, then its
@@ -96,26 +112,29 @@ function checkParams(
   info: StrategyInfo,
   params: Record<string, number | boolean>,
   model: ExperimentSpec['model'],
-): string[] {
-  const problems: string[] = [];
+): Issue[] {
+  const problems: Issue[] = [];
+  const at = (key: string, message: string): void => {
+    problems.push({ path: `${where}.params.${key}`, message });
+  };
   const hidden = model.type === 'mlp' ? model.hidden.length : model.dense.length;
   const weights = weightLayerCount(model);
   const weightsWord =
     model.type === 'mlp' ? 'hidden layers' : 'weight layers (convolutions and hidden layers)';
   const freeze = params.freezeLayers;
   if (typeof freeze === 'number' && freeze > weights) {
-    problems.push(`${where}: freezeLayers ${freeze} exceeds the model's ${weights} ${weightsWord}`);
+    at('freezeLayers', `freezeLayers ${freeze} exceeds the model's ${weights} ${weightsWord}`);
   }
   const layer = params.layer;
   if (typeof layer === 'number' && layer > hidden) {
-    problems.push(`${where}: layer ${layer} exceeds the model's ${hidden} hidden layers`);
+    at('layer', `layer ${layer} exceeds the model's ${hidden} hidden layers`);
   }
   for (let l = weights + 1; l <= MAX_HIDDEN_LAYERS; l++) {
     const key = layerScaleKey(l);
     const scale = params[key];
     const unset = info.params.find((p) => p.key === key)?.default;
     if (scale !== undefined && scale !== unset) {
-      problems.push(`${where}: ${key} is set but the model has ${weights} ${weightsWord}`);
+      at(key, `${key} is set but the model has ${weights} ${weightsWord}`);
     }
   }
   return problems;
@@ -125,23 +144,24 @@ function checkParams(
  * A CNN needs image rows on every domain a model is built on: the sources when a strategy
  * transfers from them (their source runs, or one model trained on both domains at the source's
  * shape), the targets when a strategy builds its model on the target's own rows (scratch,
- * structure). Rank-1 (tabular) features, or images too small for its blocks, are refused.
+ * structure). Rank-1 (tabular) features, or images too small for its blocks, are refused, each
+ * at `<role>.<i>.model`: the model is what to change, the domain says which data.
  */
 function checkCnnInputs(
   model: ExperimentSpec['model'],
   sources: PlannedDomain[],
   targets: PlannedDomain[],
   infos: StrategyInfo[],
-): string[] {
+): Issue[] {
   if (model.type !== 'cnn') return [];
   const onSources = infos.some((info) => needsSource(info));
   const onTargets = infos.some((info) => !info.needsSameInput);
-  const check = (role: string, domains: PlannedDomain[]): string[] =>
+  const check = (role: string, domains: PlannedDomain[]): Issue[] =>
     domains.flatMap((d, i) => {
       const problem = cnnInputProblem(model, d.dataset.featureShape);
       return problem === undefined
         ? []
-        : [`${role}.${i}: model: ${problem} (dataset ${d.dataset.name})`];
+        : [{ path: `${role}.${i}.model`, message: `${problem} (dataset ${d.dataset.name})` }];
     });
   return [
     ...(onSources ? check('sources', sources) : []),
@@ -160,11 +180,11 @@ function checkCnnInputs(
  */
 export function planExperiment(
   spec: ExperimentSpec,
-  resolve: (d: DomainSpec) => PlannedDomain,
+  resolve: (d: DomainSpec, where: string) => PlannedDomain,
 ): ExperimentPlan {
-  const problems: string[] = [];
-  const sources = spec.sources.map((s) => resolve(s));
-  const targets = spec.targets.map((t) => resolve(t));
+  const problems: Issue[] = [];
+  const sources = spec.sources.map((s, i) => resolve(s, `sources.${i}`));
+  const targets = spec.targets.map((t, i) => resolve(t, `targets.${i}`));
   sources.forEach((s, i) => {
     checkDomain(`sources.${i}`, s, problems);
   });
@@ -178,7 +198,7 @@ export function planExperiment(
     const info = strategyInfo(variant.strategy);
     const where = `strategies.${variant.entry}`;
     const { params, problems: p } = resolveStrategyParams(variant.strategy, variant.params);
-    problems.push(...p.map((msg) => `${where}: ${msg}`));
+    problems.push(...p.map((issue) => issueUnder(where, issue)));
     problems.push(...checkParams(where, info, params, spec.model));
     return { info, params, variant };
   });
@@ -199,12 +219,14 @@ export function planExperiment(
       for (const [j, tgt] of targets.entries()) {
         const fit = inputFit(tgt.dataset.featureShape, src.dataset.featureShape);
         if (fit.kind === 'adapter' && fit.adapter.kind === 'linear') {
-          problems.push(
-            `strategies.${s.variant.entry}: ${s.info.id}: source ${i} has rows of shape [${src.dataset.featureShape.join(', ')}] ` +
+          problems.push({
+            path: `strategies.${s.variant.entry}`,
+            message:
+              `${s.info.id}: source ${i} has rows of shape [${src.dataset.featureShape.join(', ')}] ` +
               `and target ${j} [${tgt.dataset.featureShape.join(', ')}]; ${s.info.name} compares ` +
               'the rows of both domains in the input space, which a learned input adapter cannot ' +
               'map (only images are resized to fit)',
-          );
+          });
         }
       }
     }
@@ -215,11 +237,13 @@ export function planExperiment(
         const a = domainClasses(src);
         const b = domainClasses(tgt);
         if (a.length !== b.length || a.some((label, c) => label !== b[c])) {
-          problems.push(
-            `strategies.${s.variant.entry}: ${s.info.id}: source ${i} has classes [${a.join(', ')}] and target ${j} has ` +
+          problems.push({
+            path: `strategies.${s.variant.entry}`,
+            message:
+              `${s.info.id}: source ${i} has classes [${a.join(', ')}] and target ${j} has ` +
               `[${b.join(', ')}]; ${s.info.name} trains the target's classifier on the source ` +
               'labels and needs the same classes',
-          );
+          });
         }
       }
     }
@@ -244,24 +268,27 @@ export function planExperiment(
     for (const s of strategies) {
       if (!s.info.needsTargetLabels || refused.has(s.variant.entry)) continue;
       refused.add(s.variant.entry);
-      problems.push(
-        `strategies.${s.variant.entry}: ${s.info.name} trains on target labels, so it cannot run with ` +
+      problems.push({
+        path: `strategies.${s.variant.entry}`,
+        message:
+          `${s.info.name} trains on target labels, so it cannot run with ` +
           `budget 0 (no target labels); budget 0 suits ${unsupervised.join(', ')}`,
-      );
+      });
     }
     // Validation rows held out of the budget need labels; budget 0 gives none.
     if (spec.training.validation?.from === 'budget') {
-      problems.push(
-        'training.validation: "budget" holds validation rows out of the label budget, and budget 0 gives none',
-      );
+      problems.push({
+        path: 'training.validation',
+        message: '"budget" holds validation rows out of the label budget, and budget 0 gives none',
+      });
     }
   }
   if (problems.length > 0) {
     // Variants of one entry share its problems: each is said once.
-    const distinct = [...new Set(problems)];
+    const distinct = distinctIssues(problems);
     throw new AppFailure(
       'invalid_input',
-      `Invalid experiment spec: ${distinct.join('; ')}`,
+      `Invalid experiment spec: ${distinct.map(formatIssue).join('; ')}`,
       distinct,
     );
   }
@@ -282,6 +309,7 @@ export function planExperiment(
           seed,
           model: spec.model,
           training: sourceTraining,
+          trainMetricRows: TRAIN_METRIC_ROWS,
         };
         sourceRuns.push({
           key: sourceKey(i, seed),
@@ -313,6 +341,7 @@ export function planExperiment(
               seed,
               model: spec.model,
               training: s.variant.training,
+              trainMetricRows: TRAIN_METRIC_ROWS,
             };
             const datasets = src ? [tgt.dataset, src.dataset] : [tgt.dataset];
             transferRuns.push({

@@ -1,6 +1,6 @@
 import type { DomainSpec, ExperimentSpec } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentDetail, ExperimentSummary } from '../../src-shared/domain/experiments';
-import { AppFailure } from '../../src-shared/result';
+import { AppFailure, issueUnder } from '../../src-shared/result';
 import { inTransaction, type Db } from '../store/db';
 import { ensureDomain } from '../store/domains';
 import {
@@ -24,7 +24,7 @@ import { planRecord, summarisePlan } from './planService';
 
 /** Resolves a spec's domains and plans its runs; refused with every problem found. */
 export function resolvePlan(db: Db, spec: ExperimentSpec): ExperimentPlan {
-  const resolveDomain = (d: DomainSpec): PlannedDomain => {
+  const resolveDomain = (d: DomainSpec, where: string): PlannedDomain => {
     const dataset = resolveDataset(db, d.dataset);
     // Rotation on a table or a shift on images would only fail later, in the trainer.
     const problems = transformProblems(d.transform, dataset.featureShape);
@@ -32,7 +32,7 @@ export function resolvePlan(db: Db, spec: ExperimentSpec): ExperimentPlan {
       throw new AppFailure(
         'invalid_input',
         `Domain "${d.name}": the transform does not fit dataset "${dataset.name}".`,
-        problems,
+        problems.map((issue) => issueUnder(where, issue)),
       );
     }
     return { spec: d, dataset };

@@ -1,4 +1,5 @@
 import type { TrainingSpec } from '../../src-shared/domain/training';
+import type { Issue } from '../../src-shared/result';
 
 /**
  * Plan-time checks of fine-tune's head options (issue 17), so that a spec is refused when it is
@@ -7,6 +8,7 @@ import type { TrainingSpec } from '../../src-shared/domain/training';
  *   target must have the same classes in the same order.
  * - headInitScale scales a new head, which keepSourceHead does not make.
  * - probeEpochs must leave epochs to fine-tune in (LP-FT: a probe, then fine-tuning).
+ * Each problem is at the parameter to change (`<where>.params.<key>`).
  */
 export function fineTuneProblems(
   where: string,
@@ -18,21 +20,23 @@ export function fineTuneProblems(
     sourceClasses: number[];
     targetClasses: number[];
   }[],
-): string[] {
-  const problems: string[] = [];
+): Issue[] {
+  const problems: Issue[] = [];
+  const at = (key: string, message: string): void => {
+    problems.push({ path: `${where}.params.${key}`, message });
+  };
   if (params.keepSourceHead === true) {
     if (params.headInitScale !== undefined && params.headInitScale !== 1) {
-      problems.push(
-        `${where}: headInitScale scales a new head, and keepSourceHead keeps the source's`,
-      );
+      at('headInitScale', "headInitScale scales a new head, and keepSourceHead keeps the source's");
     }
     for (const p of pairs) {
       const same =
         p.sourceClasses.length === p.targetClasses.length &&
         p.sourceClasses.every((label, c) => label === p.targetClasses[c]);
       if (!same) {
-        problems.push(
-          `${where}: keepSourceHead keeps the source's output layer, but source ${p.source} has ` +
+        at(
+          'keepSourceHead',
+          `keepSourceHead keeps the source's output layer, but source ${p.source} has ` +
             `classes [${p.sourceClasses.join(', ')}] and target ${p.target} ` +
             `[${p.targetClasses.join(', ')}]: it needs the same classes in the same order`,
         );
@@ -41,8 +45,9 @@ export function fineTuneProblems(
   }
   const probe = params.probeEpochs;
   if (typeof probe === 'number' && probe > 0 && probe >= training.epochs) {
-    problems.push(
-      `${where}: probeEpochs ${probe} leaves none of the ${training.epochs} epochs to fine-tune ` +
+    at(
+      'probeEpochs',
+      `probeEpochs ${probe} leaves none of the ${training.epochs} epochs to fine-tune ` +
         '(LP-FT probes first, then fine-tunes; for a probe alone use feature-extraction)',
     );
   }

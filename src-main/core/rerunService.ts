@@ -74,7 +74,7 @@ export function rerunRuns(db: Db, ids: readonly number[]): RerunResult {
       throw new AppFailure(
         runs.some(([, run]) => run === undefined) ? 'not_found' : 'invalid_input',
         `Nothing re-run: ${problems.join(' ')}`,
-        problems,
+        problems.map((message) => ({ path: '', message })),
       );
     }
     const pairs: RerunResult['pairs'] = [];

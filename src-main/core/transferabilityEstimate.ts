@@ -105,7 +105,7 @@ export async function estimateTransferability(
     const tgtData = targets[target];
     if (!src || !tgt || !srcData || !tgtData) {
       throw new AppFailure('invalid_input', `No pair ${source}→${target} in this spec.`, [
-        `pairs: source ${source} or target ${target} is not in the spec`,
+        { path: 'pairs', message: `source ${source} or target ${target} is not in the spec` },
       ]);
     }
     const pair: TransferabilityPairEstimate = {

@@ -66,10 +66,10 @@ async function call(method: RpcMethod, input: unknown): Promise<Result<unknown>>
   try {
     const answer: unknown = await ipcRenderer.invoke(`${ipcPrefix}${method}`, input);
     if (isResult(answer)) return answer;
-    return { ok: false, error: { code: 'ipc_failed', message: `Malformed answer to ${method}` } };
+    return { ok: false, error: { code: 'bad_frame', message: `Malformed answer to ${method}` } };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { ok: false, error: { code: 'ipc_failed', message } };
+    return { ok: false, error: { code: 'transport', message } };
   }
 }
 

@@ -7,7 +7,7 @@ import type {
 import { isTerminal, type ResolvedRunConfig } from '../../src-shared/domain/runs';
 import type { FileRef } from '../../src-shared/rpc/datasets';
 import type { BundleImportResult } from '../../src-shared/rpc/reports';
-import { AppFailure } from '../../src-shared/result';
+import { AppFailure, issuesFromZod } from '../../src-shared/result';
 import { resolveDataset } from '../store/datasetResolver';
 import { resolveFileRef } from '../import/files';
 import {
@@ -83,7 +83,7 @@ export function parseBundle(text: string, name: string): Bundle {
     throw new AppFailure(
       'invalid_input',
       `${name} is not a valid Transferlab bundle.`,
-      parsed.error.issues.slice(0, 50).map((i) => `${i.path.join('.') || 'bundle'}: ${i.message}`),
+      issuesFromZod(parsed.error).slice(0, 50),
     );
   }
   return parsed.data;
@@ -168,7 +168,7 @@ function writeBundle(db: Db, bundle: Bundle): BundleImportResult {
         'not_found',
         `This bundle's runs used ${missing.length} dataset(s) this workspace lacks; import them ` +
           '(the same files give the same content hash), then import the bundle again. Nothing was imported.',
-        missing,
+        missing.map((message) => ({ path: '', message })),
       );
     }
     const renames = new Map<string, string>();

@@ -3,6 +3,7 @@ import {
   learningCurvePanels,
   type LearningCurvePanel,
 } from '../../src-shared/domain/baselineMatch';
+import { trainMetricSample } from '../../src-shared/domain/trainMetrics';
 import type { Comparison, Crossover, Gain } from '../../src-shared/rpc/compare';
 import { formatSource, formatValue } from './numbers';
 import { baselineName, ruleLabel } from './selectionText';
@@ -117,9 +118,40 @@ export function meanCurvesChart(comparison: Comparison): ReportChart | null {
   };
   return {
     title,
-    caption: `Lines: the mean of each group's runs at each epoch. Shaded: ${curves.bandLabel}.`,
+    caption:
+      `Lines: the mean of each group's runs at each epoch. Shaded: ${curves.bandLabel}.` +
+      trainSampleSentence(comparison),
     svg: renderSvg(option, 'mean-curves', CHART_WIDTH, CHART_HEIGHT + 22 * (legendRows - 1)),
   };
+}
+
+/** Per-epoch metrics measured on the training rows (not val_* nor test_*). */
+const TRAIN_CURVE_METRICS = new Set(['loss', 'acc']);
+
+/**
+ * For curves of a train metric, one sentence when runs measured it on a fixed sample of their
+ * training rows (issue 12); empty otherwise.
+ */
+function trainSampleSentence(comparison: Comparison): string {
+  const { metric } = comparison.curves;
+  if (!TRAIN_CURVE_METRICS.has(metric)) return '';
+  const drawn = new Set(comparison.curves.groups.flatMap((g) => g.runIds));
+  const runs = comparison.runs.filter((run) => drawn.has(run.id));
+  const samples = runs.flatMap((run) => {
+    const sample = trainMetricSample(run.config, run.splitSizes);
+    return sample === null ? [] : [sample];
+  });
+  const [first] = samples;
+  if (first === undefined) return '';
+  const int = (n: number): string => n.toLocaleString('en-US');
+  const rows = samples.every((s) => s.rows === first.rows && s.of === first.of)
+    ? `${int(first.rows)} of ${int(first.of)}`
+    : `at most ${int(Math.max(...samples.map((s) => s.rows)))}`;
+  const scope =
+    samples.length === runs.length
+      ? ''
+      : ` (${samples.length} of the ${runs.length} runs; the others on every row)`;
+  return ` ${metric} is measured on a fixed sample of ${rows} training rows per run, the same every epoch${scope}.`;
 }
 
 function pairKey(c: { sourceName: string | null; targetName: string }): string {

@@ -5,7 +5,7 @@ import { AppFailure } from '../../src-shared/result';
 import { buildComparison } from '../analysis/comparison';
 import { comparisonData } from '../store/compareRuns';
 import { inTransaction, type Db } from '../store/db';
-import { getReportRecord, insertReport, listReportRecords } from '../store/reports';
+import { getReportRecord, insertReport } from '../store/reports';
 import { reportFileName } from './fileName';
 import { renderReport } from './render';
 import { defaultTitle } from './reportContext';
@@ -70,10 +70,6 @@ export async function createReport(
     encoding: rendered.encoding,
     content: rendered.encoding === 'base64' ? bytes.toString('base64') : bytes.toString('utf8'),
   };
-}
-
-export function listReports(db: Db): ReportRecord[] {
-  return listReportRecords(db);
 }
 
 /**

@@ -19,7 +19,7 @@ export function resolveDataset(db: Db, ref: DatasetRef): DatasetRecord {
     const found = findDatasetByName(db, ref);
     if (!found) {
       throw new AppFailure('not_found', `No dataset named "${ref}" in this workspace.`, [
-        `dataset: "${ref}" is not a known dataset`,
+        { path: 'dataset', message: `"${ref}" is not a known dataset` },
       ]);
     }
     return found;

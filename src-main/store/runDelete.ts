@@ -99,7 +99,7 @@ export function deleteRuns(db: Db, workspaceDir: string, ids: readonly number[])
       throw new AppFailure(
         'conflict',
         `${lines.join('; ')}: delete ${dependants.length === 1 ? 'it' : 'them'} too or keep it. Nothing was deleted.`,
-        lines,
+        lines.map((message) => ({ path: '', message })),
       );
     }
 

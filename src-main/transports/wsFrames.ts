@@ -6,7 +6,7 @@ import {
   WsRequestSchema,
   type WsServerFrame,
 } from '../../src-shared/rpc/wire';
-import { err, type Result } from '../../src-shared/result';
+import { err, formatIssue, issuesFromZod, type Result } from '../../src-shared/result';
 import { dispatch } from './dispatch';
 
 /**
@@ -99,13 +99,10 @@ export async function handleFrame(
   }
   const parsed = WsRequestSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-      return `${where}: ${issue.message}`;
-    });
+    const issues = issuesFromZod(parsed.error);
     return responseFrame(
       salvageId(json),
-      err('bad_frame', `Invalid request frame: ${issues.join('; ')}`, issues),
+      err('bad_frame', `Invalid request frame: ${issues.map(formatIssue).join('; ')}`, issues),
     );
   }
   const { id, method, input } = parsed.data;

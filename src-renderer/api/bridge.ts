@@ -49,7 +49,7 @@ export function bridgeTransport(bridge: unknown): Transport | null {
           `Malformed answer to ${method}: ${describeZodError(parsed.error)}`,
         );
       } catch (e) {
-        return failure('ipc', e instanceof Error ? e.message : String(e));
+        return failure('transport', e instanceof Error ? e.message : String(e));
       }
     },
     subscribe(listener) {

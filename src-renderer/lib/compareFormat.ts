@@ -90,13 +90,6 @@ export function sourceText(name: string | null): string {
   return name ?? '(no source)';
 }
 
-export const VERDICT_TEXT: Record<Gain['verdict'], string> = {
-  win: 'win',
-  tie: 'tie',
-  loss: 'loss',
-  untested: 'untested',
-};
-
 /** A mark that carries the verdict without colour (charts and chips). */
 export const VERDICT_MARK: Record<Gain['verdict'], string> = {
   win: '▲',

@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/domain/training';
 import { settingKeys } from '../../src-shared/domain/variantLabel';
 import { expandVariants } from '../../src-shared/domain/variants';
+import type { Issue } from '../../src-shared/result';
 import { items, type Parsed } from './listInput';
 import {
   earlyStoppingFormFromSpec,
@@ -229,25 +230,6 @@ export function entryFieldOfPath(rest: readonly PropertyKey[]): EntryFieldKey | 
     default:
       return entryField.entry(i);
   }
-}
-
-/**
- * An issue that names a whole entry (`strategies.0: …`) placed more precisely where its message
- * says: a parameter the resolved check names (`fine-tune.l2sp: Too big`), or one the model check
- * starts with (`freezeLayers 3 exceeds the model's 2 hidden layers`).
- */
-export function refineEntryIssue(
-  i: number,
-  message: string,
-  info: StrategyInfo | undefined,
-): { key: EntryFieldKey; message: string } {
-  const resolved = /^[\w-]+\.([\w$]+): (.*)$/.exec(message);
-  if (resolved?.[1] !== undefined && resolved[2] !== undefined)
-    return { key: entryField.param(i, resolved[1]), message: resolved[2] };
-  const first = /^(\w+) /.exec(message)?.[1];
-  if (first !== undefined && info?.params.some((p) => p.key === first))
-    return { key: entryField.param(i, first), message };
-  return { key: entryField.entry(i), message };
 }
 
 /**
@@ -579,7 +561,7 @@ export interface EntryPreview {
 export function previewEntries(
   choices: readonly StrategyChoiceInput[],
   training: unknown,
-): { previews: EntryPreview[]; problems: string[] } {
+): { previews: EntryPreview[]; problems: Issue[] } {
   const parsedTraining = TrainingSpecSchema.safeParse(training);
   const base: TrainingSpec = parsedTraining.success
     ? parsedTraining.data
@@ -605,12 +587,16 @@ export function previewEntries(
     const preview = previews[valid[v.entry]?.index ?? -1];
     if (preview) preview.generatedLabel = v.label;
   }
-  const problems = all.problems.map((p) =>
-    p.replace(/strategies\.(\d+)/g, (whole, j: string) => {
+  // Paths, and messages that name another entry (`… of strategies.0`), get the form's indices.
+  const renumber = (text: string): string =>
+    text.replace(/strategies\.(\d+)/g, (whole, j: string) => {
       const index = valid[Number(j)]?.index;
       return index === undefined ? whole : `strategies.${index}`;
-    }),
-  );
+    });
+  const problems = all.problems.map((p) => ({
+    path: renumber(p.path),
+    message: renumber(p.message),
+  }));
   return { previews, problems };
 }
 

@@ -236,11 +236,6 @@ export function ariaSort(sort: HistorySort, by: RunSortKey): 'ascending' | 'desc
   return sort.dir === 'asc' ? 'ascending' : 'descending';
 }
 
-/** Whether the metric is better when smaller (the same rule as the server's "best"). */
-export function lowerIsBetter(name: string): boolean {
-  return /loss$/i.test(name);
-}
-
 export interface FilterChoices {
   strategies: string[];
   variants: string[];

@@ -233,11 +233,6 @@ export function buildImportOptions(
   return { options, problems };
 }
 
-/** Formats that need a labels file beside the chosen one. */
-export function needsLabelsFile(format: ImportFormat): boolean {
-  return format === 'idx' || format === 'npy';
-}
-
 export interface Companions {
   main: number;
   labels?: number;

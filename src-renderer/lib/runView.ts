@@ -1,5 +1,6 @@
 import type { Reproduction } from '../../src-shared/domain/reproduction';
-import type { RunSummary, SplitSizes } from '../../src-shared/domain/runs';
+import type { ResolvedRunConfig, RunSummary, SplitSizes } from '../../src-shared/domain/runs';
+import { trainMetricSample, trainMetricSampleText } from '../../src-shared/domain/trainMetrics';
 import { formatBudget, formatInt } from './format';
 
 /** The latest batch progress of a running run (run.progress events). */
@@ -83,6 +84,21 @@ export function splitSizesText(sizes: SplitSizes | null, active: boolean): strin
     extra.push(`${rows(sizes.source)} of source data`);
   if (extra.length > 0) text += `; also ${extra.join(' and ')}`;
   return `${text}.`;
+}
+
+/**
+ * The caption beside a run's train curves when its train metrics were measured on a fixed sample
+ * (issue 12): `Train metrics on a fixed sample of 10,000 of 60,000 rows, the same every epoch.`;
+ * null when they cover every row (or the sizes are not known yet).
+ */
+export function trainSampleCaption(
+  config: ResolvedRunConfig,
+  sizes: SplitSizes | null,
+): string | null {
+  const sample = trainMetricSample(config, sizes);
+  if (sample === null) return null;
+  const text = trainMetricSampleText(sample);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}, the same every epoch.`;
 }
 
 /**

@@ -9,7 +9,8 @@ import {
   type StrategyId,
   type TrainingSpec,
 } from '../../src-shared/domain/experimentSpec';
-import { STRATEGIES, strategyInfo, type StrategyInfo } from '../../src-shared/domain/strategies';
+import { strategyInfo, type StrategyInfo } from '../../src-shared/domain/strategies';
+import { formatIssue, joinPath, type Issue } from '../../src-shared/result';
 import {
   applyDomainOptions,
   domainFieldKey,
@@ -21,11 +22,9 @@ import {
 } from './domainForm';
 import {
   buildEntry,
-  entryField,
   entryFieldOfPath,
   entryFromChoice,
   previewEntries,
-  refineEntryIssue,
   visibleEntryField,
   type EntryFieldKey,
   type EntryForm,
@@ -209,6 +208,9 @@ export function fieldOfPath(path: readonly PropertyKey[]): FieldKey {
       return head;
     case 'sources':
     case 'targets':
+      // The plan's model checks name the domain the model does not fit (`sources.0.model`):
+      // the model is the fix.
+      if (third === 'model') return 'modelType';
       return domainField(head, second, third, fourth);
     case 'model':
       switch (second) {
@@ -259,46 +261,29 @@ function domainField(
 }
 
 /**
- * Server issues are lines `path: message` (src-shared/parse.ts, and the plan's checks in
- * src-main/core/experimentPlan.ts); place each by its path. `strategyIds` are the ids of the
- * entries as sent: a line about an entry that names one of its parameters goes to that input, and
- * one that starts with a strategy id (`mmd: source 0 has classes …`) to its first entry. A line
- * no input claims stays whole at the form level.
+ * Server issues (src-shared/parse.ts, and the plan's checks in src-main/core/experimentPlan.ts),
+ * each placed at the input its path names (issue 12: the producers give the exact path, e.g.
+ * `strategies.1.params.l2sp`, so nothing here reads the messages). An issue no input claims
+ * stays whole (`path: message`) at the form level.
  */
-export function placeServerIssues(
-  issues: readonly string[],
-  strategyIds: readonly string[] = [],
-): Problems {
+export function placeServerIssues(issues: readonly Issue[]): Problems {
   const problems: Problems = {};
-  for (const line of issues) {
-    const { key, message } = placeIssue(line, strategyIds);
+  for (const issue of issues) {
+    const { key, message } = placeIssue(issue);
     (problems[key] ??= []).push(message);
   }
   return problems;
 }
 
-function placeIssue(
-  line: string,
-  strategyIds: readonly string[],
-): { key: FieldKey; message: string } {
-  const colon = line.indexOf(': ');
-  const path = colon > 0 ? line.slice(0, colon) : '';
-  const message = colon > 0 ? line.slice(colon + 2) : line;
-  if (!/^[\w$.-]+$/.test(path)) return { key: 'form', message: line };
-  const at = strategyIds.indexOf(path);
-  if (at >= 0) return { key: entryField.entry(at), message: line };
-  const key = fieldOfPath(path.split('.'));
-  // The plan's model checks name the domain (`sources.0: model: …`), but the model is the fix.
-  if (key === 'domains' && message.startsWith('model: '))
-    return { key: 'modelType', message: `${path}: ${message.slice('model: '.length)}` };
-  const whole = /^entry:(\d+)$/.exec(key);
-  if (whole) {
-    const i = Number(whole[1]);
-    const id = strategyIds[i];
-    const info = id === undefined ? undefined : STRATEGIES.find((s) => s.id === id);
-    return refineEntryIssue(i, message, info);
-  }
-  return { key, message: key === 'form' ? line : message };
+function placeIssue(issue: Issue): { key: FieldKey; message: string } {
+  const path = issue.path === '' ? [] : issue.path.split('.');
+  const key = fieldOfPath(path);
+  if (key === 'form') return { key, message: formatIssue(issue) };
+  // A model check about a domain (`sources.0.model`) keeps the domain it is about.
+  const [role, index] = path[0] === 'spec' ? path.slice(1) : path;
+  if (key === 'modelType' && (role === 'sources' || role === 'targets') && index !== undefined)
+    return { key, message: formatIssue({ path: `${role}.${index}`, message: issue.message }) };
+  return { key, message: issue.message };
 }
 
 /**
@@ -429,16 +414,18 @@ export function buildSpec(
     for (const issue of parsed.error.issues) {
       const key = fieldOfPath(issue.path);
       if (flagged.has(key)) continue;
-      const where = issue.path.map(String).join('.');
-      add(key, key === 'form' ? `${where}: ${issue.message}` : issue.message);
+      const where = joinPath(...issue.path);
+      add(
+        key,
+        key === 'form' ? formatIssue({ path: where, message: issue.message }) : issue.message,
+      );
     }
   }
   // Variants: their labels, and what the server would refuse about them (duplicate labels, the
   // same settings twice, too many), placed as the server's lines would be.
   const preview = previewEntries(choices, training);
-  const ids = choices.map((c) => c.id);
-  for (const line of preview.problems) {
-    const placed = placeIssue(line, ids);
+  for (const issue of preview.problems) {
+    const placed = placeIssue(issue);
     add(placed.key, placed.message);
   }
 

@@ -1,3 +1,4 @@
+import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/result';
 import { Resource } from './resource.svelte';
@@ -55,5 +56,37 @@ describe('Resource', () => {
     await resource.load();
     expect(resource.value).toBe('b');
     expect(resource.error).toBeNull();
+  });
+
+  it('tells the view of each state it goes through: loading, the value, an error', async () => {
+    const results: Result<string>[] = [
+      { ok: true, value: 'a' },
+      { ok: false, error: { code: 'internal', message: 'down' } },
+    ];
+    const resource = new Resource<string>(() => {
+      const next = results.shift();
+      return next ? Promise.resolve(next) : Promise.reject(new Error('asked once too often'));
+    });
+    const seen: string[] = [];
+    const stop = $effect.root(() => {
+      $effect(() => {
+        const state = resource.loading ? 'loading' : (resource.error?.message ?? 'ok');
+        seen.push(`${state} ${resource.value ?? '-'}`);
+      });
+    });
+    try {
+      flushSync();
+      const loading = resource.load();
+      flushSync();
+      await loading;
+      flushSync();
+      const again = resource.load();
+      flushSync();
+      await again;
+      flushSync();
+      expect(seen).toEqual(['ok -', 'loading -', 'ok a', 'loading a', 'down a']);
+    } finally {
+      stop();
+    }
   });
 });

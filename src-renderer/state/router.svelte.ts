@@ -1,12 +1,19 @@
 import { href, parseHash, sectionOf, type Route, type Section } from '../lib/routes';
 
+/** What the router uses of `window`: this much, so that its spec can hand it a fake one. */
+export interface RouterWindow {
+  readonly location: Pick<Location, 'hash' | 'href'>;
+  readonly history: Pick<History, 'state' | 'replaceState'>;
+  addEventListener(type: 'hashchange', listener: () => void): void;
+}
+
 /** Hash-based routing: the hash is the source of truth, so back/forward and reloads just work. */
 export class Router {
   route = $state<Route>({ name: 'experiments' });
   readonly section: Section | null = $derived(sectionOf(this.route));
-  readonly #win: Window;
+  readonly #win: RouterWindow;
 
-  constructor(win: Window) {
+  constructor(win: RouterWindow) {
     this.#win = win;
     this.route = parseHash(win.location.hash);
     win.addEventListener('hashchange', () => {

@@ -1,3 +1,4 @@
+import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDetail, RunSummary } from '../../src-shared/domain/runs';
 import type { ExperimentSummary } from '../../src-shared/domain/experiments';
@@ -243,5 +244,50 @@ describe('RunsStore', () => {
     });
     await vi.advanceTimersByTimeAsync(300);
     expect(calls.sort()).toEqual(['experiments.list', 'runs.list']);
+  });
+
+  it('tells the views of each change: a run’s epochs, its cached curve, the run list', async () => {
+    const { store } = await loaded(summary({ epochsDone: 1 }), [
+      { epoch: 1, values: { loss: 1 }, elapsedS: 1 },
+    ]);
+    await store.loadRun(1);
+    const epochsDone: (number | undefined)[] = [];
+    const curve: (number | undefined)[] = [];
+    const listed: number[][] = [];
+    const stop = $effect.root(() => {
+      $effect(() => {
+        epochsDone.push(store.runs[1]?.epochsDone);
+      });
+      $effect(() => {
+        // `metrics` is a SvelteMap; the curve in it is replaced on every epoch.
+        curve.push(store.metrics.get(1)?.list.length);
+      });
+      $effect(() => {
+        listed.push(store.runList.map((r) => r.id));
+      });
+    });
+    try {
+      flushSync();
+      store.apply({
+        type: 'run.epoch',
+        runId: 1,
+        experimentId: 1,
+        epoch: 2,
+        epochs: 5,
+        values: { loss: 0.5 },
+        elapsedS: 2,
+      });
+      flushSync();
+      expect(epochsDone).toEqual([1, 2]);
+      expect(curve).toEqual([1, 2]);
+      expect(listed).toEqual([[1]]);
+      store.forgetRuns([1]);
+      flushSync();
+      expect(epochsDone).toEqual([1, 2, undefined]);
+      expect(curve).toEqual([1, 2, undefined]);
+      expect(listed).toEqual([[1], []]);
+    } finally {
+      stop();
+    }
   });
 });

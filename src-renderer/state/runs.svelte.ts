@@ -35,8 +35,8 @@ export type RunExtra = Omit<RunDetail, keyof RunSummary | 'metrics'>;
 
 /**
  * One run's per-epoch metrics: fetched once, then appended to as `run.epoch` events arrive.
- * The array is not deeply reactive (a 10,000-epoch run would mean 40,000 proxied values);
- * `version` changes on every update and readers go through `list`.
+ * The array is not deeply reactive (a 10,000-epoch run would mean 40,000 proxied values):
+ * `list` is replaced on every update, and readers go through it.
  */
 export class RunMetrics {
   status = $state<'loading' | 'ready' | 'error'>('loading');

@@ -1,7 +1,54 @@
-import { describe, expect, it } from 'vitest';
+import { flushSync } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Settings, THEME_STORAGE_KEY } from './settings.svelte';
 
-/** The theme preference: kept in localStorage, following the OS unless the user chose one. */
+/**
+ * The theme preference: kept in localStorage, following the OS unless the user chose one. The OS's
+ * choice is Svelte's `MediaQuery`, which asks `window.matchMedia` (the runes specs have no DOM:
+ * the fake below answers) and follows its `change` events while an effect reads it.
+ */
+
+/** What `matchMedia` answers for the dark-scheme query; `change` is the OS switching. */
+class FakeMediaQueryList extends EventTarget implements MediaQueryList {
+  onchange: MediaQueryList['onchange'] = null;
+
+  constructor(
+    readonly media: string,
+    public matches: boolean,
+  ) {
+    super();
+  }
+
+  change(matches: boolean): void {
+    this.matches = matches;
+    this.dispatchEvent(new Event('change'));
+  }
+
+  // The deprecated listener API, which Svelte does not use.
+  addListener(): void {
+    throw new Error('use addEventListener');
+  }
+
+  removeListener(): void {
+    throw new Error('use removeEventListener');
+  }
+}
+
+let osDark: FakeMediaQueryList;
+
+beforeEach(() => {
+  osDark = new FakeMediaQueryList('(prefers-color-scheme: dark)', false);
+  const fakeWindow: Pick<Window, 'matchMedia'> = {
+    matchMedia: (query) => {
+      if (query !== osDark.media) throw new Error(`unexpected media query ${query}`);
+      return osDark;
+    },
+  };
+  vi.stubGlobal('window', fakeWindow);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 function memoryStorage(initial: Record<string, string> = {}): Storage {
   const items = new Map(Object.entries(initial));
@@ -52,7 +99,36 @@ describe('Settings', () => {
     expect(settings.theme).toBe('system');
     settings.setTheme('dark');
     expect(settings.theme).toBe('dark');
-    // A chosen theme wins over the OS's (whose query needs a browser).
     expect(settings.resolvedTheme).toBe('dark');
+  });
+
+  it('follows the OS’s scheme as it changes, unless the user chose one', () => {
+    osDark.change(true);
+    const settings = new Settings(memoryStorage());
+    const seen: string[] = [];
+    const stop = $effect.root(() => {
+      $effect(() => {
+        seen.push(settings.resolvedTheme);
+      });
+    });
+    try {
+      flushSync();
+      expect(seen).toEqual(['dark']);
+      osDark.change(false);
+      flushSync();
+      expect(seen).toEqual(['dark', 'light']);
+      // A chosen theme wins over the OS's.
+      settings.setTheme('dark');
+      flushSync();
+      osDark.change(true);
+      osDark.change(false);
+      flushSync();
+      expect(seen).toEqual(['dark', 'light', 'dark']);
+      settings.setTheme('system');
+      flushSync();
+      expect(seen).toEqual(['dark', 'light', 'dark', 'light']);
+    } finally {
+      stop();
+    }
   });
 });

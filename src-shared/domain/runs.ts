@@ -56,6 +56,14 @@ export const ResolvedRunConfigSchema = z.object({
    * strategies that have had more than one; absent: revision 1. The engine runs this revision.
    */
   strategyRevision: z.int().positive().optional(),
+  /**
+   * The train metrics (per-epoch `loss` and `acc`, final `train_*`) are measured on a fixed
+   * sample of at most this many of the rows they cover, drawn once from the seed
+   * (trainMetrics.ts, issue 12). Absent (runs planned before): on every row; the engine honours
+   * what the run records. A measurement setting, not a training one: it changes no weight, so a
+   * run's identity (hashConfig) and the comparisons' variant rows ignore it.
+   */
+  trainMetricRows: z.int().positive().optional(),
 });
 export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfigSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StrategyId } from './strategyEntry';
+import type { Issue } from '../result';
 
 /**
  * What the UI and the CLI show about each transfer strategy. The engine implements the
@@ -618,17 +619,20 @@ export function strategyInfo(id: StrategyId): StrategyInfo {
   return info;
 }
 
-/** Resolve a strategy's parameters: defaults filled in, each checked against its type and range. */
+/**
+ * Resolve a strategy's parameters: defaults filled in, each checked against its type and range.
+ * Each problem is at `params.<key>`, relative to the strategy entry.
+ */
 export function resolveStrategyParams(
   id: StrategyId,
   given: Readonly<Record<string, number | boolean | undefined>>,
-): { params: Record<string, number | boolean>; problems: string[] } {
+): { params: Record<string, number | boolean>; problems: Issue[] } {
   const info = strategyInfo(id);
-  const problems: string[] = [];
+  const problems: Issue[] = [];
   const params: Record<string, number | boolean> = {};
   for (const [key, value] of Object.entries(given)) {
     if (value !== undefined && !info.params.some((p) => p.key === key))
-      problems.push(`${id}: unknown parameter "${key}"`);
+      problems.push({ path: `params.${key}`, message: `${id} has no parameter "${key}"` });
   }
   for (const p of info.params) {
     const value = given[p.key] ?? p.default;
@@ -638,7 +642,12 @@ export function resolveStrategyParams(
         : (p.type === 'int' ? z.int() : z.number()).min(p.min ?? -Infinity).max(p.max ?? Infinity);
     const parsed = schema.safeParse(value);
     if (parsed.success) params[p.key] = parsed.data;
-    else problems.push(`${id}.${p.key}: ${parsed.error.issues.map((i) => i.message).join(', ')}`);
+    else {
+      problems.push({
+        path: `params.${p.key}`,
+        message: parsed.error.issues.map((i) => i.message).join(', '),
+      });
+    }
   }
   return { params, problems };
 }

@@ -1,4 +1,5 @@
 import { Rng } from '../random';
+import type { Issue } from '../result';
 import type { StrategyInfo } from './strategies';
 import type { Range, StrategyChoice, SweepValue } from './strategyEntry';
 import { SWEEPABLE_TRAINING } from './training';
@@ -38,8 +39,8 @@ function rangeInfos(
   info: StrategyInfo,
   ranges: Record<string, Range | undefined>,
   where: string,
-): { infos: RangeInfo[]; problems: string[] } {
-  const problems: string[] = [];
+): { infos: RangeInfo[]; problems: Issue[] } {
+  const problems: Issue[] = [];
   const infos: RangeInfo[] = [];
   for (const key of settingKeys(info)) {
     const range = ranges[key];
@@ -58,16 +59,20 @@ function rangeInfos(
           ? { type: training.type, min: training.min, max: training.max, log: training.log }
           : undefined;
     if (!bounds) {
-      problems.push(`${where}.${key}: not a numeric setting`);
+      problems.push({ path: `${where}.${key}`, message: 'not a numeric setting' });
       continue;
     }
     const log = range.log ?? bounds.log;
     if (range.min < bounds.min || range.max > bounds.max)
-      problems.push(`${where}.${key}: the range must lie within [${bounds.min}, ${bounds.max}]`);
+      problems.push({
+        path: `${where}.${key}`,
+        message: `the range must lie within [${bounds.min}, ${bounds.max}]`,
+      });
     if (log && range.min <= 0)
-      problems.push(
-        `${where}.${key}: drawn log-uniformly, so min must be > 0 (or set "log": false)`,
-      );
+      problems.push({
+        path: `${where}.${key}`,
+        message: 'drawn log-uniformly, so min must be > 0 (or set "log": false)',
+      });
     infos.push({ key, type: bounds.type, min: range.min, max: range.max, log });
   }
   return { infos, problems };
@@ -87,7 +92,7 @@ export function randomPoints(
   info: StrategyInfo,
   search: NonNullable<StrategyChoice['randomSearch']>,
   where: string,
-): { points: SweepPoint[]; problems: string[] } {
+): { points: SweepPoint[]; problems: Issue[] } {
   const { infos, problems } = rangeInfos(info, search.ranges, `${where}.randomSearch.ranges`);
   if (problems.length > 0) return { points: [], problems };
   const rng = new Rng(search.seed);

@@ -118,4 +118,3 @@ export const SWEEPABLE_TRAINING = [
   },
   { key: 'optimizer', short: 'optimizer', type: 'choice', log: false, schema: OptimizerSchema },
 ] as const;
-export type SweepableTrainingKey = (typeof SWEEPABLE_TRAINING)[number]['key'];

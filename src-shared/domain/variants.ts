@@ -1,4 +1,5 @@
 import { canonicalJson } from '../canonicalJson';
+import type { Issue } from '../result';
 import type { ExperimentSpec } from './experimentSpec';
 import { resolveStrategyParams, strategyInfo } from './strategies';
 import {
@@ -78,10 +79,10 @@ function applyPoint(
 
 /**
  * Expands every entry, checks the labels and settings are distinct, and returns every problem
- * (prefixed with the entry's path, `strategies.<i>`) rather than the first.
+ * (at the entry's path, `strategies.<i>`, or below it) rather than the first.
  */
-export function expandVariants(spec: ExperimentSpec): { variants: Variant[]; problems: string[] } {
-  const problems: string[] = [];
+export function expandVariants(spec: ExperimentSpec): { variants: Variant[]; problems: Issue[] } {
+  const problems: Issue[] = [];
   const variants: Variant[] = [];
   spec.strategies.forEach((entry, i) => {
     const where = `strategies.${i}`;
@@ -118,9 +119,10 @@ export function expandVariants(spec: ExperimentSpec): { variants: Variant[]; pro
     }
   });
   if (variants.length > MAX_VARIANTS) {
-    problems.push(
-      `strategies: the entries expand into ${variants.length} variants; at most ${MAX_VARIANTS} (narrow a sweep)`,
-    );
+    problems.push({
+      path: 'strategies',
+      message: `the entries expand into ${variants.length} variants; at most ${MAX_VARIANTS} (narrow a sweep)`,
+    });
   }
   problems.push(...distinctnessProblems(variants));
   return { variants, problems };
@@ -135,27 +137,30 @@ export function variantSettingsKey(v: Variant): string {
   });
 }
 
-function distinctnessProblems(variants: readonly Variant[]): string[] {
-  const problems: string[] = [];
+function distinctnessProblems(variants: readonly Variant[]): Issue[] {
+  const problems: Issue[] = [];
   const byLabel = new Map<string, Variant>();
   const bySettings = new Map<string, Variant>();
   for (const v of variants) {
     const sameLabel = byLabel.get(v.label);
     if (sameLabel) {
-      problems.push(
-        sameLabel.entry === v.entry
-          ? `strategies.${v.entry}: two variants of this entry are both labelled "${v.label}"`
-          : `strategies.${v.entry}: its variant "${v.label}" has the label of a variant of strategies.${sameLabel.entry}; give one entry a "label"`,
-      );
+      problems.push({
+        path: `strategies.${v.entry}`,
+        message:
+          sameLabel.entry === v.entry
+            ? `two variants of this entry are both labelled "${v.label}"`
+            : `its variant "${v.label}" has the label of a variant of strategies.${sameLabel.entry}; give one entry a "label"`,
+      });
       continue;
     }
     byLabel.set(v.label, v);
     const key = variantSettingsKey(v);
     const same = bySettings.get(key);
     if (same) {
-      problems.push(
-        `strategies.${v.entry}: variant "${v.label}" has the same settings as "${same.label}" (strategies.${same.entry}): the same runs twice`,
-      );
+      problems.push({
+        path: `strategies.${v.entry}`,
+        message: `variant "${v.label}" has the same settings as "${same.label}" (strategies.${same.entry}): the same runs twice`,
+      });
       continue;
     }
     bySettings.set(key, v);

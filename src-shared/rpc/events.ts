@@ -32,7 +32,8 @@ export const RunLogEventSchema = z.object({
 
 /**
  * One finished epoch. `epoch` counts from 1 to `epochs`. `values` holds the training split's
- * `loss` and `acc` (measured over the whole split after the epoch) and the validation split's
+ * `loss` and `acc` (measured after the epoch over the split, or over a fixed sample of it when
+ * the run records `trainMetricRows`; trainMetrics.ts) and the validation split's
  * `val_loss` and `val_acc`. A completed run's final metrics (RunSummary.finalMetrics) are
  * `test_loss`, `test_acc`, `val_loss`, `val_acc`, `train_loss` and `train_acc`.
  */

@@ -27,7 +27,6 @@ export const ReportCreateInputSchema = z
     title: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
-export type ReportCreateInput = z.input<typeof ReportCreateInputSchema>;
 
 /** A report's bytes, for the UI to download; text formats are utf8, PDF is base64. */
 export interface ReportFile {

@@ -52,8 +52,6 @@ export function scoringBudget(budgets: readonly Budget[]): Budget {
   return Math.max(0, ...budgets.map((b) => (b === 'all' ? 0 : b)));
 }
 
-export type PairEstimateStatus = PairEstimate['status'];
-
 export interface TransferabilityPairEstimate {
   source: number;
   target: number;

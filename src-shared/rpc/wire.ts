@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppEvent } from './events';
-import type { Result } from '../result';
+import type { ErrorCode, Result } from '../result';
 
 /** WebSocket frames. Requests carry a client-chosen id echoed in the response. */
 export const WsRequestSchema = z
@@ -25,7 +25,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 64;
  * The error code of a request the server refused because the connection already had too many
  * requests running (issue 11). Such a response also carries `retryAfterMs`.
  */
-export const BUSY_CODE = 'busy';
+export const BUSY_CODE = 'busy' satisfies ErrorCode;
 
 /** Longest wait a `busy` response may ask for; a client also caps what it honours. */
 export const MAX_RETRY_AFTER_MS = 60_000;

@@ -40,6 +40,8 @@ export interface CompareWorkspace {
     strategyParams?: Record<string, number | boolean>;
     /** The revision of the strategy's procedure the run records (absent: 1). */
     strategyRevision?: number;
+    /** The cap on the rows its train metrics were measured on (absent: every row). */
+    trainMetricRows?: number;
   }) => number;
 }
 
@@ -79,6 +81,7 @@ export function compareWorkspace(
         seed: r.seed,
         ...(r.strategyParams ? { strategyParams: r.strategyParams } : {}),
         ...(r.strategyRevision === undefined ? {} : { strategyRevision: r.strategyRevision }),
+        ...(r.trainMetricRows === undefined ? {} : { trainMetricRows: r.trainMetricRows }),
       }),
       configHash: `c${r.variant ?? r.strategy}${String(r.budget)}${r.seed}${r.experimentId}`,
       dependsOn: null,

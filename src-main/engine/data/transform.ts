@@ -1,4 +1,5 @@
 import type { DomainTransform } from '../../../src-shared/domain/experimentSpec';
+import { formatIssue, type Issue } from '../../../src-shared/result';
 import type { Standardizer } from '../../data/arrays';
 import { deriveSeed, Rng } from '../random';
 
@@ -28,16 +29,16 @@ export function imageSize(featureShape: readonly number[], what: string): [numbe
 }
 
 /**
- * Why `transform` does not fit a dataset of `featureShape`, one line per problem (empty when it
- * does): image fields need image features, tabular fields need rank-1 features, and a
- * per-feature list needs one value per feature.
+ * Why `transform` does not fit a dataset of `featureShape`, one issue per problem at its field
+ * (`transform.rotateDeg`; empty when it fits): image fields need image features, tabular fields
+ * need rank-1 features, and a per-feature list needs one value per feature.
  */
 export function transformProblems(
   transform: DomainTransform | undefined,
   featureShape: readonly number[],
-): string[] {
+): Issue[] {
   if (transform === undefined) return [];
-  const problems: string[] = [];
+  const problems: Issue[] = [];
   const shape = `[${featureShape.join(', ')}]`;
   const image = imageDims(featureShape) !== undefined;
   const tabular = featureShape.length === 1;
@@ -45,17 +46,26 @@ export function transformProblems(
     (k) => transform[k] !== undefined,
   );
   for (const field of imageFields) {
-    if (!image) problems.push(`transform.${field} applies to images only, not features ${shape}`);
+    if (!image) {
+      problems.push({
+        path: `transform.${field}`,
+        message: `applies to images only, not features ${shape}`,
+      });
+    }
   }
   for (const field of ['shift', 'multiply'] as const) {
     const value = transform[field];
     if (value === undefined) continue;
     if (!tabular) {
-      problems.push(`transform.${field} applies to tabular features [d] only, not ${shape}`);
+      problems.push({
+        path: `transform.${field}`,
+        message: `applies to tabular features [d] only, not ${shape}`,
+      });
     } else if (Array.isArray(value) && value.length !== featureShape[0]) {
-      problems.push(
-        `transform.${field} has ${value.length} values; the dataset has ${featureShape[0] ?? 0} features`,
-      );
+      problems.push({
+        path: `transform.${field}`,
+        message: `has ${value.length} values; the dataset has ${featureShape[0] ?? 0} features`,
+      });
     }
   }
   return problems;
@@ -176,7 +186,9 @@ export function applyTransform(
   standardize?: Standardizer,
 ): void {
   const problems = transformProblems(transform, featureShape);
-  if (problems.length > 0) throw new Error(`Domain "${domainName}": ${problems.join('; ')}`);
+  if (problems.length > 0) {
+    throw new Error(`Domain "${domainName}": ${problems.map(formatIssue).join('; ')}`);
+  }
   const size = featureShape.reduce((a, b) => a * b, 1);
   const rotate = transform?.rotateDeg ?? 0;
   const zoom = transform?.scale ?? 1;

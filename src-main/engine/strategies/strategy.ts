@@ -2,6 +2,7 @@ import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { StrategyId } from '../../../src-shared/domain/experimentSpec';
 import type { InputAdapter, ResolvedRunConfig } from '../../../src-shared/domain/runs';
 import { resolveStrategyParams, type StrategyInfo } from '../../../src-shared/domain/strategies';
+import { formatIssue } from '../../../src-shared/result';
 import type { Tf } from '../backend';
 import type { Split, UnlabelledSplit } from '../data/domain';
 import { outputUnits } from '../head';
@@ -144,7 +145,9 @@ export interface PreparedModel {
    * The labelled training rows the per-epoch `loss` and `acc` (and the final train_* metrics)
    * are measured on: those the strategy trains on. 'target' (default): the labelled target
    * rows. 'source': the source's training rows. 'source-and-target': both, pooled (at budget 0,
-   * the source's alone). Validation and test metrics are always the target's.
+   * the source's alone). Validation and test metrics are always the target's. A run that records
+   * `trainMetricRows` measures a fixed sample of these rows (train.ts); the captions that say so
+   * count them with src-shared's trainMetricPool, which must agree (trainMetricPool.test.ts).
    */
   trainMetrics?: 'target' | 'source' | 'source-and-target';
   /**
@@ -258,7 +261,8 @@ function paramValue(config: ResolvedRunConfig, key: string): number | boolean {
   if (config.strategy === 'source') throw new Error('Source runs have no strategy parameters');
   // The planner's own check (defaults, types, ranges), run again on what crossed the process line.
   const { params, problems } = resolveStrategyParams(config.strategy, config.strategyParams);
-  if (problems.length > 0) throw new Error(`Invalid parameters: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new Error(`Invalid parameters: ${problems.map(formatIssue).join('; ')}`);
   const value = params[key];
   if (value === undefined) throw new Error(`${config.strategy} has no parameter "${key}"`);
   return value;

@@ -75,9 +75,10 @@ describe('experiments service', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid_input');
-    expect(result.error.issues?.join('\n')).toMatch(/^name: /m);
-    expect(result.error.issues?.join('\n')).toMatch(/^targets: /m);
-    expect(result.error.issues?.join('\n')).toMatch(/^strategies\.0\.id: /m);
+    const paths = result.error.issues?.map((i) => i.path);
+    expect(paths).toContain('name');
+    expect(paths).toContain('targets');
+    expect(paths).toContain('strategies.0.id');
     expect(await core.handlers['experiments.list']({})).toEqual([]);
     await core.close();
   });
@@ -94,15 +95,22 @@ describe('experiments service', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const issues = result.error.issues ?? [];
-    expect(issues).toContain('sources.0.classes: 42 is not a class of digits');
-    expect(issues.some((i) => i.includes('freezeLayers 5 exceeds'))).toBe(true);
+    expect(issues).toContainEqual({
+      path: 'sources.0.classes',
+      message: '42 is not a class of digits',
+    });
+    expect(issues).toContainEqual({
+      path: 'strategies.0.params.freezeLayers',
+      message: expect.stringContaining('freezeLayers 5 exceeds') as unknown,
+    });
     // An unknown parameter is the schema's to refuse, typed per strategy (issue 10), by its path.
     const bogus = await dispatch(core.handlers, 'experiments.create', {
       spec: { ...spec, strategies: [{ id: 'fine-tune', params: { bogus: 1 } }] },
     });
-    expect(bogus.ok ? [] : bogus.error.issues).toContainEqual(
-      expect.stringMatching(/strategies\.0\.params.*Unrecognized key: "bogus"/),
-    );
+    expect(bogus.ok ? [] : bogus.error.issues).toContainEqual({
+      path: 'strategies.0.params',
+      message: expect.stringMatching(/Unrecognized key: "bogus"/) as unknown,
+    });
     const missing = await dispatch(core.handlers, 'experiments.create', {
       spec: { ...spec, sources: [{ name: 's', dataset: 'nope' }], strategies: [{ id: 'scratch' }] },
     });

@@ -185,8 +185,11 @@ describe('JSON bundles', () => {
       );
       expect(failure).toMatchObject({ code: 'not_found' });
       expect((failure as Error).message).toMatch(/import them .* then import the bundle again/);
-      expect((failure as { issues?: string[] }).issues).toEqual([
-        `"lab scans" (imported, 100 samples, content sha256 ${'f'.repeat(64)})`,
+      expect((failure as { issues?: unknown }).issues).toEqual([
+        {
+          path: '',
+          message: `"lab scans" (imported, 100 samples, content sha256 ${'f'.repeat(64)})`,
+        },
       ]);
       expect(await call(core, 'experiments.list', {})).toEqual([]);
       expect(await call(core, 'runs.list', {})).toEqual([]);
@@ -227,7 +230,9 @@ describe('JSON bundles', () => {
       );
       expect(failure).toMatchObject({
         code: 'invalid_input',
-        issues: ['domains.0.datasetKey: refers to dataset 9, not in the bundle'],
+        issues: [
+          { path: 'domains.0.datasetKey', message: 'refers to dataset 9, not in the bundle' },
+        ],
       });
       await expect(importing(join(dir, 'missing.json'))).rejects.toThrow(/No such file/);
       expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('{not json');

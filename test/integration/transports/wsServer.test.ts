@@ -266,7 +266,7 @@ describe('startServer', () => {
       id: 8,
       result: {
         ok: false,
-        error: { code: 'invalid_input', issues: [expect.stringContaining('id') as unknown] },
+        error: { code: 'invalid_input', issues: [{ path: 'id' }] },
       },
     });
     const failing = await rpc(ws, JSON.stringify({ id: 9, method: 'runs.get', input: { id: 2 } }));

@@ -216,6 +216,31 @@ describe('variants in a comparison (issue 10)', () => {
     ws.db.close();
   });
 
+  it('merges runs that differ only in the rows their train metrics were measured on', () => {
+    const ws = compareWorkspace(tempDir());
+    // Experiment 2's fine-tune runs were planned with the cap on train-metric rows (issue 12),
+    // experiment 1's before it: a measurement setting, so the same variant in one row.
+    const capped = [5, 6, 7, 8, 9].map((seed) =>
+      ws.addRun({
+        experimentId: 2,
+        strategy: 'fine-tune',
+        variant: 'fine-tune',
+        trainMetricRows: 10_000,
+        budget: 10,
+        seed,
+        value: 0.9,
+      }),
+    );
+    const c = compare(ws, { selection: { experimentIds: [1, 2] } });
+    const rows = c.summary.rows.map((r) => r.variant);
+    expect(rows.filter((r) => r.startsWith('fine-tune'))).toEqual(['fine-tune']);
+    expect(c.notes).toEqual([]);
+    const variantOf = new Map(c.runs.map((r) => [r.id, r.variant]));
+    expect(capped.map((id) => variantOf.get(id))).toEqual(Array(5).fill('fine-tune'));
+    expect(c.runs.find((r) => r.id === capped[0])?.config.trainMetricRows).toBe(10_000);
+    ws.db.close();
+  });
+
   it('measures against a baseline named by its strategy when it has one row, and says when not', () => {
     const ws = compareWorkspace(tempDir());
     withMmd(ws);

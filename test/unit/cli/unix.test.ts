@@ -103,7 +103,9 @@ describe('`-` for stdin', () => {
       }
     })();
     expect(refused).toBeInstanceOf(UsageError);
-    expect((refused as UsageError).issues).toEqual([`<spec.json>: not a file: ${dir}`]);
+    expect((refused as UsageError).issues).toEqual([
+      { path: '<spec.json>', message: `not a file: ${dir}` },
+    ]);
   });
 
   it('reads a spec from stdin, and refuses more than it would ever need', async () => {

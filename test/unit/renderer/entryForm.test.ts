@@ -340,23 +340,34 @@ describe('placing entry problems', () => {
   });
 
   it('places the plan’s problems at the entry input they name, the rest at the form', () => {
-    const ids = ['scratch', 'fine-tune', 'mmd'];
     expect(
-      placeServerIssues(
-        [
-          'strategies.1: fine-tune.l2sp: Too big: expected number to be <=100',
-          "strategies.1: freezeLayers 3 exceeds the model's 2 hidden layers",
-          'strategies.2.randomSearch.ranges.lambda: the range must lie within [0, 1000]',
-          'strategies.2: two variants of this entry are both labelled "mmd"',
-          'strategies.0.training.epochs: Too big',
-          'strategies: the entries expand into 1200 variants; at most 1000 (narrow a sweep)',
-          'mmd: source 0 has classes [0, 1] and target 0 has [5, 6]; MMD (DAN) trains …',
-          'training.validation: "budget" holds validation rows out of the label budget',
-          'sources.1: model: the images are too small (dataset digits)',
-          'Something else entirely',
-        ],
-        ids,
-      ),
+      placeServerIssues([
+        { path: 'strategies.1.params.l2sp', message: 'Too big: expected number to be <=100' },
+        {
+          path: 'strategies.1.params.freezeLayers',
+          message: "freezeLayers 3 exceeds the model's 2 hidden layers",
+        },
+        {
+          path: 'strategies.2.randomSearch.ranges.lambda',
+          message: 'the range must lie within [0, 1000]',
+        },
+        { path: 'strategies.2', message: 'two variants of this entry are both labelled "mmd"' },
+        { path: 'strategies.0.training.epochs', message: 'Too big' },
+        {
+          path: 'strategies',
+          message: 'the entries expand into 1200 variants; at most 1000 (narrow a sweep)',
+        },
+        {
+          path: 'strategies.2',
+          message: 'mmd: source 0 has classes [0, 1] and target 0 has [5, 6]; MMD (DAN) trains …',
+        },
+        {
+          path: 'training.validation',
+          message: '"budget" holds validation rows out of the label budget',
+        },
+        { path: 'sources.1.model', message: 'the images are too small (dataset digits)' },
+        { path: '', message: 'Something else entirely' },
+      ]),
     ).toEqual({
       'entry:1.param.l2sp': ['Too big: expected number to be <=100'],
       'entry:1.param.freezeLayers': ["freezeLayers 3 exceeds the model's 2 hidden layers"],

@@ -47,7 +47,10 @@ function fakeSender(fail?: string): FileSender & { inFlight: number; most: numbe
       options.onProgress?.(f.size / 2, f.size);
       sender.inFlight--;
       if (f.name === fail)
-        return { ok: false as const, error: { code: 'upload_refused', message: `no ${f.name}` } };
+        return {
+          ok: false as const,
+          error: { code: 'upload_refused' as const, message: `no ${f.name}` },
+        };
       n++;
       return {
         ok: true as const,

@@ -124,8 +124,12 @@ describe('model type in the designer', () => {
     expect(fieldOfPath(['model'])).toBe('modelType');
     expect(
       placeServerIssues([
-        'sources.0: model: 8×8 images are too small for 2 3×3 convolution + 2×2 pooling blocks (dataset digits)',
-        'targets.0.classes: 12 is not a class of digits',
+        {
+          path: 'sources.0.model',
+          message:
+            '8×8 images are too small for 2 3×3 convolution + 2×2 pooling blocks (dataset digits)',
+        },
+        { path: 'targets.0.classes', message: '12 is not a class of digits' },
       ]),
     ).toEqual({
       modelType: [

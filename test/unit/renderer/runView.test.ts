@@ -7,9 +7,11 @@ import {
   reproductionView,
   runLabel,
   splitSizesText,
+  trainSampleCaption,
   variantText,
 } from '../../../src-renderer/lib/runView';
-import type { RunSummary } from '../../../src-shared/domain/runs';
+import type { RunSummary, SplitSizes } from '../../../src-shared/domain/runs';
+import { runConfig } from '../engine/fixtures';
 
 function reproduction(patch: Partial<Reproduction>): Reproduction {
   return {
@@ -65,6 +67,25 @@ describe('run page: variant and rows used', () => {
     );
     expect(splitSizesText(null, true)).toBe('Reported once the trainer has loaded the data.');
     expect(splitSizesText(null, false)).toMatch(/^Not recorded/);
+  });
+});
+
+describe('run page: train metrics on a fixed sample (issue 12)', () => {
+  it('says so in one calm caption beside the train curves, and only then', () => {
+    const sizes = (train: number): SplitSizes => ({
+      train,
+      val: 5000,
+      test: 10_000,
+      validationFrom: 'split',
+    });
+    const config = runConfig({ trainMetricRows: 10_000 });
+    expect(trainSampleCaption(config, sizes(60_000))).toBe(
+      'Train metrics on a fixed sample of 10,000 of 60,000 rows, the same every epoch.',
+    );
+    expect(trainSampleCaption(config, sizes(500))).toBeNull();
+    expect(trainSampleCaption(config, null)).toBeNull();
+    // A run planned before the cap measured every row.
+    expect(trainSampleCaption(runConfig(), sizes(60_000))).toBeNull();
   });
 });
 

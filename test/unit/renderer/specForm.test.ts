@@ -108,21 +108,23 @@ describe('placing schema and server issues', () => {
     expect(fieldOfPath(['sourceTraining', 'epochs'])).toBe('form');
   });
 
-  it('splits server issue lines into path and message', () => {
+  it('places server issues by their path, and those no input claims whole at the form', () => {
     expect(
-      placeServerIssues(
-        [
-          'spec.training.epochs: Too big',
-          'strategies.0.params.freezeLayers: too deep',
-          'something went wrong: badly',
-          'no path at all',
-        ],
-        ['fine-tune'],
-      ),
+      placeServerIssues([
+        { path: 'spec.training.epochs', message: 'Too big' },
+        { path: 'strategies.0.params.freezeLayers', message: 'too deep' },
+        { path: 'something went wrong', message: 'badly' },
+        { path: 'dataset', message: '"nope" is not a known dataset' },
+        { path: '', message: 'no path at all' },
+      ]),
     ).toEqual({
       epochs: ['Too big'],
       'entry:0.param.freezeLayers': ['too deep'],
-      form: ['something went wrong: badly', 'no path at all'],
+      form: [
+        'something went wrong: badly',
+        'dataset: "nope" is not a known dataset',
+        'no path at all',
+      ],
     });
   });
 });

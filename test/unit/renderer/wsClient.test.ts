@@ -87,12 +87,15 @@ describe('WebSocket transport', () => {
     t.last().receive({
       kind: 'response',
       id: first?.id,
-      result: { ok: false, error: { code: 'internal', message: 'boom', issues: ['a: b'] } },
+      result: {
+        ok: false,
+        error: { code: 'internal', message: 'boom', issues: [{ path: 'a', message: 'b' }] },
+      },
     });
     await expect(runs).resolves.toEqual({ ok: true, value: [] });
     await expect(info).resolves.toEqual({
       ok: false,
-      error: { code: 'internal', message: 'boom', issues: ['a: b'] },
+      error: { code: 'internal', message: 'boom', issues: [{ path: 'a', message: 'b' }] },
     });
   });
 

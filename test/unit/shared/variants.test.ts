@@ -63,13 +63,21 @@ describe('variants of a spec (issue 10)', () => {
     expect(
       variantsOf([{ id: 'fine-tune' }, { id: 'fine-tune', params: { l2sp: 0 } }]).problems,
     ).toEqual([
-      'strategies.1: its variant "fine-tune" has the label of a variant of strategies.0; give one entry a "label"',
+      {
+        path: 'strategies.1',
+        message:
+          'its variant "fine-tune" has the label of a variant of strategies.0; give one entry a "label"',
+      },
     ]);
     expect(
       variantsOf([{ id: 'fine-tune' }, { id: 'fine-tune', label: 'plain', params: { l2: 0 } }])
         .problems,
     ).toEqual([
-      'strategies.1: variant "plain" has the same settings as "fine-tune" (strategies.0): the same runs twice',
+      {
+        path: 'strategies.1',
+        message:
+          'variant "plain" has the same settings as "fine-tune" (strategies.0): the same runs twice',
+      },
     ]);
   });
 
@@ -142,7 +150,10 @@ describe('variants of a spec (issue 10)', () => {
         { id: 'mmd', randomSearch: { count: 3, ranges: { lambda: { min: 0, max: 1 } } } },
       ]).problems,
     ).toEqual([
-      'strategies.0.randomSearch.ranges.lambda: drawn log-uniformly, so min must be > 0 (or set "log": false)',
+      {
+        path: 'strategies.0.randomSearch.ranges.lambda',
+        message: 'drawn log-uniformly, so min must be > 0 (or set "log": false)',
+      },
     ]);
     expect(
       variantsOf([
@@ -156,7 +167,12 @@ describe('variants of a spec (issue 10)', () => {
       variantsOf([
         { id: 'coral', randomSearch: { count: 3, ranges: { lambda: { min: 1, max: 1e9 } } } },
       ]).problems,
-    ).toEqual(['strategies.0.randomSearch.ranges.lambda: the range must lie within [0, 100000]']);
+    ).toEqual([
+      {
+        path: 'strategies.0.randomSearch.ranges.lambda',
+        message: 'the range must lie within [0, 100000]',
+      },
+    ]);
   });
 
   it('formats values briefly and exactly', () => {

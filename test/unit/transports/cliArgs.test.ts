@@ -14,6 +14,7 @@ import type { CliIo } from '../../../src-main/cli/io';
 import { readSpecFile } from '../../../src-main/cli/run';
 import { useTempDirs } from '../../helpers/tempDir';
 import { STRATEGIES } from '../../../src-shared/domain/strategies';
+import { formatIssue } from '../../../src-shared/result';
 
 const tempDir = useTempDirs();
 
@@ -35,7 +36,7 @@ function usageIssues(fn: () => unknown): readonly string[] {
   try {
     fn();
   } catch (e) {
-    if (e instanceof UsageError) return e.issues;
+    if (e instanceof UsageError) return e.issues.map(formatIssue);
     throw e;
   }
   throw new Error('expected a UsageError');
@@ -115,11 +116,11 @@ describe('readSpecFile', () => {
     );
     const error = await readSpecFile(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    const issues = (error as UsageError).issues;
-    expect(issues.some((i) => i.startsWith('name: '))).toBe(true);
-    expect(issues.some((i) => i.startsWith('sources: '))).toBe(true);
-    expect(issues.some((i) => i.startsWith('targets.0.dataset: '))).toBe(true);
-    expect(issues.some((i) => i.startsWith('strategies.0.id: '))).toBe(true);
+    const paths = (error as UsageError).issues.map((i) => i.path);
+    expect(paths).toContain('name');
+    expect(paths).toContain('sources');
+    expect(paths).toContain('targets.0.dataset');
+    expect(paths).toContain('strategies.0.id');
   });
 
   it('says when the file is not JSON', async () => {

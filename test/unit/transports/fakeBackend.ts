@@ -19,7 +19,7 @@ export function fakeBackend(): {
     calls.push({ method, input });
   };
   const notImplemented = (method: string) => (): never => {
-    throw new AppFailure('not_implemented', `${method} is not faked`);
+    throw new AppFailure('unavailable', `${method} is not faked`);
   };
   const handlers: RpcHandlers = {
     'app.info': (input) => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { RPC_METHODS } from '../../../src-shared/rpc/contract';
+import type { Issue } from '../../../src-shared/result';
 import {
   forwardEvents,
   isAppUrl,
@@ -115,9 +116,9 @@ describe('registerIpcHandlers', () => {
     const { ipc, backend } = setup();
     const answer = await ipc.invoke('rpc:runs.get', mainFrame, { id: 'seven', extra: true });
     expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    const issues = (answer as { error: { issues: string[] } }).error.issues;
-    expect(issues.some((i) => i.startsWith('id: '))).toBe(true);
-    expect(issues.some((i) => i.includes('extra'))).toBe(true);
+    const issues = (answer as { error: { issues: Issue[] } }).error.issues;
+    expect(issues.some((i) => i.path === 'id')).toBe(true);
+    expect(issues.some((i) => i.message.includes('extra'))).toBe(true);
     expect(await ipc.invoke('rpc:app.info', mainFrame, {}, 'second')).toMatchObject({
       ok: false,
       error: { code: 'invalid_input' },

@@ -51,7 +51,7 @@ describe('handleFrame', () => {
       id: 4,
       result: {
         ok: false,
-        error: { code: 'invalid_input', issues: [expect.stringMatching(/^limit: /) as unknown] },
+        error: { code: 'invalid_input', issues: [{ path: 'limit' }] },
       },
     });
   });

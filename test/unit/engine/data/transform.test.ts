@@ -94,7 +94,7 @@ describe('domain transforms: noise', () => {
   it('refuses a rotation of features that are not images ([h, w] or [h, w, c])', () => {
     expect(() => {
       applyTransform(new Float32Array(6), [0], [2, 3, 1, 1], { rotateDeg: 10 }, 0, 'd');
-    }).toThrow(/rotateDeg applies to images only/);
+    }).toThrow(/transform\.rotateDeg: applies to images only/);
   });
 });
 
@@ -143,14 +143,14 @@ describe('domain transforms: zoom, inversion, tabular shift and multiply (issue 
 
   it('says which fields do not fit the data', () => {
     expect(transformProblems({ shift: 1, rotateDeg: 10 }, [8, 8])).toEqual([
-      'transform.shift applies to tabular features [d] only, not [8, 8]',
+      { path: 'transform.shift', message: 'applies to tabular features [d] only, not [8, 8]' },
     ]);
     expect(transformProblems({ rotateDeg: 10, invert: true }, [5])).toHaveLength(2);
     expect(transformProblems({ shift: [1, 2] }, [3])).toEqual([
-      'transform.shift has 2 values; the dataset has 3 features',
+      { path: 'transform.shift', message: 'has 2 values; the dataset has 3 features' },
     ]);
     expect(() => {
       applyTransform(new Float32Array(3), [0], [3], { scale: 2 }, 0, 'tab');
-    }).toThrow(/Domain "tab": transform.scale applies to images only/);
+    }).toThrow(/Domain "tab": transform.scale: applies to images only/);
   });
 });

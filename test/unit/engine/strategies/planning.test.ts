@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  hashConfig,
   parseSpec,
   planExperiment,
   type PlannedDomain,
@@ -7,7 +8,8 @@ import {
 import type { DatasetRecord } from '../../../../src-main/store/datasets';
 import type { DomainSpec } from '../../../../src-shared/domain/experimentSpec';
 import { strategyInfo } from '../../../../src-shared/domain/strategies';
-import { AppFailure } from '../../../../src-shared/result';
+import { TRAIN_METRIC_ROWS } from '../../../../src-shared/domain/trainMetrics';
+import { AppFailure, type Issue } from '../../../../src-shared/result';
 import { digitsLocator, linearBinaryLocator } from '../fixtures';
 
 /** The digits dataset (64 features) and a 20-feature synthetic one, as the workspace records them. */
@@ -60,7 +62,7 @@ function spec(strategies: { id: string; params?: Record<string, unknown> }[], ex
   });
 }
 
-function problems(fn: () => unknown): string[] {
+function problems(fn: () => unknown): Issue[] {
   try {
     fn();
   } catch (e) {
@@ -118,16 +120,30 @@ describe('planning the new strategies', () => {
       ),
     );
     expect(found).toEqual([
-      "strategies.0: freezeLayers 3 exceeds the model's 2 hidden layers",
-      'strategies.0: layerScale3 is set but the model has 2 hidden layers',
-      "strategies.1: layer 4 exceeds the model's 2 hidden layers",
+      {
+        path: 'strategies.0.params.freezeLayers',
+        message: "freezeLayers 3 exceeds the model's 2 hidden layers",
+      },
+      {
+        path: 'strategies.0.params.layerScale3',
+        message: 'layerScale3 is set but the model has 2 hidden layers',
+      },
+      {
+        path: 'strategies.1.params.layer',
+        message: "layer 4 exceeds the model's 2 hidden layers",
+      },
     ]);
     // A value out of its range is the spec schema's to refuse (typed per strategy, issue 10).
     expect(
       problems(() =>
         planExperiment(spec([{ id: 'distillation', params: { temperature: 0.5 } }]), resolve),
       ),
-    ).toEqual(['strategies.0.params.temperature: Too small: expected number to be >=1']);
+    ).toEqual([
+      {
+        path: 'strategies.0.params.temperature',
+        message: 'Too small: expected number to be >=1',
+      },
+    ]);
   });
 
   it("refuses fine-tune's head options that cannot hold, when planned (issue 17)", () => {
@@ -144,13 +160,28 @@ describe('planning the new strategies', () => {
       ),
     );
     expect(found).toEqual([
-      "strategies.0: headInitScale scales a new head, and keepSourceHead keeps the source's",
-      "strategies.0: keepSourceHead keeps the source's output layer, but source 0 has classes " +
-        '[0, 1, 2, 3, 4] and target 0 [5, 6, 7, 8, 9]: it needs the same classes in the same order',
-      "strategies.0: keepSourceHead keeps the source's output layer, but source 1 has classes " +
-        '[0, 1, 2] and target 0 [5, 6, 7, 8, 9]: it needs the same classes in the same order',
-      'strategies.1: probeEpochs 3 leaves none of the 3 epochs to fine-tune (LP-FT probes first, ' +
-        'then fine-tunes; for a probe alone use feature-extraction)',
+      {
+        path: 'strategies.0.params.headInitScale',
+        message: "headInitScale scales a new head, and keepSourceHead keeps the source's",
+      },
+      {
+        path: 'strategies.0.params.keepSourceHead',
+        message:
+          "keepSourceHead keeps the source's output layer, but source 0 has classes " +
+          '[0, 1, 2, 3, 4] and target 0 [5, 6, 7, 8, 9]: it needs the same classes in the same order',
+      },
+      {
+        path: 'strategies.0.params.keepSourceHead',
+        message:
+          "keepSourceHead keeps the source's output layer, but source 1 has classes " +
+          '[0, 1, 2] and target 0 [5, 6, 7, 8, 9]: it needs the same classes in the same order',
+      },
+      {
+        path: 'strategies.1.params.probeEpochs',
+        message:
+          'probeEpochs 3 leaves none of the 3 epochs to fine-tune (LP-FT probes first, ' +
+          'then fine-tunes; for a probe alone use feature-extraction)',
+      },
     ]);
     // The same classes in the same order keep the source head.
     const same = planExperiment(
@@ -173,6 +204,24 @@ describe('planning the new strategies', () => {
     expect(revision('feature-extraction')).toBe(2);
     expect(revision('scratch')).toBeUndefined();
     expect(plan.sourceRuns[0]?.config.strategyRevision).toBeUndefined();
+  });
+
+  it('records the cap on train-metric rows on every run, outside the run’s identity', () => {
+    const plan = planExperiment(spec([{ id: 'scratch' }, { id: 'fine-tune' }]), resolve);
+    const runs = [...plan.sourceRuns, ...plan.transferRuns];
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs) expect(run.config.trainMetricRows).toBe(TRAIN_METRIC_ROWS);
+    // A measurement setting: the hash of a run recorded before the cap (none) is the same, so a
+    // source model trained then is still reused, and old runs' hashes still check out.
+    const [first] = runs;
+    if (!first) throw new Error('no run planned');
+    const { trainMetricRows: _cap, ...before } = first.config;
+    expect(_cap).toBe(TRAIN_METRIC_ROWS);
+    const datasets = [DATASETS.digits].flatMap((d) => (d ? [d] : []));
+    expect(hashConfig(before, datasets)).toBe(hashConfig(first.config, datasets));
+    expect(hashConfig({ ...first.config, seed: 99 }, datasets)).not.toBe(
+      hashConfig(first.config, datasets),
+    );
   });
 
   it('plans every model-transfer strategy across input shapes (an input adapter fits them)', () => {
@@ -246,12 +295,10 @@ describe('planning domain adaptation', () => {
     );
     const suits = 'budget 0 suits source-only, mmd, coral, dann, importance-weighting, kmm';
     expect(found).toEqual(
-      ids
-        .slice(0, -1)
-        .map(
-          (id, i) =>
-            `strategies.${i}: ${strategyInfo(id as Parameters<typeof strategyInfo>[0]).name} trains on target labels, so it cannot run with budget 0 (no target labels); ${suits}`,
-        ),
+      ids.slice(0, -1).map((id, i) => ({
+        path: `strategies.${i}`,
+        message: `${strategyInfo(id as Parameters<typeof strategyInfo>[0]).name} trains on target labels, so it cannot run with budget 0 (no target labels); ${suits}`,
+      })),
     );
   });
 
@@ -260,8 +307,16 @@ describe('planning domain adaptation', () => {
       planExperiment(spec([{ id: 'mmd' }, { id: 'multi-task' }]), resolve),
     );
     expect(found).toEqual([
-      "strategies.0: mmd: source 0 has classes [0, 1, 2, 3, 4] and target 0 has [5, 6, 7, 8, 9]; MMD (DAN) trains the target's classifier on the source labels and needs the same classes",
-      "strategies.0: mmd: source 1 has classes [0, 1, 2] and target 0 has [5, 6, 7, 8, 9]; MMD (DAN) trains the target's classifier on the source labels and needs the same classes",
+      {
+        path: 'strategies.0',
+        message:
+          "mmd: source 0 has classes [0, 1, 2, 3, 4] and target 0 has [5, 6, 7, 8, 9]; MMD (DAN) trains the target's classifier on the source labels and needs the same classes",
+      },
+      {
+        path: 'strategies.0',
+        message:
+          "mmd: source 1 has classes [0, 1, 2] and target 0 has [5, 6, 7, 8, 9]; MMD (DAN) trains the target's classifier on the source labels and needs the same classes",
+      },
     ]);
     // Without a class list a domain keeps its dataset's classes, in order.
     expect(

@@ -6,7 +6,7 @@ import {
 } from '../../../../src-main/core/experimentPlan';
 import type { DatasetRecord } from '../../../../src-main/store/datasets';
 import { StrategyIdSchema, type DomainSpec } from '../../../../src-shared/domain/experimentSpec';
-import { AppFailure } from '../../../../src-shared/result';
+import { AppFailure, type Issue } from '../../../../src-shared/result';
 import { digitsLocator, linearBinaryLocator } from '../fixtures';
 
 /** Workspace records of the shapes that matter: 8×8 and 28×28 images, 20 and 12 features. */
@@ -42,7 +42,7 @@ function plan(o: {
   target: string;
   strategies: { id: string; params?: Record<string, unknown> }[];
   model?: object;
-}): string[] {
+}): Issue[] {
   try {
     planExperiment(
       parseSpec({
@@ -71,16 +71,16 @@ describe('planning across input shapes', () => {
 
   it('plans a learned adapter from 20 to 12 features, except where rows are compared as they are', () => {
     expect(plan({ source: 'wide', target: 'narrow', strategies: EVERY })).toEqual(
-      (['importance-weighting', 'kmm', 'tradaboost'] as const).map(
-        (id) =>
-          `strategies.${StrategyIdSchema.options.indexOf(id)}: ${id}: source 0 has rows of shape [20] and target 0 [12]; ${
-            {
-              'importance-weighting': 'Importance weighting',
-              kmm: 'Kernel mean matching',
-              tradaboost: 'TrAdaBoost',
-            }[id]
-          } compares the rows of both domains in the input space, which a learned input adapter cannot map (only images are resized to fit)`,
-      ),
+      (['importance-weighting', 'kmm', 'tradaboost'] as const).map((id) => ({
+        path: `strategies.${StrategyIdSchema.options.indexOf(id)}`,
+        message: `${id}: source 0 has rows of shape [20] and target 0 [12]; ${
+          {
+            'importance-weighting': 'Importance weighting',
+            kmm: 'Kernel mean matching',
+            tradaboost: 'TrAdaBoost',
+          }[id]
+        } compares the rows of both domains in the input space, which a learned input adapter cannot map (only images are resized to fit)`,
+      })),
     );
   });
 });
@@ -108,8 +108,12 @@ describe('planning a CNN', () => {
         model: cnn,
       }),
     ).toEqual([
-      "strategies.0: freezeLayers 3 exceeds the model's 2 weight layers (convolutions and hidden layers)",
-      "strategies.1: layer 2 exceeds the model's 1 hidden layers",
+      {
+        path: 'strategies.0.params.freezeLayers',
+        message:
+          "freezeLayers 3 exceeds the model's 2 weight layers (convolutions and hidden layers)",
+      },
+      { path: 'strategies.1.params.layer', message: "layer 2 exceeds the model's 1 hidden layers" },
     ]);
   });
 
@@ -122,8 +126,16 @@ describe('planning a CNN', () => {
         model: cnn,
       }),
     ).toEqual([
-      'sources.0: model: a CNN needs image features [height, width] or [height, width, channels], not [20] (dataset wide)',
-      'targets.0: model: a CNN needs image features [height, width] or [height, width, channels], not [12] (dataset narrow)',
+      {
+        path: 'sources.0.model',
+        message:
+          'a CNN needs image features [height, width] or [height, width, channels], not [20] (dataset wide)',
+      },
+      {
+        path: 'targets.0.model',
+        message:
+          'a CNN needs image features [height, width] or [height, width, channels], not [12] (dataset narrow)',
+      },
     ]);
     // The default CNN (two blocks) needs 10×10 images at least: 8×8 digits are too small.
     expect(
@@ -134,7 +146,11 @@ describe('planning a CNN', () => {
         model: { type: 'cnn' },
       }),
     ).toEqual([
-      'sources.0: model: 8×8 images are too small for 2 3×3 convolution + 2×2 pooling blocks (dataset digits)',
+      {
+        path: 'sources.0.model',
+        message:
+          '8×8 images are too small for 2 3×3 convolution + 2×2 pooling blocks (dataset digits)',
+      },
     ]);
   });
 
