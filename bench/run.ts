@@ -11,8 +11,11 @@
  *
  * Throughput is counted per second of the process's CPU time (the headline: what one core does,
  * robust to other work on a shared machine) and per second of wall-clock time; each is the
- * median over the rounds. A run whose single step outlasts the time budget (the cpu backend on
- * the CNN: about a minute a step) runs in the first round only.
+ * median over the rounds. The ratio to PyTorch is taken round by round (the rounds alternate, so
+ * round i of a runner and round i of PyTorch met the same load) and printed as the median of the
+ * rounds' ratios with their range; a goal is met or not only when every round agrees (ratios.ts,
+ * issue 12). A run whose single step outlasts the time budget (the cpu backend on the CNN: about
+ * a minute a step) runs in the first round only.
  *
  * Options: --workloads mlp20,mlp784,cnn  --backends fused,engine,stock,cpu  --seconds 3  --rounds 3
  *          --rows 10000  --python /usr/bin/python3  --json results.json
@@ -30,6 +33,16 @@ import {
   restoreStockWasmKernels,
 } from '../src-main/engine/kernels/index';
 import { FASHION_MNIST_DIR, fashionMnistAvailable } from './fashionMnist';
+import {
+  formatGoal,
+  formatSpread,
+  formatVerdict,
+  median,
+  perRoundRatios,
+  spreadOf,
+  verdictOf,
+  type Goal,
+} from './ratios';
 import { measure, workloadRows, WORKLOADS, type WorkloadId } from './workloads';
 
 const RUNNERS = {
@@ -131,11 +144,11 @@ async function main(): Promise<void> {
     results.push(...byRunner.values());
   }
   printTable(results);
-  printGoals(results);
+  const goals = printGoals(results);
   if (options.json !== undefined) {
     await writeFile(
       options.json,
-      JSON.stringify({ seconds, rounds, rows: rowCount, results }, null, 2),
+      JSON.stringify({ seconds, rounds, rows: rowCount, results, goals }, null, 2),
     );
   }
 }
@@ -165,14 +178,6 @@ async function runEngine(
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? NaN)
-    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-}
-
 function summary(
   result: Result | undefined,
 ): { cpu: number; wall: number; ms: number } | undefined {
@@ -184,15 +189,37 @@ function summary(
   };
 }
 
+/**
+ * A runner's ratios to PyTorch on the same workload, round by round: samples[i] is round i + 1
+ * for both (a runner only stops early, after a failure or a slow first round, never skips).
+ */
+function ratiosToPeer(
+  results: Result[],
+  ours: Result,
+): { cpu: number[]; wall: number[] } | undefined {
+  const peer = results.find((r) => r.workload === ours.workload && r.runner === 'torch');
+  if (peer === undefined || peer.samples.length === 0) return undefined;
+  return {
+    cpu: perRoundRatios(
+      ours.samples.map((s) => s.samplesPerCpuSecond),
+      peer.samples.map((s) => s.samplesPerCpuSecond),
+    ),
+    wall: perRoundRatios(
+      ours.samples.map((s) => s.samplesPerSecond),
+      peer.samples.map((s) => s.samplesPerSecond),
+    ),
+  };
+}
+
 function printTable(results: Result[]): void {
   const table = new Table({
     head: [
       'workload',
       'runs on',
       'samples/CPU-s',
-      '× PyTorch',
+      '× PyTorch (rounds)',
       'samples/s (wall)',
-      '× PyTorch',
+      '× PyTorch (rounds)',
       'ms/step',
       'runs',
       'leak',
@@ -206,17 +233,13 @@ function printTable(results: Result[]): void {
       table.push([...name, { colSpan: 7, content: `fails: ${result.error ?? 'no result'}` }]);
       continue;
     }
-    const peer = summary(
-      results.find((r) => r.workload === result.workload && r.runner === 'torch'),
-    );
-    const ratio = (a: number, b: number | undefined): string =>
-      b === undefined ? '' : `${(a / b).toFixed(2)}×`;
+    const ratios = result.runner === 'torch' ? undefined : ratiosToPeer(results, result);
     table.push([
       ...name,
       ours.cpu.toFixed(0),
-      ratio(ours.cpu, peer?.cpu),
+      formatSpread(spreadOf(ratios?.cpu ?? [])),
       ours.wall.toFixed(0),
-      ratio(ours.wall, peer?.wall),
+      formatSpread(spreadOf(ratios?.wall ?? [])),
       ours.ms.toFixed(2),
       String(result.samples.length),
       result.samples.map((s) => s.leak ?? '').find((l) => l !== 'none') ??
@@ -226,21 +249,43 @@ function printTable(results: Result[]): void {
   console.log(`\n${table.toString()}`);
 }
 
-/** Issue 3's goals per core on wasm: at least 0.3× PyTorch for the articles' MLP and the CNN. */
-function printGoals(results: Result[]): void {
+/** Issue 3's goal per core on wasm: at least 0.3× PyTorch for the articles' MLP and the CNN. */
+const GOAL: Goal = { target: 0.3, direction: 'at least' };
+
+interface GoalResult {
+  workload: WorkloadId;
+  runner: BackendId;
+  goal: Goal;
+  cpuRatios: number[];
+  wallRatios: number[];
+  verdict: 'met' | 'not met' | 'undecided';
+}
+
+/** Judged on CPU time (per core); the wall-clock ratios are printed beside, not judged. */
+function printGoals(results: Result[]): GoalResult[] {
+  const judged: GoalResult[] = [];
   for (const id of ['mlp20', 'cnn'] as const) {
-    const peer = summary(results.find((r) => r.workload === id && r.runner === 'torch'));
     for (const runner of ['fused', 'engine'] as const) {
-      const ours = summary(results.find((r) => r.workload === id && r.runner === runner));
-      if (ours === undefined || peer === undefined) continue;
-      const ratio = ours.cpu / peer.cpu;
+      const ours = results.find((r) => r.workload === id && r.runner === runner);
+      const ratios = ours === undefined ? undefined : ratiosToPeer(results, ours);
+      if (ratios === undefined) continue;
+      const verdict = verdictOf(ratios.cpu, GOAL);
       console.log(
-        `Goal ≥ 0.30× PyTorch per core on wasm, ${WORKLOADS[id].title}, ${RUNNERS[runner]}: ` +
-          `${ratio.toFixed(2)}× (${ratio >= 0.3 ? 'met' : 'NOT met'}; wall-clock ` +
-          `${(ours.wall / peer.wall).toFixed(2)}×)`,
+        `Goal ${formatGoal(GOAL)} PyTorch per core on wasm, ${WORKLOADS[id].title}, ` +
+          `${RUNNERS[runner]}: ${formatVerdict(verdict)} (wall-clock ` +
+          `${formatSpread(spreadOf(ratios.wall))})`,
       );
+      judged.push({
+        workload: id,
+        runner,
+        goal: GOAL,
+        cpuRatios: ratios.cpu,
+        wallRatios: ratios.wall,
+        verdict: verdict.kind,
+      });
     }
   }
+  return judged;
 }
 
 async function torchVersion(python: string): Promise<string | undefined> {

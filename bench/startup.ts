@@ -4,7 +4,10 @@
  *
  * Each command is started as a fresh process, round after round (the commands alternate, so a
  * busy moment on a shared machine hits them all alike); the figure is the median wall-clock time
- * over the rounds, and its ratio to `node -e 0` (what any Node command costs at least).
+ * over the rounds, and its ratio to `node -e 0` (what any Node command costs at least), taken
+ * round by round: the median of the rounds' ratios with their range. Each transferlab command is
+ * judged against issue 12's goal, within 4× of `node -e 0`, only when every round agrees
+ * (ratios.ts).
  * `runs --json` gets a new, empty workspace folder every time, so it opens (and creates) the
  * database as a first start does.
  *
@@ -21,6 +24,16 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  formatGoal,
+  formatSpread,
+  formatVerdict,
+  median,
+  perRoundRatios,
+  spreadOf,
+  verdictOf,
+  type Goal,
+} from './ratios';
 
 const { values: options } = parseArgs({
   options: {
@@ -95,13 +108,6 @@ function timeOnce(command: Command, root: string): number {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const at = (i: number): number => sorted[i] ?? Number.NaN;
-  return sorted.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
-}
-
 // One start of each first, unmeasured: the file system cache, not the code, would lead the first.
 for (const cell of cells) timeOnce(cell.command, cell.checkout.root);
 const samples = new Map<string, number[]>(cells.map((c) => [c.key, []]));
@@ -109,14 +115,21 @@ for (let round = 0; round < rounds; round++) {
   for (const cell of cells) samples.get(cell.key)?.push(timeOnce(cell.command, cell.checkout.root));
 }
 
-const baselineMs = median(samples.get(cells[0]?.key ?? '') ?? []);
+/** Issue 12: a command starts within 4× of `node -e 0`. */
+const GOAL: Goal = { target: 4, direction: 'at most' };
+
+// Round i of every command against round i of `node -e 0`, the first cell.
+const nodeMs = samples.get(cells[0]?.key ?? '') ?? [];
 const startup = cells.map((c) => {
-  const ms = median(samples.get(c.key) ?? []);
+  const ms = samples.get(c.key) ?? [];
+  const ratios = perRoundRatios(ms, nodeMs);
   return {
     command: c.command.name,
     checkout: c.command.shared ? null : c.checkout.label,
-    medianMs: Math.round(ms),
-    ratio: Number((ms / baselineMs).toFixed(2)),
+    medianMs: Math.round(median(ms)),
+    ratios,
+    spread: spreadOf(ratios),
+    verdict: c.command.shared ? null : verdictOf(ratios, GOAL),
   };
 });
 
@@ -143,10 +156,20 @@ const sizes = checkouts.flatMap((checkout) => [
 ]);
 
 const label = (checkout: string | null): string => (checkout === null ? '' : ` (${checkout})`);
-console.log(`Start-up, median of ${rounds} runs each (node ${process.version}):`);
+console.log(
+  `Start-up, median of ${rounds} runs each (node ${process.version}); × node -e 0, median of ` +
+    `the rounds' ratios (their range):`,
+);
 for (const s of startup) {
   const name = `${s.command}${label(s.checkout)}`.padEnd(42);
-  console.log(`  ${name} ${String(s.medianMs).padStart(6)} ms   ×${s.ratio.toFixed(2)}`);
+  console.log(`  ${name} ${String(s.medianMs).padStart(6)} ms   ${formatSpread(s.spread)}`);
+}
+for (const s of startup) {
+  if (s.verdict === null) continue;
+  console.log(
+    `Goal ${formatGoal(GOAL)} node -e 0, ${s.command}${label(s.checkout)}: ` +
+      formatVerdict(s.verdict),
+  );
 }
 console.log('Bundle sizes (out/, from the last `npx electron-vite build`):');
 for (const s of sizes) {
@@ -154,5 +177,9 @@ for (const s of sizes) {
   console.log(`  ${`${s.file}${label(s.checkout)}`.padEnd(42)} ${shown.padStart(12)}`);
 }
 if (options.json !== undefined) {
-  writeFileSync(options.json, JSON.stringify({ rounds, startup, sizes }, null, 2));
+  const rows = startup.map(({ verdict, ...row }) => ({ ...row, verdict: verdict?.kind ?? null }));
+  writeFileSync(
+    options.json,
+    JSON.stringify({ rounds, goal: GOAL, startup: rows, sizes }, null, 2),
+  );
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { DatasetSummary } from '../../src-shared/domain/datasets';
 import {
-  BudgetSchema,
   DomainSpecSchema,
   ExperimentSpecSchema,
   type Budget,
@@ -11,7 +10,6 @@ import {
 import {
   FinalMetricsSchema,
   InputAdapterSchema,
-  ResolvedRunConfigSchema,
   RunEnvironmentSchema,
   SplitSizesSchema,
   type FinalMetrics,
@@ -25,6 +23,7 @@ import {
 import type { Db } from './db';
 import { readJson } from './json';
 import { restoreNonFinite, type NonFinite } from './metrics';
+import { rerunSourceFromRow, type RerunSourceRow } from './runs';
 
 /**
  * The records a JSON bundle carries (reports/bundleExport.ts, reports/bundleImport.ts): read for
@@ -88,21 +87,8 @@ export function readRawEpochsOf(db: Db, runIds: readonly number[]): Map<number, 
   return byRun;
 }
 
-interface RunRow {
-  id: number;
-  experiment_id: number;
-  kind: RunKind;
-  strategy: string;
-  variant: string;
-  domain_id: number;
-  source_domain_id: number | null;
-  budget: string;
-  seed: number;
-  status: RunStatus;
-  config: string;
-  config_hash: string;
-  depends_on: number | null;
-  epochs: number;
+/** Everything a bundle carries of a run's row, beyond what a re-run copies. */
+interface RunRecordRow extends RerunSourceRow {
   backend: string | null;
   environment: string | null;
   data_hash: string | null;
@@ -170,22 +156,9 @@ export function readRunRecords(db: Db, runIds: readonly number[]): RunRecordForB
               archived_at
        FROM runs WHERE id ${IN_IDS} ORDER BY id`,
     )
-    .all(JSON.stringify(runIds)) as RunRow[];
+    .all(JSON.stringify(runIds)) as RunRecordRow[];
   return rows.map((r) => ({
-    id: r.id,
-    experimentId: r.experiment_id,
-    kind: r.kind,
-    strategy: r.strategy,
-    variant: r.variant,
-    domainId: r.domain_id,
-    sourceDomainId: r.source_domain_id,
-    budget: readJson(BudgetSchema, r.budget, `budget of run #${r.id}`),
-    seed: r.seed,
-    status: r.status,
-    config: readJson(ResolvedRunConfigSchema, r.config, `config of run #${r.id}`),
-    configHash: r.config_hash,
-    dependsOn: r.depends_on,
-    epochs: r.epochs,
+    ...rerunSourceFromRow(r),
     backend: r.backend,
     environment: nullableJson(RunEnvironmentSchema, r.environment, `environment of run #${r.id}`),
     dataHash: r.data_hash,

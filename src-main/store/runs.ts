@@ -477,32 +477,28 @@ export interface RerunSource extends Omit<NewRun, 'rerunOf'> {
   status: RunStatus;
 }
 
-export function readRerunSource(db: Db, id: number): RerunSource | undefined {
-  const row = db
-    .prepare(
-      `SELECT id, experiment_id, kind, strategy, variant, domain_id, source_domain_id, budget, seed,
-              status, config, config_hash, depends_on, epochs
-       FROM runs WHERE id = ?`,
-    )
-    .get(id) as
-    | {
-        id: number;
-        experiment_id: number;
-        kind: RunKind;
-        strategy: string;
-        variant: string;
-        domain_id: number;
-        source_domain_id: number | null;
-        budget: string;
-        seed: number;
-        status: RunStatus;
-        config: string;
-        config_hash: string;
-        depends_on: number | null;
-        epochs: number;
-      }
-    | undefined;
-  if (!row) return undefined;
+/**
+ * The `runs` columns a RerunSource is read from, as SQLite returns them; bundles.ts reads these
+ * and more for a run's whole record.
+ */
+export interface RerunSourceRow {
+  id: number;
+  experiment_id: number;
+  kind: RunKind;
+  strategy: string;
+  variant: string;
+  domain_id: number;
+  source_domain_id: number | null;
+  budget: string;
+  seed: number;
+  status: RunStatus;
+  config: string;
+  config_hash: string;
+  depends_on: number | null;
+  epochs: number;
+}
+
+export function rerunSourceFromRow(row: RerunSourceRow): RerunSource {
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -511,12 +507,23 @@ export function readRerunSource(db: Db, id: number): RerunSource | undefined {
     variant: row.variant,
     domainId: row.domain_id,
     sourceDomainId: row.source_domain_id,
-    budget: readJson(BudgetSchema, row.budget, 'run budget'),
+    budget: readJson(BudgetSchema, row.budget, `budget of run #${row.id}`),
     seed: row.seed,
     status: row.status,
-    config: readJson(ResolvedRunConfigSchema, row.config, 'run config'),
+    config: readJson(ResolvedRunConfigSchema, row.config, `config of run #${row.id}`),
     configHash: row.config_hash,
     dependsOn: row.depends_on,
     epochs: row.epochs,
   };
+}
+
+export function readRerunSource(db: Db, id: number): RerunSource | undefined {
+  const row = db
+    .prepare(
+      `SELECT id, experiment_id, kind, strategy, variant, domain_id, source_domain_id, budget, seed,
+              status, config, config_hash, depends_on, epochs
+       FROM runs WHERE id = ?`,
+    )
+    .get(id) as RerunSourceRow | undefined;
+  return row ? rerunSourceFromRow(row) : undefined;
 }

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -7,10 +9,16 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stageIntoFolder, writeIntoFolder } from '../../../src-main/reports/writeReport';
 import { useTempDirs } from '../../helpers/tempDir';
+import type { WriteIntoFolderOutcome } from '../../helpers/writeIntoFolderChild';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../helpers/writeIntoFolderChild.ts', import.meta.url));
 
 const tempDir = useTempDirs();
 
@@ -126,12 +134,15 @@ describe('writing a report into a chosen folder', () => {
     );
   });
 
-  // Root writes anywhere: this one runs where the tests do not run as root.
-  it.skipIf(process.getuid?.() === 0)('reports a folder it may not write to', () => {
-    const dir = tempDir();
+  // Root writes anywhere: run as root, the write is made by a child process that has dropped to
+  // an unprivileged user, so the operating system refuses it there too.
+  it('reports a folder it may not write to', () => {
+    const root = tempDir();
+    const dir = join(root, 'chosen');
+    mkdirSync(dir);
     chmodSync(dir, 0o555);
     try {
-      expect(() => writeIntoFolder(dir, 'r.md', 'x')).toThrow(
+      expect(refusalToWrite(root, dir, 'r.md', 'x')).toBe(
         `Could not write ${join(dir, 'r.md')}: permission denied (EACCES).`,
       );
       expect(readdirSync(dir)).toEqual([]);
@@ -140,3 +151,48 @@ describe('writing a report into a chosen folder', () => {
     }
   });
 });
+
+/** `nobody` on Linux and most other systems. */
+const UNPRIVILEGED = 65534;
+
+/**
+ * The message `writeIntoFolder(dir, fileName, data)` is refused with, from this process, or when
+ * it runs as root (which permission bits do not stop) from a child process running as `nobody`.
+ * `root` is the temporary folder holding `dir`: it is opened to `nobody` (mkdtemp makes it 0o700)
+ * and also holds that user's writable cache folder for tsx.
+ */
+function refusalToWrite(root: string, dir: string, fileName: string, data: string): string {
+  if (process.getuid?.() !== 0) {
+    try {
+      writeIntoFolder(dir, fileName, data);
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+    throw new Error(`${join(dir, fileName)} was written`);
+  }
+  chmodSync(root, 0o755);
+  const home = join(root, 'home');
+  mkdirSync(home);
+  chownSync(home, UNPRIVILEGED, UNPRIVILEGED);
+  const tsxLoader = createRequire(import.meta.url).resolve('tsx/esm');
+  const child = spawnSync(
+    process.execPath,
+    ['--import', pathToFileURL(tsxLoader).href, CHILD, dir, fileName, data],
+    {
+      cwd: REPO,
+      uid: UNPRIVILEGED,
+      gid: UNPRIVILEGED,
+      // Not the parent's environment: vitest's variables and NODE_OPTIONS stay out of the child.
+      env: { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: home },
+      encoding: 'utf8',
+    },
+  );
+  if (child.error !== undefined) throw child.error;
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  const outcome = JSON.parse(child.stdout) as WriteIntoFolderOutcome;
+  expect(outcome.uid).toBe(UNPRIVILEGED);
+  expect(outcome.written).toBeNull();
+  if (outcome.error === null) throw new Error(`${join(dir, fileName)} was written`);
+  return outcome.error;
+}
