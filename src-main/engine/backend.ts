@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import { arch, availableParallelism, platform } from 'node:os';
-import * as tfjs from '@tensorflow/tfjs';
-// Importing the wasm backend registers it with tfjs; it is a plain dependency, always present.
-import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference } from '../../src-shared/domain/experimentSpec';
 import type { RunEnvironment } from '../../src-shared/domain/runs';
 import { registerEngineWasmKernels } from './kernels/index';
+import { isTfNamespace, tfjs, versionWasm, type Tf } from './tfjs';
+
+export type { Tf } from './tfjs';
 
 /**
  * Backend selection. The native TensorFlow bindings are optional: their install downloads
@@ -14,9 +14,6 @@ import { registerEngineWasmKernels } from './kernels/index';
  * not break the build, the type-check or the bundle. Their namespace has tfjs's own types
  * (tfjs-node re-exports @tensorflow/tfjs), checked with a guard rather than cast.
  */
-
-/** The tfjs namespace the engine computes with: the plain one, or tfjs-node's superset. */
-export type Tf = typeof tfjs;
 
 /** The backend a run used. 'tensorflow-gpu' is tfjs-node-gpu (CUDA), 'tensorflow' tfjs-node (CPU). */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -64,7 +61,7 @@ export async function selectBackend(preference: BackendPreference): Promise<Sele
         return {
           tf: tfjs,
           backend: 'wasm',
-          versions: { ...tfjs.version, 'tfjs-backend-wasm': version_wasm },
+          versions: { ...tfjs.version, 'tfjs-backend-wasm': versionWasm },
         };
       }
       problems.push('wasm: the backend failed to initialise');
@@ -121,20 +118,6 @@ async function tryNative(pkg: string): Promise<NativeLoad> {
     tf: loaded,
     versions: { ...loaded.version, [pkg.slice('@tensorflow/'.length)]: packageVersion(pkg) },
   };
-}
-
-/** A structural check that a module is tfjs's namespace: what the engine calls on it. */
-function isTfNamespace(value: unknown): value is Tf {
-  if (typeof value !== 'object' || value === null) return false;
-  const ns = value as Record<string, unknown>;
-  return (
-    typeof ns.setBackend === 'function' &&
-    typeof ns.ready === 'function' &&
-    typeof ns.tidy === 'function' &&
-    typeof ns.layers === 'object' &&
-    typeof ns.train === 'object' &&
-    typeof ns.version === 'object'
-  );
 }
 
 function packageVersion(pkg: string): string {

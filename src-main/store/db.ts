@@ -59,3 +59,23 @@ export function withoutWriting<T>(db: Db, fn: () => T): T {
   if (!('value' in box)) throw new Error('The rolled-back work produced nothing');
   return box.value as T;
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, prepared once per connection: for writes on the hot path (one per
+ * epoch of every run), where preparing the same SQL again cost more than running it (issue 12).
+ */
+export function cachedStatement(db: Db, sql: string): Database.Statement {
+  let byText = statements.get(db);
+  if (byText === undefined) {
+    byText = new Map();
+    statements.set(db, byText);
+  }
+  let statement = byText.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    byText.set(sql, statement);
+  }
+  return statement;
+}

@@ -1,5 +1,5 @@
 import type { EpochMetrics } from '../../src-shared/domain/runs';
-import { inTransaction, type Db } from './db';
+import { cachedStatement, inTransaction, type Db } from './db';
 
 export type NonFinite = 'nan' | 'inf' | '-inf';
 
@@ -32,17 +32,21 @@ export function insertEpoch(
   elapsedS: number,
 ): void {
   inTransaction(db, () => {
-    const insert = db.prepare(
+    const insert = cachedStatement(
+      db,
       'INSERT OR REPLACE INTO metrics (run_id, epoch, name, value, nonfinite, elapsed_s) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    const summarise = db.prepare(UPSERT_SUMMARY);
+    const summarise = cachedStatement(db, UPSERT_SUMMARY);
     for (const [name, value] of Object.entries(values)) {
       const kind = nonFiniteKind(value);
       const stored = kind === null ? value : null;
       insert.run(runId, epoch, name, stored, kind, elapsedS);
       summarise.run(runId, name, epoch, stored, stored, stored);
     }
-    db.prepare('UPDATE runs SET epochs_done = MAX(epochs_done, ?) WHERE id = ?').run(epoch, runId);
+    cachedStatement(db, 'UPDATE runs SET epochs_done = MAX(epochs_done, ?) WHERE id = ?').run(
+      epoch,
+      runId,
+    );
   });
 }
 

@@ -1,4 +1,15 @@
-import {
+import type {
+  KernelConfig,
+  KernelFunc,
+  NamedTensorMap,
+  Tensor,
+  TensorInfo,
+  Variable,
+} from '@tensorflow/tfjs';
+import { allocate, heapF32, offsetOf, size, wasmBackend } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const {
   add,
   div,
   engine,
@@ -10,14 +21,7 @@ import {
   square,
   tidy,
   zerosLike,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedTensorMap,
-  type Tensor,
-  type TensorInfo,
-  type Variable,
-} from '@tensorflow/tfjs';
-import { allocate, heapF32, offsetOf, size, wasmBackend } from './wasmHeap';
+} = tfjs;
 
 /**
  * Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1) with the
@@ -88,7 +92,7 @@ export const adamUpdateConfig: KernelConfig = {
 };
 
 /** tfjs's NamedTensor ({name, tensor}), which the package does not export by name. */
-type NamedTensor = Awaited<ReturnType<Optimizer['getWeights']>>[number];
+type NamedTensor = Awaited<ReturnType<InstanceType<typeof Optimizer>['getWeights']>>[number];
 
 interface Slots {
   m: Variable;

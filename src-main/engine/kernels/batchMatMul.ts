@@ -1,10 +1,4 @@
-import {
-  BatchMatMul,
-  type BatchMatMulAttrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import {
   allocate,
   heapF32,
@@ -16,6 +10,9 @@ import {
   wasmBackend,
   type WasmBackend,
 } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const { BatchMatMul } = tfjs;
 
 /**
  * BatchMatMul for the wasm backend, built on the stock kernel's fast path.

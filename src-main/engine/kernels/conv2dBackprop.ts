@@ -1,13 +1,9 @@
-import {
-  backend_util,
-  Conv2D,
-  Conv2DBackpropFilter,
-  Conv2DBackpropInput,
-  type Conv2DBackpropFilterAttrs,
-  type Conv2DBackpropInputAttrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
+import type {
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInputAttrs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
 } from '@tensorflow/tfjs';
 import { product } from './batchMatMul';
 import {
@@ -20,6 +16,10 @@ import {
   wasmBackend,
   type WasmBackend,
 } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const { backend_util, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } = tfjs;
+type Conv2DInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
 
 /**
  * The two gradients of a 2-D convolution (NHWC, dilation 1: tfjs's conv2d gradient refuses
@@ -76,7 +76,7 @@ function filterGradByIm2col(
   backend: WasmBackend,
   x: TensorInfo,
   dy: TensorInfo,
-  info: backend_util.Conv2DInfo,
+  info: Conv2DInfo,
 ): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
@@ -143,7 +143,7 @@ function filterGradByConvolution(
   backend: WasmBackend,
   x: TensorInfo,
   dy: TensorInfo,
-  info: backend_util.Conv2DInfo,
+  info: Conv2DInfo,
 ): TensorInfo {
   const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;

@@ -1,12 +1,8 @@
-import {
-  GatherV2,
-  util,
-  type GatherV2Attrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import type { GatherV2Attrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { heapF32, offsetOf, runStock, size, wasmBackend } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const { GatherV2, util } = tfjs;
 
 /**
  * GatherV2 along axis 0 for the wasm backend: picking rows, as the training loop does for every

@@ -1,5 +1,8 @@
-import { Identity, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { runStock, wasmBackend } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const { Identity } = tfjs;
 
 /**
  * Identity (tf.clone) for the wasm backend, sharing the data instead of copying it: one more

@@ -1,10 +1,4 @@
-import {
-  getKernel,
-  getKernelsForBackend,
-  registerKernel,
-  unregisterKernel,
-  type KernelConfig,
-} from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
 import { adamUpdateConfig } from './adam';
 import { batchMatMulConfig } from './batchMatMul';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv2dBackprop';
@@ -13,6 +7,9 @@ import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { sumConfig } from './sum';
 import { forgetStock, rememberStock } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const { getKernel, getKernelsForBackend, registerKernel, unregisterKernel } = tfjs;
 
 export { EngineAdam, engineAdam } from './adam';
 

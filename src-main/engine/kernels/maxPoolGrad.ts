@@ -1,12 +1,8 @@
-import {
-  backend_util,
-  MaxPoolGrad,
-  type KernelConfig,
-  type KernelFunc,
-  type MaxPoolGradAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { allocate, heapF32, offsetOf, wasmBackend } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const { backend_util, MaxPoolGrad } = tfjs;
 
 /**
  * MaxPoolGrad for the wasm backend. The stock kernel (tfjs-backend-wasm 4.22) walks every input

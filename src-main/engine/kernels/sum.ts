@@ -1,12 +1,8 @@
-import {
-  Sum,
-  util,
-  type KernelConfig,
-  type KernelFunc,
-  type SumAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { allocate, heapF32, offsetOf, runStock, size, wasmBackend } from './wasmHeap';
+import { tfjs } from '../tfjs';
+
+const { Sum, util } = tfjs;
 
 /**
  * Sum over leading axes for the wasm backend: the bias gradient of every Dense and Conv2D layer

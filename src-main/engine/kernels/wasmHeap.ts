@@ -1,4 +1,7 @@
-import { getKernel, type DataType, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import type { DataType, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs';
+
+const { getKernel } = tfjs;
 
 /**
  * The small part of tfjs-backend-wasm's BackendWasm that the engine's kernels use, typed here

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import * as tfjsImported from '@tensorflow/tfjs';
 import { runEnvironment, selectBackend } from '../../../src-main/engine/backend';
+import { isTfNamespace, tfjs } from '../../../src-main/engine/tfjs';
 
 /** Whether the optional native bindings are installed here (they are not on offline machines). */
 function installed(pkg: string): boolean {
@@ -12,6 +14,16 @@ function installed(pkg: string): boolean {
   }
 }
 const hasNative = installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu');
+
+describe('the tfjs the engine loads with require (engine/tfjs.ts)', () => {
+  it('is a tfjs namespace, and the same instance an ES import gets', () => {
+    expect(isTfNamespace(tfjs)).toBe(true);
+    expect(isTfNamespace(createRequire(import.meta.url)('@tensorflow/tfjs'))).toBe(true);
+    expect(isTfNamespace({ ...tfjs, tidy: undefined })).toBe(false);
+    // One engine, one registry of kernels and backends, whichever way a module reached it.
+    expect(tfjs.engine()).toBe(tfjsImported.engine());
+  });
+});
 
 describe('selectBackend', () => {
   it('initialises wasm when asked, with its version recorded', async () => {
