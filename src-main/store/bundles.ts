@@ -3,7 +3,6 @@ import type { DatasetSummary } from '../../src-shared/domain/datasets';
 import {
   DomainSpecSchema,
   ExperimentSpecSchema,
-  type Budget,
   type DomainSpec,
   type ExperimentSpec,
 } from '../../src-shared/domain/experimentSpec';
@@ -14,16 +13,13 @@ import {
   SplitSizesSchema,
   type FinalMetrics,
   type InputAdapter,
-  type ResolvedRunConfig,
   type RunEnvironment,
-  type RunKind,
-  type RunStatus,
   type SplitSizes,
 } from '../../src-shared/domain/runs';
 import type { Db } from './db';
 import { readJson } from './json';
 import { restoreNonFinite, type NonFinite } from './metrics';
-import { rerunSourceFromRow, type RerunSourceRow } from './runs';
+import { rerunSourceFromRow, type RerunSource, type RerunSourceRow } from './runs';
 
 /**
  * The records a JSON bundle carries (reports/bundleExport.ts, reports/bundleImport.ts): read for
@@ -106,21 +102,7 @@ interface RunRecordRow extends RerunSourceRow {
 }
 
 /** A run's whole record, as a bundle carries it (its tags and metrics are read apart). */
-export interface RunRecordForBundle {
-  id: number;
-  experimentId: number;
-  kind: RunKind;
-  strategy: string;
-  variant: string;
-  domainId: number;
-  sourceDomainId: number | null;
-  budget: Budget;
-  seed: number;
-  status: RunStatus;
-  config: ResolvedRunConfig;
-  configHash: string;
-  dependsOn: number | null;
-  epochs: number;
+export interface RunRecordForBundle extends RerunSource {
   backend: string | null;
   environment: RunEnvironment | null;
   dataHash: string | null;
