@@ -154,7 +154,7 @@ const ManifestSchema = z.object({
 type Manifest = z.infer<typeof ManifestSchema>;
 
 /**
- * Writes the checkpoint of `epoch` to `<dir>/epoch-<epoch>/` atomically, then removes the
+ * Writes the checkpoint of `epoch` to `<dir>/epoch-<epoch>.ckpt` atomically, then removes the
  * checkpoints other than this one and the one before (checkpointFiles.ts pruneCheckpoints).
  * Returns its size in bytes.
  */

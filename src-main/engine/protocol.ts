@@ -57,8 +57,8 @@ export const TrainJobSchema = z.object({
   /**
    * Checkpoints for resuming a crashed run (issue 11). When set and the strategy is resumable
    * (strategies/resumable.ts), the trainer writes the complete training state of each epoch to
-   * `<dir>/epoch-<k>/` before that epoch's 'epoch' message, keeping the last two
-   * (checkpoint.ts). With `resumeFromEpoch` m it first restores `<dir>/epoch-<m>/`, logs
+   * `<dir>/epoch-<k>.ckpt` before that epoch's 'epoch' message, keeping the last two
+   * (checkpoint.ts). With `resumeFromEpoch` m it first restores `<dir>/epoch-<m>.ckpt`, logs
    * "Resumed from the checkpoint of epoch m" and goes on at epoch m + 1, sending 'epoch' only for
    * later epochs; a missing, unreadable or foreign checkpoint fails the job before any epoch.
    * Ignored by calibrations.

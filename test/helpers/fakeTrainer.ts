@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TrainerLauncher } from '../../src-main/core/runQueue';
+import { checkpointPath } from '../../src-main/engine/checkpointFiles';
 import type { TrainJob, TrainerToParent } from '../../src-main/engine/protocol';
 import type { TrainerExit } from '../../src-main/engine/trainer/host';
 
@@ -66,10 +66,10 @@ export function fakeLauncher(behaviour: (job: TrainJob) => Behaviour = () => 'co
           return { status: 'cancelled', code: 0, signal: null };
         }
         const loss = mode === 'diverge' && epoch === 2 ? NaN : 1 / epoch;
-        // A checkpoint's folder the way the real trainer leaves it: complete once it has a manifest.
+        // A checkpoint file where the real trainer writes one (its content is the engine's affair).
         if (job.checkpoint) {
-          mkdirSync(join(job.checkpoint.dir, `epoch-${epoch}`), { recursive: true });
-          writeFileSync(join(job.checkpoint.dir, `epoch-${epoch}`, 'manifest.json'), '{}');
+          mkdirSync(job.checkpoint.dir, { recursive: true });
+          writeFileSync(checkpointPath(job.checkpoint.dir, epoch), '');
         }
         send({ type: 'epoch', epoch, values: { loss, acc: 1 - loss / 2 }, elapsedS: epoch / 10 });
         if (mode === 'diverge' && epoch === 2) {

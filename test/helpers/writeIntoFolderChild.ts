@@ -1,8 +1,8 @@
 import { writeIntoFolder } from '../../src-main/reports/writeReport';
 
 /**
- * Child process for tests that need the operating system to refuse a write: run as an
- * unprivileged user (root ignores permission bits), it calls the real `writeIntoFolder` with
+ * Child process for tests that need the operating system to refuse a write: run without the
+ * capabilities that let root ignore permission bits, it calls the real `writeIntoFolder` with
  * its arguments (folder, file name, data) and prints, as one JSON line, the user it ran as and
  * the message it was refused with (null if the write succeeded).
  */

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
-  chownSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -10,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -134,15 +134,15 @@ describe('writing a report into a chosen folder', () => {
     );
   });
 
-  // Root writes anywhere: run as root, the write is made by a child process that has dropped to
-  // an unprivileged user, so the operating system refuses it there too.
+  // Root writes anywhere: run as root, the write is made by a child process that has dropped the
+  // capabilities that override permission bits, so the operating system refuses it there too.
   it('reports a folder it may not write to', () => {
     const root = tempDir();
     const dir = join(root, 'chosen');
     mkdirSync(dir);
     chmodSync(dir, 0o555);
     try {
-      expect(refusalToWrite(root, dir, 'r.md', 'x')).toBe(
+      expect(refusalToWrite(dir, 'r.md', 'x')).toBe(
         `Could not write ${join(dir, 'r.md')}: permission denied (EACCES).`,
       );
       expect(readdirSync(dir)).toEqual([]);
@@ -152,16 +152,14 @@ describe('writing a report into a chosen folder', () => {
   });
 });
 
-/** `nobody` on Linux and most other systems. */
-const UNPRIVILEGED = 65534;
-
 /**
  * The message `writeIntoFolder(dir, fileName, data)` is refused with, from this process, or when
- * it runs as root (which permission bits do not stop) from a child process running as `nobody`.
- * `root` is the temporary folder holding `dir`: it is opened to `nobody` (mkdtemp makes it 0o700)
- * and also holds that user's writable cache folder for tsx.
+ * it runs as root (which permission bits do not stop) from a child process that is still root
+ * but without the capabilities that override them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH;
+ * util-linux's setpriv drops them from its bounding set before it runs Node). Not another user:
+ * the checkout (a CI clone in a 0o700 temporary folder) may be closed to every other user.
  */
-function refusalToWrite(root: string, dir: string, fileName: string, data: string): string {
+function refusalToWrite(dir: string, fileName: string, data: string): string {
   if (process.getuid?.() !== 0) {
     try {
       writeIntoFolder(dir, fileName, data);
@@ -170,20 +168,24 @@ function refusalToWrite(root: string, dir: string, fileName: string, data: strin
     }
     throw new Error(`${join(dir, fileName)} was written`);
   }
-  chmodSync(root, 0o755);
-  const home = join(root, 'home');
-  mkdirSync(home);
-  chownSync(home, UNPRIVILEGED, UNPRIVILEGED);
   const tsxLoader = createRequire(import.meta.url).resolve('tsx/esm');
   const child = spawnSync(
-    process.execPath,
-    ['--import', pathToFileURL(tsxLoader).href, CHILD, dir, fileName, data],
+    'setpriv',
+    [
+      '--bounding-set=-dac_override,-dac_read_search',
+      '--inh-caps=-dac_override,-dac_read_search',
+      process.execPath,
+      '--import',
+      pathToFileURL(tsxLoader).href,
+      CHILD,
+      dir,
+      fileName,
+      data,
+    ],
     {
       cwd: REPO,
-      uid: UNPRIVILEGED,
-      gid: UNPRIVILEGED,
       // Not the parent's environment: vitest's variables and NODE_OPTIONS stay out of the child.
-      env: { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: home },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: tmpdir() },
       encoding: 'utf8',
     },
   );
@@ -191,7 +193,7 @@ function refusalToWrite(root: string, dir: string, fileName: string, data: strin
   expect(child.stderr).toBe('');
   expect(child.status).toBe(0);
   const outcome = JSON.parse(child.stdout) as WriteIntoFolderOutcome;
-  expect(outcome.uid).toBe(UNPRIVILEGED);
+  expect(outcome.uid).toBe(0);
   expect(outcome.written).toBeNull();
   if (outcome.error === null) throw new Error(`${join(dir, fileName)} was written`);
   return outcome.error;

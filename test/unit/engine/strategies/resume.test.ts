@@ -1,10 +1,11 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, type Tf } from '../../../../src-main/engine/backend';
 import {
   checkpointPath,
   latestCheckpointEpochs,
+  readCheckpointFile,
+  writeCheckpointFiles,
 } from '../../../../src-main/engine/checkpointFiles';
 import type { SavedModel } from '../../../../src-main/engine/model';
 import type { TrainJob, TrainerToParent } from '../../../../src-main/engine/protocol';
@@ -60,9 +61,8 @@ async function run(
       messages.push(m);
       // The parent commits an epoch when this message arrives: the checkpoint is there already.
       if (keep && checkpoint && m.type === 'epoch' && m.epoch === keep.epoch) {
-        cpSync(checkpointPath(checkpoint.dir, keep.epoch), checkpointPath(keep.to, keep.epoch), {
-          recursive: true,
-        });
+        mkdirSync(keep.to, { recursive: true });
+        cpSync(checkpointPath(checkpoint.dir, keep.epoch), checkpointPath(keep.to, keep.epoch));
       }
     },
     () => false,
@@ -223,13 +223,19 @@ describe('resuming from a checkpoint', () => {
     await expect(run({ ...config, seed: 6 }, { dir, resumeFromEpoch: 4 })).rejects.toThrow(
       /belongs to another job: its configHash/,
     );
-    // One flipped byte in the tensors' data.
-    const state = join(checkpointPath(dir, 4), 'state.bin');
-    const bytes = readFileSync(state);
-    bytes[10] = (bytes[10] ?? 0) ^ 1;
-    writeFileSync(state, bytes);
+    // One flipped byte in the tensors' data (the state part, which the manifest follows).
+    const file = checkpointPath(dir, 4);
+    const bytes = readFileSync(file);
+    const manifestBytes = (await readCheckpointFile(dir, 4, 'manifest.json')).byteLength;
+    const stateBytes = (await readCheckpointFile(dir, 4, 'state.bin')).byteLength;
+    const at = bytes.byteLength - manifestBytes - stateBytes + 10;
+    bytes[at] = (bytes[at] ?? 0) ^ 1;
+    writeFileSync(file, bytes);
     await expect(run(config, { dir, resumeFromEpoch: 4 })).rejects.toThrow(/is damaged/);
-    writeFileSync(join(checkpointPath(dir, 3), 'manifest.json'), '{');
+    await writeCheckpointFiles(dir, 3, {
+      'state.bin': await readCheckpointFile(dir, 3, 'state.bin'),
+      'manifest.json': '{',
+    });
     await expect(run(config, { dir, resumeFromEpoch: 3 })).rejects.toThrow(/is unreadable/);
     await expect(run(config, { dir, resumeFromEpoch: 5 })).rejects.toThrow(/has 4 epochs/);
     expect(tf.memory().numTensors).toBe(before);
