@@ -93,6 +93,8 @@ export default defineConfig({
           trainer: resolve(root, 'src-main/engine/trainer/entry.ts'),
           // The transferability probe the designer asks for (src-main/engine/trainer/probeHost.ts).
           probe: resolve(root, 'src-main/engine/trainer/probeEntry.ts'),
+          // Model import, export and description (src-main/engine/trainer/modelsHost.ts).
+          models: resolve(root, 'src-main/engine/trainer/modelsEntry.ts'),
           // The `transferlab` command (bin/transferlab.js), which runs the server too: built
           // JavaScript, so no TypeScript loader starts with it or with its trainers.
           cli: resolve(root, 'src-main/cli/main.ts'),

@@ -1,7 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
+import { APP_VERSION } from '../../src-shared/version';
 import { AppFailure, formatIssue } from '../../src-shared/result';
 import { UsageError } from './args';
 import { processIo, type CliIo } from './io';
+import {
+  modelsDeleteCommand,
+  modelsExportCommand,
+  modelsImportCommand,
+  modelsListCommand,
+  modelsSetCommand,
+  modelsShowCommand,
+} from './models';
 import { datasetsCommand, datasetsDeleteCommand, datasetsImportCommand } from './datasets';
 import { importBundleCommand } from './importBundle';
 import { planCommand } from './plan';
@@ -34,8 +43,6 @@ const CONCURRENCY_HELP =
  * 130 interrupted.
  */
 
-const VERSION = '0.1.0';
-
 function describeError(e: unknown): string {
   if (e instanceof UsageError || e instanceof AppFailure) {
     const lines = (e.issues ?? []).map((issue) => `  - ${formatIssue(issue)}`);
@@ -48,7 +55,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   const program = new Command()
     .name('transferlab')
     .description('Transfer-learning experiments from the command line.')
-    .version(VERSION)
+    .version(APP_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => {
@@ -180,6 +187,85 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print {"deleted": true} on stdout')
     .action(async (id: string, options: Record<string, unknown>) => {
       setExitCode(await datasetsDeleteCommand(id, options, io));
+    });
+
+  const models = program
+    .command('models')
+    .description('List imported models; import, show, change, export or delete one.')
+    .enablePositionalOptions()
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print a JSON array on stdout instead of a table')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await modelsListCommand(options, io));
+    });
+
+  const scalingOptions = (command: Command): Command =>
+    command
+      .option('--scaling <s>', 'unit ([0, 1], default) | byte (0..255) | standardise')
+      .option('--mean <m>', 'standardise: mean, one value or one per channel, comma-separated')
+      .option('--std <s>', 'standardise: std, as many values as --mean');
+
+  scalingOptions(
+    models
+      .command('import')
+      .description('Import a pretrained model: an ONNX file, or a TensorFlow.js layers folder.')
+      .argument('<path>', 'model.onnx, a folder with model.json and its shards, or model.json')
+      .option('--name <name>', 'the model’s name (default: the file’s name)')
+      .option(
+        '--feature-layer <layer>',
+        'where the head is cut (default: the layer the last Dense reads)',
+      ),
+  )
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the import result as one JSON document on stdout')
+    .action(async (path: string, options: Record<string, unknown>) => {
+      setExitCode(await modelsImportCommand(path, options, io));
+    });
+
+  models
+    .command('show')
+    .description('Show a model: provenance, input contract, layers and feature layer.')
+    .argument('<model>', 'm<id>, its name, or the start of its file hash')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the model as one JSON document on stdout')
+    .action(async (ref: string, options: Record<string, unknown>) => {
+      setExitCode(await modelsShowCommand(ref, options, io));
+    });
+
+  scalingOptions(
+    models
+      .command('set')
+      .description('Rename a model, or change its input scaling or feature layer.')
+      .argument('<model>', 'm<id>, its name, or the start of its file hash')
+      .option('--name <name>', 'a new name')
+      .option('--feature-layer <layer>', 'a new feature layer (see `models show`)'),
+  )
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the model as one JSON document on stdout')
+    .action(async (ref: string, options: Record<string, unknown>) => {
+      setExitCode(await modelsSetCommand(ref, options, io));
+    });
+
+  models
+    .command('export')
+    .description('Write a model (imported, or trained by a run) as TensorFlow.js or ONNX.')
+    .argument('<run-or-model>', 'a run id (12 or #12), or a model (m<id>, name, hash prefix)')
+    .requiredOption('--format <format>', 'tfjs | onnx')
+    .requiredOption('--out <dir>', 'the folder to write into (created if missing)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the written files as one JSON document on stdout')
+    .action(async (ref: string, options: Record<string, unknown>) => {
+      setExitCode(await modelsExportCommand(ref, options, io));
+    });
+
+  models
+    .command('delete')
+    .description('Delete an imported model (refused while a run records it as its source).')
+    .argument('<id>', 'the model’s id (m3 or 3)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print {"deleted": true} on stdout')
+    .action(async (id: string, options: Record<string, unknown>) => {
+      setExitCode(await modelsDeleteCommand(id, options, io));
     });
 
   program

@@ -1,8 +1,12 @@
 import { join } from 'node:path';
+import { APP_VERSION } from '../../src-shared/version';
 import { STRATEGIES } from '../../src-shared/domain/strategies';
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import { createTrainerPool } from '../engine/trainer/pool';
 import { startProbe } from '../engine/trainer/probeHost';
+import { runModelsRequest } from '../engine/trainer/modelsHost';
+import { modelHandlers } from './modelHandlers';
+import type { ModelsRunner } from './modelService';
 import type { ImportProgressListener } from '../import/types';
 import { listDatasets, toSummary, upsertDatasets } from '../store/datasets';
 import { openDb } from '../store/db';
@@ -25,8 +29,6 @@ import type { Core, CoreOptions } from './types';
 import { allEnded, waitUntil } from './waits';
 import { WorkspaceWatcher } from './workspaceWatcher';
 
-const VERSION = '0.1.0';
-
 /** How the processes on a workspace are named to each other (Settings, the CLI's waiting line). */
 const PROCESS_NAMES: Record<CoreOptions['transport'], string> = {
   electron: 'app',
@@ -39,6 +41,8 @@ export interface OpenCoreOverrides {
   launch?: TrainerLauncher;
   /** Starts the designer's transferability probes (default: a probe child process). */
   probe?: ProbeStarter;
+  /** Runs model imports and exports (default: a models child process). */
+  models?: ModelsRunner;
   pollMs?: number;
   /** How long a silent owner is trusted (tests shorten it). */
   liveness?: LivenessLimits;
@@ -101,7 +105,7 @@ export async function openCore(
   const handlers: RpcHandlers = {
     'app.info': () => ({
       name: 'Transferlab',
-      version: VERSION,
+      version: APP_VERSION,
       workspace: options.workspaceDir,
       transport: options.transport,
       concurrency: limit(),
@@ -120,6 +124,11 @@ export async function openCore(
     ...runHandlers(ctx),
     ...compareHandlers(db, options.workspaceDir, options.renderPdf),
     ...queueHandlers(db, queue, self),
+    ...modelHandlers({
+      db,
+      workspaceDir: options.workspaceDir,
+      runModels: overrides.models ?? ((request) => runModelsRequest(request)),
+    }),
   };
 
   queue?.start();

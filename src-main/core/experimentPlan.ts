@@ -28,13 +28,17 @@ import {
 import { inputFit } from '../engine/adapterShapes';
 import { cnnInputProblem } from '../engine/cnn';
 import { weightLayerCount } from '../engine/model';
+import { outputUnits } from '../engine/head';
 import { fineTuneProblems } from './fineTunePlan';
 import type { DatasetRecord } from '../store/datasets';
+import type { ModelRecord } from '../store/models';
 import { canonicalJson } from '../store/json';
 
 export interface PlannedDomain {
   spec: DomainSpec;
   dataset: DatasetRecord;
+  /** The imported model a source names (`spec.pretrained`): no source run is planned for it. */
+  model?: ModelRecord;
 }
 
 export interface PlannedSourceRun {
@@ -155,6 +159,9 @@ function checkCnnInputs(
 ): Issue[] {
   if (model.type !== 'cnn') return [];
   const onSources = infos.some((info) => needsSource(info));
+  // An imported source model is not built from the spec; only its rows are, for the strategies
+  // that train on them.
+  const onSourceData = infos.some((info) => info.needsSourceData);
   const onTargets = infos.some((info) => !info.needsSameInput);
   const check = (role: string, domains: PlannedDomain[]): Issue[] =>
     domains.flatMap((d, i) => {
@@ -164,7 +171,12 @@ function checkCnnInputs(
         : [{ path: `${role}.${i}.model`, message: `${problem} (dataset ${d.dataset.name})` }];
     });
   return [
-    ...(onSources ? check('sources', sources) : []),
+    ...(onSources
+      ? check(
+          'sources',
+          sources.filter((d) => d.model === undefined || onSourceData),
+        )
+      : []),
     ...(onTargets ? check('targets', targets) : []),
   ];
 }
@@ -208,6 +220,14 @@ export function planExperiment(
       sources,
       targets,
       strategies.map((s) => s.info),
+    ),
+  );
+
+  problems.push(
+    ...pretrainedProblems(
+      sources,
+      targets,
+      strategies.map((s) => ({ info: s.info, entry: s.variant.entry })),
     ),
   );
 
@@ -299,6 +319,8 @@ export function planExperiment(
   const sourceKey = (i: number, seed: number): string => `${i}/${seed}`;
   if (anyNeedsSourceModel) {
     sources.forEach((src, i) => {
+      // An imported model is the source model: nothing to train.
+      if (src.model !== undefined) return;
       for (const seed of spec.seeds) {
         const config: ResolvedRunConfig = {
           kind: 'source',
@@ -350,7 +372,10 @@ export function planExperiment(
               configHash: hashConfig(config, datasets),
               target: tgt,
               source: src,
-              sourceRunKey: si === null || !s.info.needsSourceModel ? null : sourceKey(si, seed),
+              sourceRunKey:
+                si === null || !s.info.needsSourceModel || src?.model !== undefined
+                  ? null
+                  : sourceKey(si, seed),
             });
           }
         }
@@ -358,4 +383,67 @@ export function planExperiment(
     }
   }
   return { spec, variants: expanded.variants, sourceRuns, transferRuns };
+}
+
+/**
+ * What an imported source model (`pretrained`, issue 13) must satisfy, each problem at the
+ * domain or the strategy: only sources name one; its outputs are its domain's classes (the domain
+ * says what they mean); the strategies that start from it need each target's rows to fit its
+ * input by a reshape or an image resize (a learned linear map into an image model's input would
+ * be a new, untrained first layer, not transfer); structure transfer rebuilds a Transferlab
+ * architecture, which an imported model does not have.
+ */
+function pretrainedProblems(
+  sources: readonly PlannedDomain[],
+  targets: readonly PlannedDomain[],
+  strategies: readonly { info: StrategyInfo; entry: number }[],
+): Issue[] {
+  const problems: Issue[] = [];
+  targets.forEach((t, j) => {
+    if (t.spec.pretrained !== undefined) {
+      problems.push({
+        path: `targets.${j}.pretrained`,
+        message: 'only a source can name an imported model; a target is what runs train on',
+      });
+    }
+  });
+  const modelStrategies = strategies.filter((s) => s.info.needsSourceModel);
+  sources.forEach((src, i) => {
+    const model = src.model;
+    if (model === undefined) return;
+    const classes = domainClasses(src);
+    if (classes.length >= 2 && model.outputUnits !== outputUnits(classes.length)) {
+      problems.push({
+        path: `sources.${i}.classes`,
+        message:
+          `model m${model.id} has ${model.outputUnits} output(s) and the domain "${src.spec.name}" ` +
+          `${classes.length} classes (${outputUnits(classes.length)} output(s) expected): the ` +
+          "domain's classes say what the model's outputs mean, in order",
+      });
+    }
+    for (const s of modelStrategies) {
+      if (s.info.id === 'structure') {
+        problems.push({
+          path: `strategies.${s.entry}`,
+          message:
+            `structure transfer rebuilds a source's architecture from a Transferlab model spec; ` +
+            `source ${i} is the imported model m${model.id}, whose architecture is its own`,
+        });
+        continue;
+      }
+      targets.forEach((t, j) => {
+        const fit = inputFit(t.dataset.featureShape, model.input.shape);
+        if (fit.kind === 'adapter' && fit.adapter.kind === 'linear') {
+          problems.push({
+            path: `strategies.${s.entry}`,
+            message:
+              `${s.info.id}: target ${j} has rows of shape [${t.dataset.featureShape.join(', ')}] ` +
+              `and the imported model m${model.id} takes [${model.input.shape.join(', ')}]; ` +
+              'only images are resized to fit, and other rows need the same number of values',
+          });
+        }
+      });
+    }
+  });
+  return problems;
 }

@@ -1,6 +1,6 @@
-import type { DomainSpec, ExperimentSpec } from '../../src-shared/domain/experimentSpec';
+import type { ExperimentSpec } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentDetail, ExperimentSummary } from '../../src-shared/domain/experiments';
-import { AppFailure, issueUnder } from '../../src-shared/result';
+import { AppFailure } from '../../src-shared/result';
 import { inTransaction, type Db } from '../store/db';
 import { ensureDomain } from '../store/domains';
 import {
@@ -10,8 +10,6 @@ import {
   listExperiments,
 } from '../store/experiments';
 import { findReusableSourceRun, insertRun, listRuns } from '../store/runs';
-import { transformProblems } from '../engine/data/transform';
-import { resolveDataset } from '../store/datasetResolver';
 import { transferabilitySummary } from './transferabilitySummary';
 import { readExperimentPlan, readExperimentTiming, saveExperimentPlan } from '../store/planning';
 import {
@@ -21,23 +19,11 @@ import {
   type PlannedDomain,
 } from './experimentPlan';
 import { planRecord, summarisePlan } from './planService';
+import { resolvePlannedDomain } from './plannedDomain';
 
 /** Resolves a spec's domains and plans its runs; refused with every problem found. */
 export function resolvePlan(db: Db, spec: ExperimentSpec): ExperimentPlan {
-  const resolveDomain = (d: DomainSpec, where: string): PlannedDomain => {
-    const dataset = resolveDataset(db, d.dataset);
-    // Rotation on a table or a shift on images would only fail later, in the trainer.
-    const problems = transformProblems(d.transform, dataset.featureShape);
-    if (problems.length > 0) {
-      throw new AppFailure(
-        'invalid_input',
-        `Domain "${d.name}": the transform does not fit dataset "${dataset.name}".`,
-        problems.map((issue) => issueUnder(where, issue)),
-      );
-    }
-    return { spec: d, dataset };
-  };
-  return planExperiment(spec, resolveDomain);
+  return planExperiment(spec, (d, where) => resolvePlannedDomain(db, d, where));
 }
 
 /**

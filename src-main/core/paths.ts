@@ -29,3 +29,8 @@ export function datasetsDir(workspaceDir: string): string {
 export function uploadsDir(workspaceDir: string): string {
   return join(workspaceDir, 'uploads');
 }
+
+/** Imported models in canonical tfjs form, by weights hash: <workspace>/models/imported/<sha256>/. */
+export function importedModelsDir(workspaceDir: string): string {
+  return join(workspaceDir, 'models', 'imported');
+}

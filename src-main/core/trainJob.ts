@@ -5,6 +5,7 @@ import type { TrainJob } from '../engine/protocol';
 import { findDatasetByName } from '../store/datasets';
 import type { Db } from '../store/db';
 import { getSourceModel, runDataHash } from '../store/runs';
+import { findModelByFileHash } from '../store/models';
 import { resolveDataset } from '../store/datasetResolver';
 
 /** What a trainer job is built from: a queued run, or a plan's calibration of one. */
@@ -26,7 +27,22 @@ export function buildTrainJob(db: Db, workspaceDir: string, run: JobSource): Tra
   const dataset = resolveDataset(db, run.config.domain.dataset);
   const fresh = findDatasetByName(db, dataset.name) ?? dataset;
   let sourceModel: TrainJob['sourceModel'];
-  if (run.dependsOn !== null) {
+  const pretrained = run.config.sourceDomain?.pretrained;
+  const imported = pretrained === undefined ? undefined : findModelByFileHash(db, pretrained.model);
+  if (pretrained !== undefined && strategyUsesSourceModel(run.config)) {
+    // An imported model (issue 13): its stored files, cut where the run recorded.
+    if (imported === undefined) {
+      throw new Error(
+        `The imported model ${pretrained.model.slice(0, 12)} this run starts from is no longer in ` +
+          'the workspace (deleted?); import it again to run it',
+      );
+    }
+    sourceModel = {
+      dir: imported.dir,
+      hash: imported.weightsHash,
+      ...(pretrained.featureLayer ? { featureLayer: pretrained.featureLayer } : {}),
+    };
+  } else if (run.dependsOn !== null) {
     sourceModel = getSourceModel(db, run.dependsOn);
     if (!sourceModel)
       throw new Error(`Source run #${run.dependsOn} completed but recorded no model.`);
@@ -51,10 +67,19 @@ export function buildTrainJob(db: Db, workspaceDir: string, run: JobSource): Tra
     ...(sourceModel ? { sourceModel } : {}),
     ...(sourceData ? { sourceData } : {}),
     // The source's row shape: a target of another shape is fitted to it (an input adapter).
-    ...(source ? { sourceInputShape: source.featureShape } : {}),
+    ...(imported
+      ? { sourceInputShape: pretrained?.input?.shape ?? imported.input.shape }
+      : source
+        ? { sourceInputShape: source.featureShape }
+        : {}),
     ...(source ? { sourceClasses: sourceDomain?.classes ?? source.classes } : {}),
     modelsDir: join(workspaceDir, 'models'),
     saveModel: run.config.kind === 'source',
     ...(expectedDataHash ? { expectedDataHash } : {}),
   };
+}
+
+/** Whether a transfer run's strategy starts from the source model (not only its data). */
+function strategyUsesSourceModel(config: ResolvedRunConfig): boolean {
+  return config.strategy !== 'source' && strategyInfo(config.strategy).needsSourceModel;
 }

@@ -20,6 +20,8 @@ import { withoutWriting, type Db } from '../store/db';
 import { findReusableSourceRun, getSourceModel, runStatus } from '../store/runs';
 import { resolveDataset } from '../store/datasetResolver';
 import { planExperiment, type PlannedDomain } from './experimentPlan';
+import { resolvePlannedDomain } from './plannedDomain';
+import { inputFit } from '../engine/adapterShapes';
 
 /**
  * Transferability before launch (issue: "the designer shows transferability scores for the
@@ -58,7 +60,8 @@ function featureCount(d: DatasetRecord): number {
 interface Pending {
   pair: TransferabilityPairEstimate;
   job: ProbeJob;
-  sourceRunId: number;
+  sourceRunId: number | null;
+  modelId: number | null;
 }
 
 export async function estimateTransferability(
@@ -70,11 +73,9 @@ export async function estimateTransferability(
   // The strategy the scores stand for: the spec's first that starts from a source model.
   const ownModelStrategy = spec.strategies.find((c) => strategyInfo(c.id).needsSourceModel)?.id;
   const modelStrategy = ownModelStrategy ?? sourceModelStrategy();
-  const { sourcePlan, sources, targets } = withoutWriting(db, () => {
-    const resolve = (d: DomainSpec): PlannedDomain => ({
-      spec: d,
-      dataset: resolveDataset(db, d.dataset),
-    });
+  const { sourcePlan, sources, targets, planned } = withoutWriting(db, () => {
+    const resolve = (d: DomainSpec, where: string): PlannedDomain =>
+      resolvePlannedDomain(db, d, where);
     // The spec's own plan validates it exactly as a launch would, problems and all.
     const own = planExperiment(spec, resolve);
     return {
@@ -87,6 +88,8 @@ export async function estimateTransferability(
             ),
       sources: spec.sources.map((d) => resolveDataset(db, d.dataset)),
       targets: spec.targets.map((d) => resolveDataset(db, d.dataset)),
+      // Imported source models (issue 13), resolved as a launch records them.
+      planned: spec.sources.map((d, i) => resolvePlannedDomain(db, d, `sources.${i}`)),
     };
   });
 
@@ -118,6 +121,53 @@ export async function estimateTransferability(
       estimate: { status: 'unavailable', message: '' },
     };
     answers.push(pair);
+    const imported = planned[source];
+    if (imported?.model !== undefined) {
+      // An imported model is there already: scored at once, on the rows fitted and scaled as
+      // its runs' would be.
+      const fit = inputFit(tgtData.featureShape, imported.model.input.shape);
+      if (fit.kind === 'adapter' && fit.adapter.kind === 'linear') {
+        pair.estimate = {
+          status: 'unavailable',
+          message: `Model m${imported.model.id} takes rows of shape [${imported.model.input.shape.join(', ')}]; the target's [${tgtData.featureShape.join(', ')}] cannot be fitted to them.`,
+        };
+        continue;
+      }
+      if (budget === 0) {
+        pair.estimate = {
+          status: 'unavailable',
+          message:
+            'Budget 0 gives no labelled target row to score on; add a budget above 0 to see scores.',
+        };
+        continue;
+      }
+      const featureLayer = imported.spec.pretrained?.featureLayer;
+      pending.push({
+        pair,
+        sourceRunId: null,
+        modelId: imported.model.id,
+        job: {
+          config: {
+            kind: 'transfer',
+            strategy: modelStrategy,
+            strategyParams: {},
+            domain: tgt,
+            sourceDomain: imported.spec,
+            budget,
+            seed,
+            model: spec.model,
+            training: spec.training,
+          },
+          data: tgtData.locator,
+          sourceModel: {
+            dir: imported.model.dir,
+            hash: imported.model.weightsHash,
+            ...(featureLayer ? { featureLayer } : {}),
+          },
+        },
+      });
+      continue;
+    }
     const sourceRun = sourcePlan.sourceRuns.find((r) => r.key === `${source}/${seed}`);
     const found = unscoredReason(db, {
       budget,
@@ -144,6 +194,7 @@ export async function estimateTransferability(
     pending.push({
       pair,
       sourceRunId: found.sourceRunId,
+      modelId: null,
       job: { config, data: tgtData.locator, sourceModel: found.model },
     });
   }
@@ -158,6 +209,7 @@ export async function estimateTransferability(
             scores: outcome.scores,
             samples: outcome.samples,
             sourceRunId: p.sourceRunId,
+            modelId: p.modelId,
           }
         : { status: 'error', message: outcome.error };
     });

@@ -52,6 +52,12 @@ const METHODS: Record<RpcMethod, true> = {
   'reports.list': true,
   'reports.regenerate': true,
   'bundles.import': true,
+  'models.list': true,
+  'models.get': true,
+  'models.import': true,
+  'models.update': true,
+  'models.delete': true,
+  'models.export': true,
   'queue.status': true,
   'queue.setLimit': true,
 };

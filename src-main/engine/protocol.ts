@@ -24,13 +24,22 @@ export {
   type IdxLocator,
 } from '../data/locator';
 
+export const SourceModelFilesSchema = z.object({
+  dir: z.string(),
+  hash: z.string(),
+  featureLayer: z.string().optional(),
+});
+
 export const TrainJobSchema = z.object({
   runId: z.int(),
   config: ResolvedRunConfigSchema,
   /** The data of `config.domain` (the domain trained on). */
   data: DataLocatorSchema,
-  /** For transfer runs that start from a source model: its saved files. */
-  sourceModel: z.object({ dir: z.string(), hash: z.string() }).optional(),
+  /**
+   * For transfer runs that start from a source model: its saved files, and for an imported model
+   * the layer where it is cut (pretrained/sourceModel.ts).
+   */
+  sourceModel: SourceModelFilesSchema.optional(),
   /**
    * The data of `config.sourceDomain`, for strategies that train on the source domain's labelled
    * rows alongside the target's (multi-task; the strategy's `needs(config).sourceData`).

@@ -15,7 +15,8 @@ import { countInto, emptyConfusion } from './confusion';
 import { EarlyStopper } from './earlyStopping';
 import { engineAdam } from './kernels/index';
 import { crossEntropy, predictedClasses } from './head';
-import { buildModel, loadModel, logits, saveModel, type SavedModel } from './model';
+import { buildModel, logits, saveModel, type SavedModel } from './model';
+import { loadSourceModel } from './pretrained/sourceModel';
 import type { TrainJob, TrainerToParent } from './protocol';
 import { deriveSeed } from './random';
 import { trainMetricSampleRows } from './trainMetricSample';
@@ -112,8 +113,7 @@ export async function train(
   let sourceModel: LayersModel | undefined;
   if (needs.sourceModel) {
     const untrained = job.calibrate?.untrainedSourceClasses;
-    if (job.sourceModel !== undefined)
-      sourceModel = await loadModel(tf, job.sourceModel.dir, job.sourceModel.hash);
+    if (job.sourceModel !== undefined) sourceModel = await loadSourceModel(tf, job.sourceModel);
     else if (untrained !== undefined)
       // A calibration times the run before its source model exists: the architecture is enough.
       sourceModel = buildModel(

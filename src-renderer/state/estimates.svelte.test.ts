@@ -69,6 +69,7 @@ function scored(source: number, leep: number): TransferabilityPairEstimate {
       scores: { leep, nce: -1, hScore: 0.5, logMe: 0.1 },
       samples: 50,
       sourceRunId: 1,
+      modelId: null,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InputContractSchema } from './models';
 import { StrategyChoiceSchema } from './strategyEntry';
 import { TrainingSpecSchema } from './training';
 
@@ -108,6 +109,37 @@ export const DomainTransformSchema = z
   );
 export type DomainTransform = z.infer<typeof DomainTransformSchema>;
 
+/**
+ * An imported model standing in for a source model (issue 13): runs whose strategy starts from a
+ * source model (fine-tune, feature extraction, distillation's teacher) start from it, and no
+ * source run is planned. Its domain says what the model's outputs mean (the domain's classes,
+ * in order) and which rows the strategies that train on source data read. When an experiment is
+ * planned, `model` becomes the model's file hash and the feature layer and input contract are
+ * filled in from the model, so that every run records exactly which weights, cut where, fed how.
+ */
+export const PretrainedSourceSchema = z
+  .object({
+    model: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe(
+        'An imported model: its name, m<id>, or the start of its file hash (see `transferlab models list`).',
+      ),
+    featureLayer: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("Where the head is cut; the model's own feature layer when omitted."),
+    input: InputContractSchema.optional().describe(
+      "What the model takes (row shape, scaling); the model's own contract when omitted.",
+    ),
+  })
+  .strict()
+  .describe('Sources only: use this imported model as the source model instead of training one.');
+export type PretrainedSource = z.infer<typeof PretrainedSourceSchema>;
+
 /** A domain: a view of a dataset playing the source or target role. */
 export const DomainSpecSchema = z
   .object({
@@ -138,6 +170,7 @@ export const DomainSpecSchema = z
         'Keep at most this many rows per class (a subsample by splitSeed, of the training part only with split "standard"). All when omitted.',
       ),
     transform: DomainTransformSchema.optional(),
+    pretrained: PretrainedSourceSchema.optional(),
   })
   .strict();
 export type DomainSpec = z.infer<typeof DomainSpecSchema>;

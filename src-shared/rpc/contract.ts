@@ -8,6 +8,15 @@ import type {
 } from '../domain/experiments';
 import type { RunDetail, RunSummary } from '../domain/runs';
 import type { StrategyInfo } from '../domain/strategies';
+import type { ModelDetail, ModelSummary } from '../domain/models';
+import {
+  ModelExportInputSchema,
+  ModelImportInputSchema,
+  ModelRefInputSchema,
+  ModelUpdateInputSchema,
+  type ModelExportResult,
+  type ModelImportResult,
+} from './models';
 import {
   DeleteDatasetInputSchema,
   ImportInputSchema,
@@ -102,6 +111,14 @@ export const rpcInputs = {
     .object({ id: z.int().positive(), format: ReportFormatSchema.optional() })
     .strict(),
   'bundles.import': BundleImportInputSchema,
+  'models.list': none,
+  'models.get': ModelRefInputSchema,
+  /** Converts in a child process; a refused file stores nothing. */
+  'models.import': ModelImportInputSchema,
+  'models.update': ModelUpdateInputSchema,
+  /** Refused while a run records the model as its source. */
+  'models.delete': byId,
+  'models.export': ModelExportInputSchema,
   'queue.status': none,
   /** Sets the trainer limit shared by every process on the workspace (kept in the database). */
   'queue.setLimit': SetTrainerLimitSchema,
@@ -146,6 +163,12 @@ export interface RpcOutputs {
   'reports.list': ReportRecord[];
   'reports.regenerate': ReportFile;
   'bundles.import': BundleImportResult;
+  'models.list': ModelSummary[];
+  'models.get': ModelDetail;
+  'models.import': ModelImportResult;
+  'models.update': ModelDetail;
+  'models.delete': { deleted: boolean };
+  'models.export': ModelExportResult;
   'queue.status': QueueStatus;
   'queue.setLimit': QueueStatus;
 }

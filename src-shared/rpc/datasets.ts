@@ -64,7 +64,7 @@ export const FolderFilePathSchema = z
 /** Files of one uploaded folder; bounded so that a ref is checked in reasonable time. */
 export const MAX_FOLDER_FILES = 100_000;
 
-const UploadIdSchema = z.string().regex(/^[a-f0-9]{32}$/);
+export const UploadIdSchema = z.string().regex(/^[a-f0-9]{32}$/);
 
 export const FileRefSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }).strict(),

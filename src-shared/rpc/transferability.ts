@@ -29,8 +29,10 @@ export type PairEstimate =
       scores: TransferabilityScores;
       /** The labelled target rows scored on. */
       samples: number;
-      /** The source run whose model was scored. */
-      sourceRunId: number;
+      /** The source run whose model was scored; null for an imported model (`modelId`). */
+      sourceRunId: number | null;
+      /** The imported model scored (issue 13), when the source names one. */
+      modelId: number | null;
     }
   | {
       status: 'no-source-model';

@@ -7,6 +7,7 @@ import { updateWithArray } from './hash';
 import type { Dataset } from './load';
 import { resizeRows } from '../../data/resize';
 import { applyTransform } from './transform';
+import { pretrainedInput, scaleRows } from './inputScaling';
 
 /** One split's rows: features n × featureSize and labels relabelled 0..k-1. */
 export interface Split {
@@ -276,15 +277,21 @@ export function prepareRunData(
       ? holdOutValidation(budgetRows, classes, validation.share, config.seed)
       : undefined;
   const trainRows = held?.train ?? budgetRows;
-  const fit = extras.inputShape ? inputFit(dataset.featureShape, extras.inputShape) : undefined;
+  // An imported source model (issue 13) says which rows it takes and how they are scaled.
+  const contract = pretrainedInput(config);
+  const inputShape = contract?.shape ?? extras.inputShape;
+  const fit = inputShape ? inputFit(dataset.featureShape, inputShape) : undefined;
   const adapter = fit?.kind === 'adapter' ? fit.adapter : undefined;
-  // A resize is fixed: done once here, so models and strategies see the source's shape only.
-  const fitted = <T extends { x: Float32Array; n: number }>(part: T): T =>
-    adapter?.kind === 'resize' ? { ...part, x: resizeRows(part.x, part.n, adapter) } : part;
   const featureShape =
-    extras.inputShape && (fit?.kind === 'reshape' || adapter?.kind === 'resize')
-      ? extras.inputShape
+    inputShape && (fit?.kind === 'reshape' || adapter?.kind === 'resize')
+      ? inputShape
       : dataset.featureShape;
+  // A resize is fixed: done once here, so models and strategies see the source's shape only;
+  // so is an imported model's scaling.
+  const fitted = <T extends { x: Float32Array; n: number }>(part: T): T => {
+    const x = adapter?.kind === 'resize' ? resizeRows(part.x, part.n, adapter) : part.x;
+    return { ...part, x: contract ? scaleRows(x, featureShape, contract.scaling) : x };
+  };
   const train = fitted(gather(dataset, trainRows, config.domain));
   const source = extras.source
     ? sourceData(extras.source, extras.source.sameDataset ? [...split.val, ...split.test] : [])
@@ -320,6 +327,7 @@ export function prepareRunData(
   if (held) hash.update('validation:budget\n');
   // Only runs with an adapter hash it, so every other run's hash stays what it was.
   if (adapter) hash.update(`inputAdapter:${JSON.stringify(adapter)}\n`);
+  if (contract) hash.update(`inputScaling:${JSON.stringify(contract.scaling)}\n`);
   for (const [name, part] of [
     ['train', train],
     ['val', val],

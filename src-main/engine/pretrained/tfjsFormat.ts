@@ -35,6 +35,8 @@ export interface ImportedTfjsModel {
   parameters: number;
   /** `generatedBy` and `convertedBy` of model.json, or 'unknown'. */
   producer: string;
+  /** model.json and its shards, in manifest order, as read: what the import's hash covers. */
+  files: string[];
 }
 
 export const MODEL_JSON = 'model.json';
@@ -250,6 +252,10 @@ export async function readTfjsLayersModel(tf: Tf, dir: string): Promise<Imported
   for (const [index, group] of json.weightsManifest.entries()) {
     buffers.push(...(await readGroup(dir, group, index)));
   }
+  const files = [
+    join(dir, MODEL_JSON),
+    ...json.weightsManifest.flatMap((g) => g.paths.map((p) => shardPath(dir, p))),
+  ];
   // The manifest's entries are tfjs's WeightsManifestEntry once their dtype is checked.
   const weightSpecs: io.WeightsManifestEntry[] = json.weightsManifest.flatMap((group) =>
     group.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const })),
@@ -296,6 +302,7 @@ export async function readTfjsLayersModel(tf: Tf, dir: string): Promise<Imported
       ...describe(model),
       parameters: model.countParams(),
       producer: producerOf(json),
+      files,
     };
   } catch (e) {
     model.dispose();

@@ -3,7 +3,7 @@ import {
   ResolvedRunConfigSchema,
   TransferabilityScoresSchema,
 } from '../../../src-shared/domain/runs';
-import { DataLocatorSchema } from '../protocol';
+import { DataLocatorSchema, SourceModelFilesSchema } from '../protocol';
 
 /**
  * The protocol of the probe process (probeEntry.ts): it scores saved source models on target
@@ -20,7 +20,7 @@ export const ProbeJobSchema = z.object({
   config: ResolvedRunConfigSchema,
   /** The data of `config.domain`. */
   data: DataLocatorSchema,
-  sourceModel: z.object({ dir: z.string(), hash: z.string() }),
+  sourceModel: SourceModelFilesSchema,
 });
 export type ProbeJob = z.infer<typeof ProbeJobSchema>;
 

@@ -1,6 +1,7 @@
 import type { Tf } from '../backend';
 import type { RunData } from '../data/domain';
-import { hiddenLayers, loadModel, probabilities } from '../model';
+import { hiddenLayers, probabilities } from '../model';
+import { loadSourceModel, type SourceModelFiles } from '../pretrained/sourceModel';
 import { transferabilityScores, type TransferabilityScores } from './index';
 
 /**
@@ -18,12 +19,12 @@ export interface TransferabilityProbe {
 
 export async function probeTransferability(
   tf: Tf,
-  sourceModel: { dir: string; hash: string },
+  sourceModel: SourceModelFiles,
   data: Pick<RunData, 'train' | 'featureShape' | 'numClasses'>,
 ): Promise<TransferabilityProbe> {
   const { train } = data;
   if (train.n < 2) throw new Error('Transferability needs at least two labelled target rows');
-  const model = await loadModel(tf, sourceModel.dir, sourceModel.hash);
+  const model = await loadSourceModel(tf, sourceModel);
   try {
     const last = hiddenLayers(model).at(-1);
     if (last === undefined) throw new Error('The source model has no hidden layer');

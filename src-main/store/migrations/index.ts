@@ -7,6 +7,7 @@ import { migration005 } from './005_history';
 import { migration006 } from './006_compare_reports';
 import { migration007 } from './007_variants';
 import { migration008 } from './008_queue';
+import { migration009 } from './009_models';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];

@@ -135,6 +135,7 @@ describe('experiments service', () => {
       'fashion-cnn-0-4-to-5-9',
       'fashion-fine-tune-sweep',
       'fashion-rotated-45',
+      'pretrained-cnn-rotated',
       'related-synthetic-tasks',
     ]);
     const synthetic = examples.find((e) => e.id === 'related-synthetic-tasks')?.spec;

@@ -71,6 +71,12 @@ export function fakeBackend(): {
     'reports.list': notImplemented('reports.list'),
     'reports.regenerate': notImplemented('reports.regenerate'),
     'bundles.import': notImplemented('bundles.import'),
+    'models.list': notImplemented('models.list'),
+    'models.get': notImplemented('models.get'),
+    'models.import': notImplemented('models.import'),
+    'models.update': notImplemented('models.update'),
+    'models.delete': notImplemented('models.delete'),
+    'models.export': notImplemented('models.export'),
     'queue.status': notImplemented('queue.status'),
     'queue.setLimit': notImplemented('queue.setLimit'),
   };
