@@ -7,6 +7,7 @@ import {
   modelsDeleteCommand,
   modelsExportCommand,
   modelsImportCommand,
+  modelsKeepCommand,
   modelsListCommand,
   modelsSetCommand,
   modelsShowCommand,
@@ -256,6 +257,18 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print the written files as one JSON document on stdout')
     .action(async (ref: string, options: Record<string, unknown>) => {
       setExitCode(await modelsExportCommand(ref, options, io));
+    });
+
+  models
+    .command('keep')
+    .description(
+      'Show or set which trained models transfer runs keep, and the disk models use (source runs always keep theirs).',
+    )
+    .argument('[setting]', 'all | best-per-cell | none')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the setting and disk use as one JSON document on stdout')
+    .action(async (setting: string | undefined, options: Record<string, unknown>) => {
+      setExitCode(await modelsKeepCommand(setting, options, io));
     });
 
   models

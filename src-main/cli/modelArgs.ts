@@ -97,3 +97,12 @@ export function exportSource(
   if (run) return { kind: 'run', id: Number(run[1]) };
   return { kind: 'model', ref };
 }
+
+export const ModelsKeepArgsSchema = z
+  .object({
+    keep: z
+      .enum(['all', 'best-per-cell', 'none'], { error: 'must be all, best-per-cell or none' })
+      .optional(),
+    ...Common,
+  })
+  .strict();

@@ -3,6 +3,7 @@ import {
   describeScaling,
   modelLabel,
   type ModelDetail,
+  type ModelStorage,
   type ModelSummary,
 } from '../../src-shared/domain/models';
 import { defaultWorkspaceDir } from '../core/paths';
@@ -14,6 +15,7 @@ import {
   ModelsDeleteArgsSchema,
   ModelsExportArgsSchema,
   ModelsImportArgsSchema,
+  ModelsKeepArgsSchema,
   ModelsListArgsSchema,
   ModelsSetArgsSchema,
   ModelsShowArgsSchema,
@@ -198,6 +200,38 @@ export async function modelsExportCommand(
         io.out(`Wrote ${f.path ?? f.fileName} (${megabytes(f.bytes)})\n`);
       io.out(`${result.note}\n`);
     }
+    return 0;
+  });
+}
+
+function storageText(s: ModelStorage): string {
+  const line = (what: string, p: { models: number; bytes: number }): string =>
+    `  ${what.padEnd(16)} ${String(p.models).padStart(5)} model(s)  ${megabytes(p.bytes)}`;
+  return [
+    `Transfer runs keep: ${s.keep}${s.keep === 'best-per-cell' ? ' (the best of each comparison cell, chosen on validation accuracy)' : ''}`,
+    line('source runs', s.sourceRuns),
+    line('transfer runs', s.transferRuns),
+    line('imported', s.imported),
+    '',
+  ].join('\n');
+}
+
+/** `transferlab models keep [all|best-per-cell|none]`: what transfer runs keep, and disk used. */
+export async function modelsKeepCommand(
+  keep: string | undefined,
+  options: Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
+  const args = parseArgs(ModelsKeepArgsSchema, {
+    ...(keep === undefined ? {} : { keep }),
+    ...options,
+  });
+  return withCore(args.workspace, args.json, async (core) => {
+    const storage =
+      args.keep === undefined
+        ? await call(core, 'models.storage', {})
+        : await call(core, 'models.setKeep', { keep: args.keep });
+    io.out(args.json ? `${JSON.stringify(storage)}\n` : storageText(storage));
     return 0;
   });
 }

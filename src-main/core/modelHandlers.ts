@@ -8,6 +8,8 @@ import {
   updateModelSettings,
   type ModelServiceContext,
 } from './modelService';
+import { modelStorage } from './keptModels';
+import { setKeepModels } from '../store/runModels';
 
 type ModelMethods =
   | 'models.list'
@@ -15,7 +17,9 @@ type ModelMethods =
   | 'models.import'
   | 'models.update'
   | 'models.delete'
-  | 'models.export';
+  | 'models.export'
+  | 'models.storage'
+  | 'models.setKeep';
 
 /** The models methods of the contract (issue 13), over modelService.ts. */
 export function modelHandlers(ctx: ModelServiceContext): Pick<RpcHandlers, ModelMethods> {
@@ -26,5 +30,10 @@ export function modelHandlers(ctx: ModelServiceContext): Pick<RpcHandlers, Model
     'models.update': (input) => updateModelSettings(ctx, input),
     'models.delete': ({ id }) => deleteImportedModel(ctx.db, id),
     'models.export': (input) => exportModel(ctx, input),
+    'models.storage': () => modelStorage(ctx.db),
+    'models.setKeep': ({ keep }) => {
+      setKeepModels(ctx.db, keep);
+      return modelStorage(ctx.db);
+    },
   };
 }

@@ -32,6 +32,7 @@ import type { EventBus } from './events';
 import { DEFAULT_LIVENESS, ownerIsGone, type LivenessLimits } from './liveness';
 import { statusEvent } from './runEvents';
 import { buildTrainJob } from './trainJob';
+import { pruneCellModels } from './keptModels';
 
 /** Starts a trainer for one job; `done` settles (never rejects) once the process has exited. */
 export type TrainerLauncher = (
@@ -318,6 +319,10 @@ export class RunQueue {
           ...(exit.finalMetrics ? { finalMetrics: exit.finalMetrics } : {}),
           ...(exit.confusion ? { confusion: exit.confusion } : {}),
         });
+        // A transfer run's model is kept as the workspace says (issue 13): once the run counts
+        // as completed, its cell keeps only its best when that is the setting.
+        if (exit.model && run.claim.config.kind === 'transfer')
+          pruneCellModels(this.o.db, this.o.workspaceDir, run.claim.id);
         break;
       case 'failed':
         if (run.resumedFrom !== null && exit.error?.includes('cannot resume') === true) {

@@ -6,6 +6,7 @@ import { findDatasetByName } from '../store/datasets';
 import type { Db } from '../store/db';
 import { getSourceModel, runDataHash } from '../store/runs';
 import { findModelByFileHash } from '../store/models';
+import { keepModels } from '../store/runModels';
 import { resolveDataset } from '../store/datasetResolver';
 
 /** What a trainer job is built from: a queued run, or a plan's calibration of one. */
@@ -74,7 +75,8 @@ export function buildTrainJob(db: Db, workspaceDir: string, run: JobSource): Tra
         : {}),
     ...(source ? { sourceClasses: sourceDomain?.classes ?? source.classes } : {}),
     modelsDir: join(workspaceDir, 'models'),
-    saveModel: run.config.kind === 'source',
+    // Source runs always keep their model; transfer runs as the workspace says (issue 13).
+    saveModel: run.config.kind === 'source' || keepModels(db) !== 'none',
     ...(expectedDataHash ? { expectedDataHash } : {}),
   };
 }

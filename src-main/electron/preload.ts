@@ -58,6 +58,8 @@ const METHODS: Record<RpcMethod, true> = {
   'models.update': true,
   'models.delete': true,
   'models.export': true,
+  'models.storage': true,
+  'models.setKeep': true,
   'queue.status': true,
   'queue.setLimit': true,
 };

@@ -440,7 +440,7 @@ export async function train(
       train_acc: trainEval.acc,
       ...(stopper ? { best_epoch: stopper.bestEpochSeen } : {}),
     };
-    const model = job.saveModel ? await saveModel(tf, prepared.model, job.modelsDir) : undefined;
+    const model = job.saveModel ? await keptModel(tf, job, prepared.model, log) : undefined;
     const outcome = {
       finalMetrics,
       ...(confusion ? { confusion } : {}),
@@ -675,4 +675,24 @@ function evaluate(
     }
   }
   return { loss: lossSum / rows, acc: correct / rows };
+}
+
+/**
+ * Saves the run's trained model. A source run's model is what its transfer runs start from, so
+ * failing to save it fails the run; a transfer run's is kept for export only (issue 13), so a
+ * model that cannot be saved (a layer tfjs cannot serialise) is logged and the run completes.
+ */
+async function keptModel(
+  tf: Tf,
+  job: TrainJob,
+  model: LayersModel,
+  log: (level: 'info' | 'warn', message: string) => void,
+): Promise<SavedModel | undefined> {
+  if (job.config.kind === 'source') return saveModel(tf, model, job.modelsDir);
+  try {
+    return await saveModel(tf, model, job.modelsDir);
+  } catch (e) {
+    log('warn', `The trained model was not kept: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }

@@ -7,7 +7,6 @@ import {
   type ModelDetail,
   type ModelFormat,
   type ModelLayer,
-  type ModelProvenance,
 } from '../../src-shared/domain/models';
 import type { Db } from './db';
 import { nowIso, readJson } from './json';
@@ -19,23 +18,8 @@ export interface ModelRecord extends ModelDetail {
   dir: string;
 }
 
-export interface NewModel {
-  name: string;
-  format: ModelFormat;
-  fileHash: string;
-  weightsHash: string;
-  dir: string;
-  bytes: number;
-  producer: string;
-  operators: string[];
-  parameters: number;
-  input: InputContract;
-  featureLayer: string;
-  featureSize: number;
-  outputUnits: number;
-  layers: ModelLayer[];
-  provenance: ModelProvenance;
-}
+/** A model to record: everything but what the database gives (id, run count, time). */
+export type NewModel = Omit<ModelRecord, 'id' | 'runs' | 'createdAt'>;
 
 interface ModelRow {
   id: number;

@@ -109,6 +109,7 @@ interface RunDetailRow extends RunRow {
   attempts: number;
   heartbeat_at: string | null;
   source_model_hash: string | null;
+  kept_model: number;
   split_sizes: string | null;
   rerun_of: number | null;
 }
@@ -179,7 +180,8 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
   const row = db
     .prepare(
       `SELECT q.*, r.config, r.environment, r.data_hash, r.attempts, r.heartbeat_at,
-              r.split_sizes, r.rerun_of, sm.weights_hash AS source_model_hash
+              r.split_sizes, r.rerun_of, sm.weights_hash AS source_model_hash,
+              EXISTS (SELECT 1 FROM source_models own WHERE own.run_id = r.id) AS kept_model
        FROM (${SUMMARY_SELECT} WHERE r.id = ?) q
        JOIN runs r ON r.id = q.id
        LEFT JOIN source_models sm ON sm.run_id = COALESCE(r.depends_on, CASE WHEN r.kind = 'source' THEN r.id END)`,
@@ -195,6 +197,7 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
         : readJson(RunEnvironmentSchema, row.environment, 'run environment'),
     dataHash: row.data_hash,
     sourceModelHash: row.source_model_hash,
+    keptModel: row.kept_model === 1,
     attempts: row.attempts,
     heartbeatAt: row.heartbeat_at,
     metrics: readMetrics(db, id),

@@ -58,6 +58,8 @@ export function createApi(transport: Transport): Api {
     'models.update': method('models.update'),
     'models.delete': method('models.delete'),
     'models.export': method('models.export'),
+    'models.storage': method('models.storage'),
+    'models.setKeep': method('models.setKeep'),
     'queue.status': method('queue.status'),
     'queue.setLimit': method('queue.setLimit'),
     onEvent: (listener) => transport.subscribe(listener),

@@ -49,8 +49,28 @@ export function downloadReport<L extends DownloadLink>(
   file: ReportFile,
   doc: DownloadDocument<L>,
 ): string {
+  return downloadBlob(reportBlob(file), safeFileName(file.fileName), doc);
+}
+
+/**
+ * An exported model's file (issue 13), base64 in the answer, saved the same way. Its name keeps
+ * the server's extension (`.onnx`, `model.json`, `weights.bin`).
+ */
+export function downloadModelFile<L extends DownloadLink>(
+  file: { fileName: string; content: string },
+  doc: DownloadDocument<L>,
+): string {
   const name = safeFileName(file.fileName);
-  const url = URL.createObjectURL(reportBlob(file));
+  const type = name.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+  return downloadBlob(new Blob([base64Bytes(file.content)], { type }), name, doc);
+}
+
+function downloadBlob<L extends DownloadLink>(
+  blob: Blob,
+  name: string,
+  doc: DownloadDocument<L>,
+): string {
+  const url = URL.createObjectURL(blob);
   const link = doc.createElement('a');
   link.href = url;
   link.download = name;

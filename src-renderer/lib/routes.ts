@@ -1,4 +1,7 @@
-/** Hash routes: `#/experiments`, `#/experiments/new`, `#/experiments/:id`, `#/runs`, `#/runs/:id`… */
+/**
+ * Hash routes: `#/experiments`, `#/experiments/new`, `#/experiments/:id`, `#/runs`, `#/runs/:id`,
+ * `#/models`, `#/models/:id` (imported models, issue 13)…
+ */
 export type Route =
   | { name: 'experiments' }
   | { name: 'experiment-new'; example: string | null }
@@ -7,12 +10,14 @@ export type Route =
   | { name: 'run'; id: number }
   | { name: 'datasets' }
   | { name: 'dataset'; id: number }
+  | { name: 'models' }
+  | { name: 'model'; id: number }
   /** `#/compare?experiments=1,2&runs=7,8&setup=3`: what to compare, or a saved chart setup. */
   | { name: 'compare'; experiments: number[]; runs: number[]; setup: number | null }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
-export type Section = 'experiments' | 'runs' | 'datasets' | 'compare' | 'settings';
+export type Section = 'experiments' | 'runs' | 'datasets' | 'models' | 'compare' | 'settings';
 
 function parseId(text: string | undefined): number | null {
   if (text === undefined || !/^[1-9]\d{0,14}$/.test(text)) return null;
@@ -52,6 +57,11 @@ export function parseHash(hash: string): Route {
       const id = parseId(second);
       return id === null ? { name: 'not-found', path: pathPart } : { name: 'dataset', id };
     }
+    case 'models': {
+      if (second === undefined) return { name: 'models' };
+      const id = parseId(second);
+      return id === null ? { name: 'not-found', path: pathPart } : { name: 'model', id };
+    }
     case 'compare':
       return second === undefined
         ? {
@@ -73,6 +83,7 @@ export function href(route: Route): string {
     case 'experiments':
     case 'runs':
     case 'datasets':
+    case 'models':
     case 'settings':
       return `#/${route.name}`;
     case 'compare': {
@@ -93,6 +104,8 @@ export function href(route: Route): string {
       return `#/runs/${route.id}`;
     case 'dataset':
       return `#/datasets/${route.id}`;
+    case 'model':
+      return `#/models/${route.id}`;
     case 'not-found':
       return `#/${route.path}`;
   }
@@ -116,11 +129,14 @@ export function sectionOf(route: Route): Section | null {
     case 'run':
       return 'runs';
     case 'datasets':
+    case 'models':
     case 'compare':
     case 'settings':
       return route.name;
     case 'dataset':
       return 'datasets';
+    case 'model':
+      return 'models';
     case 'not-found':
       return null;
   }
@@ -142,6 +158,10 @@ export function routeTitle(route: Route): string {
       return 'Datasets';
     case 'dataset':
       return `Dataset ${route.id}`;
+    case 'models':
+      return 'Models';
+    case 'model':
+      return `Model m${route.id}`;
     case 'compare':
       return 'Compare';
     case 'settings':

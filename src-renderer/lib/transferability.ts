@@ -65,3 +65,30 @@ export function scoringKey(spec: object | null): string | null {
   if (spec === null) return null;
   return JSON.stringify({ ...spec, name: null, description: null });
 }
+
+/**
+ * Each scored pair's rank among the pairs of its target by LogME (1 = highest), when a target has
+ * two or more scored candidates: choosing which source model to fine-tune is LogME's main use
+ * (You et al. 2021, "LogME: Practical Assessment of Pre-trained Models for Transfer Learning").
+ * Ties share the better rank.
+ */
+export function logMeRanks(
+  scored: readonly { key: string; target: number; logMe: number | null }[],
+): Map<string, { rank: number; of: number }> {
+  const ranks = new Map<string, { rank: number; of: number }>();
+  const byTarget = new Map<number, { key: string; logMe: number }[]>();
+  for (const s of scored) {
+    if (s.logMe === null) continue;
+    const list = byTarget.get(s.target) ?? [];
+    list.push({ key: s.key, logMe: s.logMe });
+    byTarget.set(s.target, list);
+  }
+  for (const candidates of byTarget.values()) {
+    if (candidates.length < 2) continue;
+    for (const c of candidates) {
+      const better = candidates.filter((o) => o.logMe > c.logMe).length;
+      ranks.set(c.key, { rank: better + 1, of: candidates.length });
+    }
+  }
+  return ranks;
+}

@@ -1,17 +1,19 @@
 import type { Api } from '../../src-shared/rpc/api';
 import { Resource } from './resource.svelte';
 
-/** What rarely changes: app info, strategies, built-in examples, datasets. */
+/** What rarely changes: app info, strategies, built-in examples, datasets, imported models. */
 export class Catalog {
   readonly info;
   readonly strategies;
   readonly examples;
   readonly datasets;
+  readonly models;
 
   constructor(api: Api) {
     this.info = new Resource(() => api['app.info']({}));
     this.strategies = new Resource(() => api['strategies.list']({}));
     this.examples = new Resource(() => api['examples.list']({}));
     this.datasets = new Resource(() => api['datasets.list']({}));
+    this.models = new Resource(() => api['models.list']({}));
   }
 }

@@ -21,6 +21,7 @@ const GO_KEYS: Record<string, Section> = {
   e: 'experiments',
   r: 'runs',
   d: 'datasets',
+  m: 'models',
   c: 'compare',
   s: 'settings',
 };
@@ -29,6 +30,7 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'g e', action: 'Experiments' },
   { keys: 'g r', action: 'Runs' },
   { keys: 'g d', action: 'Datasets' },
+  { keys: 'g m', action: 'Models' },
   { keys: 'g c', action: 'Compare' },
   { keys: 'g s', action: 'Settings' },
   { keys: 'n', action: 'New experiment' },

@@ -115,3 +115,19 @@ export interface ModelDetail extends ModelSummary {
 export function modelLabel(m: Pick<ModelSummary, 'id' | 'name'>): string {
   return `m${m.id} "${m.name}"`;
 }
+
+/**
+ * Which models transfer runs keep (issue 13, point 3): every one, the best of each comparison
+ * cell (experiment, variant, source, target, budget; best on validation accuracy, never on test),
+ * or none. Source runs always keep theirs: transfer runs start from them.
+ */
+export const KeepModelsSchema = z.enum(['all', 'best-per-cell', 'none']);
+export type KeepModels = z.infer<typeof KeepModelsSchema>;
+
+/** What models take on disk, and what the workspace keeps. */
+export interface ModelStorage {
+  keep: KeepModels;
+  sourceRuns: { models: number; bytes: number };
+  transferRuns: { models: number; bytes: number };
+  imported: { models: number; bytes: number };
+}

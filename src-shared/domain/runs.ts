@@ -192,6 +192,8 @@ export interface RunDetail extends RunSummary {
   environment: RunEnvironment | null;
   dataHash: string | null;
   sourceModelHash: string | null;
+  /** Whether the run kept the model it trained (source runs always; transfer runs per the setting). */
+  keptModel: boolean;
   attempts: number;
   heartbeatAt: string | null;
   metrics: EpochMetrics[];

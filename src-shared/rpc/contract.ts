@@ -8,7 +8,12 @@ import type {
 } from '../domain/experiments';
 import type { RunDetail, RunSummary } from '../domain/runs';
 import type { StrategyInfo } from '../domain/strategies';
-import type { ModelDetail, ModelSummary } from '../domain/models';
+import {
+  KeepModelsSchema,
+  type ModelDetail,
+  type ModelStorage,
+  type ModelSummary,
+} from '../domain/models';
 import {
   ModelExportInputSchema,
   ModelImportInputSchema,
@@ -119,6 +124,9 @@ export const rpcInputs = {
   /** Refused while a run records the model as its source. */
   'models.delete': byId,
   'models.export': ModelExportInputSchema,
+  'models.storage': none,
+  /** Which models transfer runs keep from now on (all, the best per comparison cell, none). */
+  'models.setKeep': z.object({ keep: KeepModelsSchema }).strict(),
   'queue.status': none,
   /** Sets the trainer limit shared by every process on the workspace (kept in the database). */
   'queue.setLimit': SetTrainerLimitSchema,
@@ -169,6 +177,8 @@ export interface RpcOutputs {
   'models.update': ModelDetail;
   'models.delete': { deleted: boolean };
   'models.export': ModelExportResult;
+  'models.storage': ModelStorage;
+  'models.setKeep': ModelStorage;
   'queue.status': QueueStatus;
   'queue.setLimit': QueueStatus;
 }

@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { openCore } from '../../../src-main/core/core';
 import type { Core } from '../../../src-main/core/types';
 import { ExperimentSpecSchema } from '../../../src-shared/domain/experimentSpec';
 import { AppFailure } from '../../../src-shared/result';
 import { useTempDirs } from '../../helpers/tempDir';
+import { pretrainedFixture, pytorchInputs, pytorchOutputs } from '../../helpers/pretrainedFixtures';
 
 /**
  * Issue 13 through the core, as every front door calls it: models converted in the models child
@@ -17,12 +17,9 @@ import { useTempDirs } from '../../helpers/tempDir';
  */
 
 const tempDir = useTempDirs();
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'pretrained');
-const fixture = (name: string): string => join(FIXTURES, name);
-const rows = z.array(z.array(z.number()));
-const saved = z.object({ mlp: rows, cnn: rows });
-const inputs = saved.parse(JSON.parse(readFileSync(fixture('inputs.json'), 'utf8')));
-const outputs = saved.parse(JSON.parse(readFileSync(fixture('outputs.json'), 'utf8')));
+const fixture = pretrainedFixture;
+const inputs = pytorchInputs;
+const outputs = pytorchOutputs;
 
 async function workspace(): Promise<{ core: Core; dir: string }> {
   const dir = tempDir();

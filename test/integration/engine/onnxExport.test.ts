@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +13,11 @@ import {
   type OnnxExportOptions,
 } from '../../../src-main/engine/onnx/export';
 import { decodeModelProto } from '../../../src-main/engine/onnx/proto';
+import {
+  pytorchInputs,
+  pytorchOutputs,
+  readPretrainedFixture,
+} from '../../helpers/pretrainedFixtures';
 
 /**
  * tfjs → ONNX export (`transferlab models export <id> --format onnx`): the exported model, run
@@ -24,12 +27,9 @@ import { decodeModelProto } from '../../../src-main/engine/onnx/proto';
  * branching models are refused by name, and an export leaves no tensor behind.
  */
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'pretrained');
-const rows = z.array(z.array(z.number()));
-const saved = z.object({ mlp: rows, cnn: rows });
-const read = (name: string): Buffer => readFileSync(join(FIXTURES, name));
-const inputs = saved.parse(JSON.parse(read('inputs.json').toString('utf8')));
-const outputs = saved.parse(JSON.parse(read('outputs.json').toString('utf8')));
+const read = readPretrainedFixture;
+const inputs = pytorchInputs;
+const outputs = pytorchOutputs;
 
 const TOLERANCE = 1e-4;
 const BATCH = 8;

@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { selectBackend, type Tf } from '../../../src-main/engine/backend';
 import {
   convertOnnxModel,
   SUPPORTED_ONNX_OPERATORS,
   type OnnxInputContract,
 } from '../../../src-main/engine/onnx/convert';
+import {
+  pytorchInputs,
+  pytorchOutputs,
+  readPretrainedFixture,
+} from '../../helpers/pretrainedFixtures';
 
 /**
  * Issue 13, point 1: ONNX models that PyTorch 1.13 exported (test/fixtures/pretrained, made by
@@ -15,12 +17,9 @@ import {
  * saved inputs to 1e-4; an unsupported operator and a truncated file are refused clearly.
  */
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'pretrained');
-const rows = z.array(z.array(z.number()));
-const saved = z.object({ mlp: rows, cnn: rows });
-const read = (name: string): Buffer => readFileSync(join(FIXTURES, name));
-const inputs = saved.parse(JSON.parse(read('inputs.json').toString('utf8')));
-const outputs = saved.parse(JSON.parse(read('outputs.json').toString('utf8')));
+const read = readPretrainedFixture;
+const inputs = pytorchInputs;
+const outputs = pytorchOutputs;
 
 let tf: Tf;
 beforeAll(async () => {

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { selectBackend, type Tf } from '../../../src-main/engine/backend';
 import { hiddenLayers, OUTPUT_LAYER, weightLayers } from '../../../src-main/engine/model';
 import { convertOnnxModel } from '../../../src-main/engine/onnx/convert';
 import { canonicalise } from '../../../src-main/engine/pretrained/canonical';
+import {
+  pytorchInputs,
+  pytorchOutputs,
+  readPretrainedFixture,
+} from '../../helpers/pretrainedFixtures';
 
 /**
  * Issue 13, point 2: an imported model rebuilt with the names the strategies look up (conv_i,
@@ -13,12 +15,9 @@ import { canonicalise } from '../../../src-main/engine/pretrained/canonical';
  * layer can be moved; what cannot be features is refused by name.
  */
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'pretrained');
-const rows = z.array(z.array(z.number()));
-const saved = z.object({ mlp: rows, cnn: rows });
-const read = (name: string): Buffer => readFileSync(join(FIXTURES, name));
-const inputs = saved.parse(JSON.parse(read('inputs.json').toString('utf8')));
-const outputs = saved.parse(JSON.parse(read('outputs.json').toString('utf8')));
+const read = readPretrainedFixture;
+const inputs = pytorchInputs;
+const outputs = pytorchOutputs;
 
 let tf: Tf;
 beforeAll(async () => {

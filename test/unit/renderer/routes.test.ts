@@ -12,6 +12,8 @@ describe('hash routes', () => {
       { name: 'run', id: 3 },
       { name: 'datasets' },
       { name: 'dataset', id: 7 },
+      { name: 'models' },
+      { name: 'model', id: 4 },
       { name: 'compare', experiments: [], runs: [], setup: null },
       { name: 'compare', experiments: [1, 2], runs: [7], setup: null },
       { name: 'compare', experiments: [], runs: [], setup: 3 },
@@ -34,6 +36,8 @@ describe('hash routes', () => {
       '#/runs/01',
       '#/x',
       '#/runs/1/2',
+      '#/models/0',
+      '#/models/m1',
     ]) {
       expect(parseHash(hash).name).toBe('not-found');
     }
@@ -42,6 +46,7 @@ describe('hash routes', () => {
   it('maps detail routes to their navigation section', () => {
     expect(sectionOf({ name: 'run', id: 1 })).toBe('runs');
     expect(sectionOf({ name: 'dataset', id: 2 })).toBe('datasets');
+    expect(sectionOf({ name: 'model', id: 2 })).toBe('models');
     expect(sectionOf({ name: 'experiment-new', example: null })).toBe('experiments');
     expect(sectionOf({ name: 'not-found', path: 'x' })).toBeNull();
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   designerPairs,
+  logMeRanks,
   scoringKey,
   SCORE_HELP,
   SCORE_KEYS,
@@ -32,5 +33,20 @@ describe('transferability in the designer', () => {
 
   it('explains each score, saying higher is better', () => {
     expect(SCORE_KEYS.every((k) => SCORE_HELP[k].length > 20)).toBe(true);
+  });
+
+  it('ranks the scored sources of each target by LogME, when a target has rivals', () => {
+    const ranks = logMeRanks([
+      { key: 'a→x', target: 0, logMe: 0.2 },
+      { key: 'b→x', target: 0, logMe: 0.9 },
+      { key: 'c→x', target: 0, logMe: 0.2 },
+      { key: 'd→x', target: 0, logMe: null },
+      { key: 'a→y', target: 1, logMe: 1.5 },
+    ]);
+    expect(Object.fromEntries(ranks)).toEqual({
+      'b→x': { rank: 1, of: 3 },
+      'a→x': { rank: 2, of: 3 },
+      'c→x': { rank: 2, of: 3 },
+    });
   });
 });

@@ -77,6 +77,8 @@ export function fakeBackend(): {
     'models.update': notImplemented('models.update'),
     'models.delete': notImplemented('models.delete'),
     'models.export': notImplemented('models.export'),
+    'models.storage': notImplemented('models.storage'),
+    'models.setKeep': notImplemented('models.setKeep'),
     'queue.status': notImplemented('queue.status'),
     'queue.setLimit': notImplemented('queue.setLimit'),
   };
