@@ -110,6 +110,9 @@ interface RunDetailRow extends RunRow {
   heartbeat_at: string | null;
   source_model_hash: string | null;
   kept_model: number;
+  imported_id: number | null;
+  imported_name: string | null;
+  imported_hash: string | null;
   split_sizes: string | null;
   rerun_of: number | null;
 }
@@ -181,9 +184,11 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
     .prepare(
       `SELECT q.*, r.config, r.environment, r.data_hash, r.attempts, r.heartbeat_at,
               r.split_sizes, r.rerun_of, sm.weights_hash AS source_model_hash,
-              EXISTS (SELECT 1 FROM source_models own WHERE own.run_id = r.id) AS kept_model
+              EXISTS (SELECT 1 FROM source_models own WHERE own.run_id = r.id) AS kept_model,
+              im.id AS imported_id, im.name AS imported_name, im.weights_hash AS imported_hash
        FROM (${SUMMARY_SELECT} WHERE r.id = ?) q
        JOIN runs r ON r.id = q.id
+       LEFT JOIN models im ON im.file_hash = json_extract(r.config, '$.sourceDomain.pretrained.model')
        LEFT JOIN source_models sm ON sm.run_id = COALESCE(r.depends_on, CASE WHEN r.kind = 'source' THEN r.id END)`,
     )
     .get(id) as RunDetailRow | undefined;
@@ -196,7 +201,9 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
         ? null
         : readJson(RunEnvironmentSchema, row.environment, 'run environment'),
     dataHash: row.data_hash,
-    sourceModelHash: row.source_model_hash,
+    sourceModelHash: row.source_model_hash ?? row.imported_hash,
+    importedSource:
+      row.imported_id === null ? null : { id: row.imported_id, name: row.imported_name ?? '' },
     keptModel: row.kept_model === 1,
     attempts: row.attempts,
     heartbeatAt: row.heartbeat_at,

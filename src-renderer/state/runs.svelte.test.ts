@@ -46,6 +46,7 @@ function detail(run: RunSummary, metrics: RunDetail['metrics'] = []): RunDetail 
     environment: null,
     dataHash: null,
     sourceModelHash: null,
+    importedSource: null,
     keptModel: false,
     attempts: 1,
     heartbeatAt: null,

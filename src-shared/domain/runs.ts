@@ -192,6 +192,11 @@ export interface RunDetail extends RunSummary {
   environment: RunEnvironment | null;
   dataHash: string | null;
   sourceModelHash: string | null;
+  /**
+   * The imported model the run started from (issue 13), when its source names one that is still
+   * in the workspace; `sourceModelHash` is then that model's weights hash.
+   */
+  importedSource: { id: number; name: string } | null;
   /** Whether the run kept the model it trained (source runs always; transfer runs per the setting). */
   keptModel: boolean;
   attempts: number;

@@ -9,6 +9,8 @@ import { projectRoot } from '../../../src-main/core/paths';
 import type { TrainerToParent } from '../../../src-main/engine/protocol';
 import { startTrainer } from '../../../src-main/engine/trainer/host';
 import { startProbe } from '../../../src-main/engine/trainer/probeHost';
+import { runModelsRequest } from '../../../src-main/engine/trainer/modelsHost';
+import { pretrainedFixture } from '../../helpers/pretrainedFixtures';
 import { useTempDirs } from '../../helpers/tempDir';
 import { tinySpec } from '../../helpers/tinySpec';
 import { digitsLocator, domain, runConfig, trainJob } from '../../unit/engine/fixtures';
@@ -145,6 +147,34 @@ describe('the built entry points', () => {
       expect(outcome.samples).toBeGreaterThan(0);
       for (const score of Object.values(outcome.scores)) expect(Number.isFinite(score)).toBe(true);
     }
+  });
+
+  it('models.js converts the PyTorch CNN and exports it back as ONNX', async () => {
+    const modelsDir = tempDir();
+    const entry = { script: join(outDir, 'main', 'models.js'), execArgv: [] };
+    const imported = await runModelsRequest(
+      { type: 'import', path: pretrainedFixture('cnn.onnx'), modelsDir },
+      { entry, timeoutMs: 60_000 },
+    );
+    if (imported.type !== 'imported') throw new Error(JSON.stringify(imported));
+    expect(imported.model).toMatchObject({ featureLayer: 'hidden_1', outputUnits: 10 });
+    const out = tempDir();
+    const exported = await runModelsRequest(
+      {
+        type: 'export',
+        model: { dir: imported.model.saved.dir, hash: imported.model.saved.hash },
+        format: 'onnx',
+        out,
+        stem: 'cnn',
+      },
+      { entry, timeoutMs: 60_000 },
+    );
+    expect(exported).toEqual({ type: 'exported', files: [join(out, 'cnn.onnx')] });
+    const refused = await runModelsRequest(
+      { type: 'import', path: pretrainedFixture('unsupported.onnx'), modelsDir },
+      { entry, timeoutMs: 60_000 },
+    );
+    expect(refused).toMatchObject({ type: 'failed', refused: true });
   });
 
   it('cli.js runs a spec with its built trainers, no TypeScript loader anywhere', async () => {

@@ -231,6 +231,9 @@ describe('imported models through the core', () => {
         input: { shape: [784], scaling: { kind: 'unit' } },
       });
       expect(fineTune?.dependsOn ?? null).toBeNull();
+      // The run page names the imported model it started from, and its weights.
+      expect(fineTune?.importedSource).toEqual({ id: model.id, name: 'PyTorch MLP' });
+      expect(fineTune?.sourceModelHash).toBe(model.weightsHash);
       expect((await core.handlers['models.get']({ ref: 'm1' })).runs).toBe(3);
 
       // A model a run records cannot be deleted.
