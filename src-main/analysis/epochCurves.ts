@@ -1,4 +1,5 @@
 import { flattenConfig } from '../../src-shared/domain/configFields';
+import { clipToRange, metricRange } from '../../src-shared/domain/metricRange';
 import {
   BAND_LABELS,
   type Band,
@@ -83,14 +84,16 @@ export function epochCurves(
     }
     const epochs = [...byEpoch.keys()].sort((a, b) => a - b);
     const stats = epochs.map((e) => bandBounds(byEpoch.get(e) ?? [], band));
+    // The band drawn stays in the metric's range (an accuracy band never past 100 %).
+    const range = metricRange(metric);
     return {
       key,
       label: groupLabel(key, members),
       runIds: members.map((r) => r.id),
       epochs,
       mean: stats.map((s) => s.mean),
-      lower: stats.map((s) => s.lower),
-      upper: stats.map((s) => s.upper),
+      lower: stats.map((s) => clipToRange(s.lower, range)),
+      upper: stats.map((s) => clipToRange(s.upper, range)),
       n: epochs.map((e) => byEpoch.get(e)?.length ?? 0),
     };
   });

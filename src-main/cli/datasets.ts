@@ -118,7 +118,7 @@ export function datasetsTable(datasets: readonly DatasetSummary[], color: boolea
 export function importSummary(result: ImportResult): string {
   const { dataset: d, report } = result;
   const lines = [
-    `${result.reused ? 'Already imported' : 'Imported'}: "${d.name}" (#${d.id}), ${d.samples} rows of ${shape(d)}, ${d.classes.length} classes`,
+    `${result.reused ? (d.kind === 'builtin' ? 'Already here, built in' : 'Already imported') : 'Imported'}: "${d.name}" (#${d.id}), ${d.samples} rows of ${shape(d)}, ${d.classes.length} classes`,
     `content hash ${d.contentHash}`,
   ];
   if (report.rowsDropped > 0)

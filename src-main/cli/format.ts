@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { runDomainsLabel } from '../../src-shared/domain/runs';
 import type { ExperimentDetail } from '../../src-shared/domain/experiments';
 import { formatSeconds } from '../../src-shared/duration';
 import type { PlanEstimate } from '../../src-shared/rpc/plan';
@@ -29,11 +30,9 @@ export function formatDuration(startedAt: string | null, finishedAt: string | nu
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** `source → target` for a transfer run; a source run (or scratch) names its one domain. */
+/** `source → target` for a transfer run; a source run says it trains the source model. */
 export function transferLabel(run: Pick<RunSummary, 'kind' | 'sourceName' | 'targetName'>): string {
-  return run.kind === 'source' || run.sourceName === null
-    ? run.targetName
-    : `${run.sourceName} → ${run.targetName}`;
+  return runDomainsLabel(run);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ImportProgressListener } from '../import/types';
 import { deleteDatasetRow, domainsUsingDataset, findDatasetById } from '../store/datasets';
 import { inTransaction, type Db } from '../store/db';
 import { datasetsDir, uploadsDir } from './paths';
+import { builtinMatch } from './builtinImport';
 
 type DatasetHandlers = Pick<
   RpcHandlers,
@@ -33,6 +34,7 @@ export function datasetHandlers(
     'datasets.inspect': async (input) =>
       (await import('../import/inspect')).inspectFile(input, context.uploadsDir),
     'datasets.import': async (input) =>
+      (await builtinMatch(db, context.uploadsDir, input)) ??
       (await import('../import/importer')).importDataset(context, input),
     'datasets.preview': async (input) =>
       (await import('./datasetPreview')).previewDataset(byId(input.id).locator, input),

@@ -19,7 +19,9 @@ const MIN_RUNS_FOR_TAU = 3;
  * the check the scores exist for.
  */
 export function transferabilitySummary(db: Db, experimentId: number): TransferabilitySummary {
-  const items: TransferabilityItem[] = experimentTransferability(db, experimentId).map((row) => {
+  const rows = experimentTransferability(db, experimentId);
+  const shrunkRuns = new Set(rows.filter((r) => r.h_score_shrinkage !== null).map((r) => r.run_id));
+  const items: TransferabilityItem[] = rows.map((row) => {
     const budget: Budget = readJson(BudgetSchema, row.budget, 'run budget');
     return {
       runId: row.run_id,
@@ -40,7 +42,21 @@ export function transferabilitySummary(db: Db, experimentId: number): Transferab
   const correlations: TransferabilityCorrelation[] = [];
   for (const variant of [...new Set(items.map((i) => i.variant))]) {
     const withGain = items.filter((i) => i.variant === variant && i.gain !== null);
+    // Runs scored before issue 14 have Bao's unshrunk H-score, later ones the shrunk one: two
+    // scales, never ranked together.
+    const shrunk = new Set(withGain.map((i) => shrunkRuns.has(i.runId)));
+    const mixedHScores = shrunk.size > 1;
     for (const score of SCORES) {
+      if (score === 'hScore' && mixedHScores) {
+        correlations.push({
+          variant,
+          score,
+          tau: null,
+          n: withGain.length,
+          note: 'Mixed H-scores: some runs were scored unshrunk (before issue 14), others shrunk.',
+        });
+        continue;
+      }
       const tau =
         withGain.length < MIN_RUNS_FOR_TAU
           ? NaN

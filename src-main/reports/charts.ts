@@ -1,4 +1,5 @@
 import type { EChartsOption, SeriesOption } from 'echarts';
+import { axisMax, clipToRange, metricRange } from '../../src-shared/domain/metricRange';
 import {
   learningCurvePanels,
   type LearningCurvePanel,
@@ -113,7 +114,12 @@ export function meanCurvesChart(comparison: Comparison): ReportChart | null {
       min: 'dataMin',
       max: 'dataMax',
     },
-    yAxis: { type: 'value', name: curves.metric, scale: true },
+    yAxis: {
+      type: 'value',
+      name: curves.metric,
+      scale: true,
+      max: (extent: { max: number }) => axisMax(curves.metric, extent.max),
+    },
     series,
   };
   return {
@@ -176,8 +182,9 @@ function learningCurveChart(
     const band = bandSeries(
       curve.variant,
       budgetsOf,
-      curve.points.map((p) => p.stat.ci95?.[0] ?? null),
-      curve.points.map((p) => p.stat.ci95?.[1] ?? null),
+      // Drawn within the metric's range: no accuracy band past 100 % (issue 14).
+      curve.points.map((p) => clipToRange(p.stat.ci95?.[0] ?? null, metricRange(metric))),
+      curve.points.map((p) => clipToRange(p.stat.ci95?.[1] ?? null, metricRange(metric))),
       i,
     );
     const line: SeriesOption = {
@@ -210,7 +217,12 @@ function learningCurveChart(
       nameLocation: 'middle',
       nameGap: 25,
     },
-    yAxis: { type: 'value', name: metric, scale: true },
+    yAxis: {
+      type: 'value',
+      name: metric,
+      scale: true,
+      max: (extent: { max: number }) => axisMax(metric, extent.max),
+    },
     series,
   };
   const words = crossovers.map(

@@ -216,8 +216,9 @@ export function runsTable(comparison: Comparison): TextTable {
       r.kind,
       r.strategy,
       r.variant,
-      formatSource(r.sourceName),
-      r.targetName,
+      // A source run trains the source model on its one domain: no target (issue 14).
+      r.kind === 'source' ? (r.sourceName ?? r.targetName) : formatSource(r.sourceName),
+      r.kind === 'source' ? '(source model)' : r.targetName,
       formatBudget(r.budget),
       String(r.seed),
       r.status,

@@ -139,8 +139,11 @@ function orderBy(q: RunQuery, metric: string): string {
   }
   const expr = by === 'metric' ? metric : SORT_SQL[by];
   const direction = dir === 'asc' ? 'ASC' : 'DESC';
-  // Rows without a value go last either way; the id breaks ties so pages never overlap.
-  return `ORDER BY ${expr} ${direction} NULLS LAST, r.id ${direction}`;
+  // Rows without a value go last either way; the id breaks ties so pages never overlap. A
+  // metric ranks transfer runs among themselves: a source run's value is on its source task
+  // (e.g. digits 0–4 with every label), so its runs come after them, never on top (issue 14).
+  const kindFirst = by === 'metric' ? "r.kind = 'source', " : '';
+  return `ORDER BY ${kindFirst}${expr} ${direction} NULLS LAST, r.id ${direction}`;
 }
 
 interface HistoryDbRow extends RunRow {

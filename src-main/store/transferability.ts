@@ -1,30 +1,60 @@
-import type { TransferabilityScores } from '../../src-shared/domain/runs';
+import type { TransferabilityProbeScores } from '../../src-shared/domain/runs';
 import type { Db } from './db';
 import { nowIso } from './json';
 
 export function recordTransferability(
   db: Db,
   runId: number,
-  scores: TransferabilityScores,
+  scores: TransferabilityProbeScores,
   samples: number,
 ): void {
   db.prepare(
-    `INSERT OR REPLACE INTO run_transferability (run_id, leep, nce, h_score, log_me, samples, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(runId, scores.leep, scores.nce, scores.hScore, scores.logMe, samples, nowIso());
+    `INSERT OR REPLACE INTO run_transferability
+       (run_id, leep, nce, h_score, log_me, samples, features, h_score_shrinkage, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    runId,
+    scores.leep,
+    scores.nce,
+    scores.hScore,
+    scores.logMe,
+    samples,
+    scores.features ?? null,
+    scores.hScoreShrinkage ?? null,
+    nowIso(),
+  );
 }
 
 export function readTransferability(
   db: Db,
   runId: number,
-): (TransferabilityScores & { samples: number }) | null {
+): (TransferabilityProbeScores & { samples: number }) | null {
   const row = db
-    .prepare('SELECT leep, nce, h_score, log_me, samples FROM run_transferability WHERE run_id = ?')
+    .prepare(
+      `SELECT leep, nce, h_score, log_me, samples, features, h_score_shrinkage
+         FROM run_transferability WHERE run_id = ?`,
+    )
     .get(runId) as
-    { leep: number; nce: number; h_score: number; log_me: number; samples: number } | undefined;
-  return row
-    ? { leep: row.leep, nce: row.nce, hScore: row.h_score, logMe: row.log_me, samples: row.samples }
-    : null;
+    | {
+        leep: number;
+        nce: number;
+        h_score: number;
+        log_me: number;
+        samples: number;
+        features: number | null;
+        h_score_shrinkage: number | null;
+      }
+    | undefined;
+  if (!row) return null;
+  return {
+    leep: row.leep,
+    nce: row.nce,
+    hScore: row.h_score,
+    logMe: row.log_me,
+    samples: row.samples,
+    ...(row.features === null ? {} : { features: row.features }),
+    ...(row.h_score_shrinkage === null ? {} : { hScoreShrinkage: row.h_score_shrinkage }),
+  };
 }
 
 export interface TransferabilityItemRow {
@@ -39,6 +69,8 @@ export interface TransferabilityItemRow {
   nce: number;
   h_score: number;
   log_me: number;
+  /** NULL: scored before issue 14, with Bao's original (unshrunk) H-score. */
+  h_score_shrinkage: number | null;
   test_acc: number | null;
   scratch_test_acc: number | null;
 }
@@ -58,7 +90,7 @@ export function experimentTransferability(db: Db, experimentId: number): Transfe
          HAVING COUNT(DISTINCT variant) = 1
        )
        SELECT r.id AS run_id, r.strategy, r.variant, s.name AS source_name, d.name AS target_name,
-              r.budget, r.seed, t.leep, t.nce, t.h_score, t.log_me,
+              r.budget, r.seed, t.leep, t.nce, t.h_score, t.log_me, t.h_score_shrinkage,
               json_extract(r.final_metrics, '$.test_acc') AS test_acc,
               (SELECT json_extract(b.final_metrics, '$.test_acc') FROM runs b
                WHERE b.experiment_id = r.experiment_id AND b.variant = (SELECT variant FROM scratch)

@@ -1,4 +1,5 @@
 import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts';
+import { axisMax } from '../../src-shared/domain/metricRange';
 import { FONT_STACK, legendStyle, type ChartTheme } from './chartTheme';
 import type { BandChartConfig, BandPoint, HeatmapConfig } from './compareCharts';
 import { formatBare, formatValue, type ValueFormat } from './compareFormat';
@@ -223,6 +224,8 @@ export function bandChartOption(config: BandChartConfig, theme: ChartTheme): Opt
       nameGap: 44,
       nameTextStyle: { color: theme.muted },
       scale: true,
+      // An accuracy axis ends at 100 % at most, not at ECharts' next nice value past it.
+      max: (extent: { max: number }) => axisMax(config.yLabel, extent.max),
       axisLine: { show: false },
       axisLabel: {
         color: theme.muted,

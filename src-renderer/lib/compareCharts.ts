@@ -1,3 +1,4 @@
+import { clipToRange, metricRange } from '../../src-shared/domain/metricRange';
 import {
   learningCurvePanels,
   type LearningCurvePanel,
@@ -187,6 +188,7 @@ export function learningPairs(comparison: Comparison): PairChoice[] {
  */
 export function learningChart(comparison: Comparison, pair: string | null): BandChartConfig {
   const { band, metric } = comparison.request.options;
+  const bounds = metricRange(metric);
   const baseline = baselineOf(comparison);
   const tones = variantTones(comparison);
   const curves =
@@ -220,8 +222,9 @@ export function learningChart(comparison: Comparison, pair: string | null): Band
           return {
             x: p.budget,
             mean: p.stat.mean,
-            lower: range?.[0] ?? null,
-            upper: range?.[1] ?? null,
+            // Drawn within the metric's range: no accuracy band past 100 % (issue 14).
+            lower: clipToRange(range?.[0] ?? null, bounds),
+            upper: clipToRange(range?.[1] ?? null, bounds),
             n: p.stat.n,
           };
         }),

@@ -26,6 +26,12 @@ export interface HistoryColumn {
   numeric: boolean;
   /** Left out while the side panel takes room (the panel shows them for its run). */
   secondary: boolean;
+  /**
+   * Stays at the left or right edge when the table scrolls sideways (issue 14: beside the notes
+   * panel the table scrolled to the tags it was opened from and lost the select box and the run
+   * id). The tags, which open the panel, stay at the right.
+   */
+  pin: 'left' | 'right' | null;
 }
 
 const col = (
@@ -35,47 +41,89 @@ const col = (
   sort: RunSortKey | null,
   numeric = false,
   secondary = false,
-): HistoryColumn => ({ key, label, width, sort, numeric, secondary });
+): HistoryColumn => ({
+  key,
+  label,
+  width,
+  sort,
+  numeric,
+  secondary,
+  pin: key === 'select' || key === 'id' ? 'left' : key === 'tags' ? 'right' : null,
+});
 
 /**
- * Sized so that all of them fit a 1440 px window, and the primary ones a 1280 px window and
- * beside the panel. The variant (issue 10) stands where the strategy stood: its label starts with
- * the strategy, and 180 px hold typical labels (`fine-tune · l2sp λ=0.01`, `mmd · λ=0.1, lr=1e-4`)
- * whole; longer ones end in an ellipsis with the full label in the cell's title.
+ * Sized (with the table's 8 px cell padding) so that the primary ones and the budget fit a
+ * 1280 px window (about 1,000 px for the table) and all but the creation time a 1440 px one;
+ * beside the panel the primary ones scroll sideways under the pinned select and run columns.
+ * The variant (issue 10) stands where the strategy stood: its label starts with the strategy,
+ * and 170 px hold typical labels (`fine-tune · l2sp λ=0.01`, `mmd · λ=0.1, lr=1e-4`) whole;
+ * longer ones end in an ellipsis with the full label in the cell's title. The run column holds
+ * six-digit ids (`#123456`, tabular numerals) and source and target about 18 characters
+ * (`fashion-mnist 0–4`, `digits 0–4 upright`), issue 14.
  */
 export const HISTORY_COLUMNS: readonly HistoryColumn[] = [
   col('select', 'Select', 32, null),
-  col('id', 'Run', 58, 'id', true),
+  col('id', 'Run', 80, 'id', true),
   col('experiment', 'Experiment', null, 'experimentName'),
-  col('variant', 'Variant', 180, 'variant'),
-  col('source', 'Source', 92, 'sourceName'),
-  col('target', 'Target', 92, 'targetName'),
-  col('budget', 'Budget', 70, 'budget', true, true),
+  col('variant', 'Variant', 170, 'variant'),
+  col('source', 'Source', 132, 'sourceName'),
+  col('target', 'Target', 132, 'targetName'),
+  col('budget', 'Budget', 72, 'budget', true, true),
   col('seed', 'Seed', 50, 'seed', true, true),
-  col('status', 'Status', 98, 'status'),
-  col('metric', 'Metric', 108, 'metric', true),
+  col('status', 'Status', 92, 'status'),
+  col('metric', 'Metric', 112, 'metric', true),
   col('epochs', 'Epochs', 66, 'epochsDone', true, true),
   col('created', 'Created', 100, 'createdAt', false, true),
-  col('tags', 'Tags', 110, null),
+  col('tags', 'Tags', 84, null),
 ];
 
 /** The flexible column's least width; the table scrolls sideways below the sum. */
-export const FLEX_MIN_WIDTH = 100;
+export const FLEX_MIN_WIDTH = 90;
 
 export function tableMinWidth(columns: readonly HistoryColumn[] = HISTORY_COLUMNS): number {
   return columns.reduce((sum, c) => sum + (c.width ?? FLEX_MIN_WIDTH), 0);
 }
 
+/**
+ * Where a pinned column sticks: the widths of the columns pinned to the same edge between it and
+ * that edge; null for a column that scrolls.
+ */
+export function pinOffset(columns: readonly HistoryColumn[], key: HistoryColumnKey): number | null {
+  const pin = columns.find((c) => c.key === key)?.pin ?? null;
+  if (pin === null) return null;
+  const sameEdge = columns.filter((c) => c.pin === pin);
+  const ordered = pin === 'left' ? sameEdge : [...sameEdge].reverse();
+  let offset = 0;
+  for (const c of ordered) {
+    if (c.key === key) break;
+    offset += c.width ?? FLEX_MIN_WIDTH;
+  }
+  return offset;
+}
+
+/** Beside the panel, the primary columns it shows for its own run, given up in this order. */
+const COMPACT_DROP_ORDER: readonly HistoryColumnKey[] = ['experiment', 'status'];
+
 /** Secondary columns given up first when the table is narrower than all of them. */
 const DROP_ORDER: readonly HistoryColumnKey[] = ['created', 'epochs', 'seed', 'budget'];
 
 /**
- * The columns shown: the primary ones beside the side panel; otherwise all of them that fit
+ * The columns shown: the primary ones beside the side panel (less the experiment and the status
+ * where they do not fit, see COMPACT_DROP_ORDER); otherwise all of them that fit
  * `available` px (the secondary ones dropped in DROP_ORDER), so a 1280 px window shows the
- * variant whole without scrolling sideways. Without a width, all of them.
+ * variant, source and target whole without scrolling sideways. Without a width, all of them.
  */
 export function visibleColumns(compact: boolean, available = Infinity): readonly HistoryColumn[] {
-  if (compact) return HISTORY_COLUMNS.filter((c) => !c.secondary);
+  if (compact) {
+    // Beside the panel, which shows its run's experiment and status, those two go first when
+    // the rest would scroll: the select box, run, variant, source, target and metric stay.
+    let shown = HISTORY_COLUMNS.filter((c) => !c.secondary);
+    for (const key of COMPACT_DROP_ORDER) {
+      if (tableMinWidth(shown) <= available) break;
+      shown = shown.filter((c) => c.key !== key);
+    }
+    return shown;
+  }
   let shown: readonly HistoryColumn[] = HISTORY_COLUMNS;
   for (const key of DROP_ORDER) {
     if (tableMinWidth(shown) <= available) break;

@@ -1,4 +1,5 @@
 import type { Reproduction } from '../../src-shared/domain/reproduction';
+import { runDomainsLabel } from '../../src-shared/domain/runs';
 import type { ResolvedRunConfig, RunSummary, SplitSizes } from '../../src-shared/domain/runs';
 import { trainMetricSample, trainMetricSampleText } from '../../src-shared/domain/trainMetrics';
 import { formatBudget, formatInt } from './format';
@@ -197,7 +198,5 @@ export function reproductionView(r: Reproduction): ReproductionView {
 }
 
 export function domainsLabel(run: RunSummary): string {
-  // A source run trains on one domain: name it once, whichever field the core fills in.
-  if (run.kind === 'source') return run.sourceName ?? run.targetName;
-  return run.sourceName === null ? run.targetName : `${run.sourceName} → ${run.targetName}`;
+  return runDomainsLabel(run);
 }

@@ -35,9 +35,10 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'g s', action: 'Settings' },
   { keys: 'n', action: 'New experiment' },
   { keys: '/', action: 'Focus the search field' },
-  { keys: 'Esc', action: 'Close, leave a field, go back from the designer' },
+  { keys: 'Esc', action: 'Close, leave a field, leave the designer (asks if changed)' },
   { keys: '?', action: 'Show these shortcuts' },
-  { keys: '↑ ↓ PgUp PgDn Home End', action: 'Runs table: move the focused run' },
+  { keys: '↑ ↓', action: 'Runs table: move the focused run' },
+  { keys: 'PgUp PgDn Home End', action: 'Runs table: a page up or down, the first or last run' },
   { keys: 'Enter', action: 'Runs table: open the focused run' },
   { keys: 'Space', action: 'Runs table: select or unselect the focused run' },
 ];

@@ -44,6 +44,8 @@ export interface TransferabilityCorrelation {
   /** null when fewer than 3 runs have a gain, or when the scores or gains are all equal. */
   tau: number | null;
   n: number;
+  /** Why tau is null beyond too few runs: H-scores of two kinds (unshrunk and shrunk) mixed. */
+  note?: string;
 }
 
 export interface TransferabilitySummary {

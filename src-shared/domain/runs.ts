@@ -127,13 +127,31 @@ export function describeInputAdapter(adapter: InputAdapter): string {
 }
 
 /** Scores of the source model on the target before training (LEEP and NCE ≤ 0; higher is better). */
+/**
+ * A probe's transferability scores (engine/transferability), and since issue 14 what says whether
+ * to trust them: `features`, the width d of the source model's features, to compare with the
+ * number of target rows scored (n < d makes the feature covariance singular), and
+ * `hScoreShrinkage`, the Ledoit–Wolf λ by which the H-score's covariance was shrunk (Ibrahim et
+ * al. 2022). Optional: scores stored before issue 14 have neither.
+ */
 export const TransferabilityScoresSchema = z.object({
   leep: z.number(),
   nce: z.number(),
   hScore: z.number(),
   logMe: z.number(),
+  features: z.int().positive().optional(),
+  hScoreShrinkage: z.number().min(0).max(1).optional(),
 });
-export type TransferabilityScores = z.infer<typeof TransferabilityScoresSchema>;
+/** What a probe reports: the four scores, and `features` and `hScoreShrinkage` when known. */
+export type TransferabilityProbeScores = z.infer<typeof TransferabilityScoresSchema>;
+/**
+ * The four scores alone, so that `keyof TransferabilityScores` names a score (the tables' columns,
+ * Kendall's τ per score).
+ */
+export type TransferabilityScores = Omit<
+  TransferabilityProbeScores,
+  'features' | 'hScoreShrinkage'
+>;
 
 export const FinalMetricsSchema = z.record(z.string(), z.number().nullable());
 export type FinalMetrics = z.infer<typeof FinalMetricsSchema>;
@@ -203,7 +221,7 @@ export interface RunDetail extends RunSummary {
   heartbeatAt: string | null;
   metrics: EpochMetrics[];
   /** Measured before training, for runs that start from a source model. */
-  transferability: (TransferabilityScores & { samples: number }) | null;
+  transferability: (TransferabilityProbeScores & { samples: number }) | null;
   /** What the trainer reported while it ran, oldest first (capped; see store/runLogs.ts). */
   log: RunLogEntry[];
   /** Rows per split, once the trainer has loaded the data (null for runs before issue 10). */
@@ -238,4 +256,46 @@ export interface EpochMetrics {
   values: Record<string, number | null>;
   /** Seconds since the run started, when the epoch ended. */
   elapsedS: number;
+}
+
+/**
+ * The domains of a run in words, one rule for every view and report (issue 14): a source run
+ * trains the source model on its one domain, "digits 0–4 (source model)", never
+ * "digits 0–4 → digits 0–4"; a transfer run is "source → target", or its target alone when its
+ * strategy has no source (scratch).
+ */
+export function runDomainsLabel(run: {
+  kind: RunKind;
+  sourceName: string | null;
+  targetName: string;
+}): string {
+  if (run.kind === 'source') return `${run.sourceName ?? run.targetName} (source model)`;
+  return run.sourceName === null ? run.targetName : `${run.sourceName} → ${run.targetName}`;
+}
+
+/**
+ * Why a transferability score should not be read at face value, or null (issue 14). With no
+ * more target rows than features (n ≤ d) the feature covariance is singular: the H-score is
+ * shrunk (Ledoit–Wolf λ, Ibrahim et al. 2022) and good for ranking sources on these rows only;
+ * at λ = 1 it says nothing. An H-score scored before shrinkage existed that sits at its maximum
+ * K − 1 was pinned there by a singular covariance. LEEP, NCE and LogME need no such warning
+ * (LogME chooses its own regularisation; LEEP and NCE use no features).
+ */
+export function hScoreCaveat(
+  scores: TransferabilityProbeScores,
+  samples: number,
+  targetClasses?: number,
+): string | null {
+  const shrinkage = scores.hScoreShrinkage;
+  if (shrinkage === undefined) {
+    return targetClasses !== undefined && scores.hScore >= targetClasses - 1 - 1e-6
+      ? `At its maximum K − 1 = ${targetClasses - 1}: an unshrunk H-score with too few rows for its features; not informative (score again).`
+      : null;
+  }
+  if (shrinkage >= 1)
+    return 'Uninformative: the feature covariance was shrunk all the way (λ = 1).';
+  if (scores.features !== undefined && samples <= scores.features) {
+    return `n ≤ d (${samples} rows, ${scores.features} features): shrunk by λ = ${shrinkage.toFixed(2)} (Ledoit–Wolf, Ibrahim et al. 2022); use it to rank sources on these rows only, its values run high at few rows.`;
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ExperimentSpecSchema, type Budget } from '../domain/experimentSpec';
-import type { TransferabilityScores } from '../domain/runs';
+import type { TransferabilityProbeScores } from '../domain/runs';
 
 /**
  * Transferability before launch ('transferability.estimate'): the designer sends its draft spec
@@ -26,7 +26,7 @@ export const TransferabilityEstimateInputSchema = z
 export type PairEstimate =
   | {
       status: 'scored';
-      scores: TransferabilityScores;
+      scores: TransferabilityProbeScores;
       /** The labelled target rows scored on. */
       samples: number;
       /** The source run whose model was scored; null for an imported model (`modelId`). */

@@ -83,17 +83,32 @@ describe('History', () => {
       await page.getByTestId('clear-filters').click();
       await expect.poll(() => rows(page).count()).toBe(6);
 
-      // Sort by the summary metric (test_acc): highest first, then lowest first.
+      // Sort by the summary metric (test_acc): highest first, then lowest first. Transfer runs
+      // are ranked among themselves; a source run's value is on its source task, so source runs
+      // come after them either way (issue 14).
+      const kinds = async (): Promise<(string | null)[]> => {
+        const out: (string | null)[] = [];
+        for (let i = 0; i < (await rows(page).count()); i++)
+          out.push(await rows(page).nth(i).getAttribute('data-kind'));
+        return out;
+      };
+      const grouped = (values: number[], k: (string | null)[], dir: 1 | -1): number[] => {
+        const of = (kind: string): number[] =>
+          values.filter((_, i) => k[i] === kind).sort((a, b) => dir * (a - b));
+        return [...of('transfer'), ...of('source')];
+      };
       await page.getByTestId('col-metric').getByRole('button').click();
       await expect
         .poll(() => page.getByTestId('col-metric').getAttribute('aria-sort'))
         .toBe('descending');
       await expect.poll(() => metricValues(page)).toHaveLength(6);
       const desc = await metricValues(page);
+      const descKinds = await kinds();
       expect(desc.every(Number.isFinite)).toBe(true);
-      expect(desc).toEqual([...desc].sort((a, b) => b - a));
+      expect(descKinds.lastIndexOf('transfer')).toBeLessThan(descKinds.indexOf('source'));
+      expect(desc).toEqual(grouped(desc, descKinds, -1));
       await page.getByTestId('col-metric').getByRole('button').click();
-      await expect.poll(() => metricValues(page)).toEqual([...desc].reverse());
+      await expect.poll(() => metricValues(page)).toEqual(grouped(desc, descKinds, 1));
 
       // Keyboard: '/' focuses the search; arrows move, Space selects, Enter opens a run.
       await page.getByRole('heading', { name: 'Runs' }).click();

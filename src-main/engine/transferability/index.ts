@@ -1,4 +1,4 @@
-import { hScore, type HScoreOptions } from './hscore';
+import { hScoreDetails, type HScoreOptions } from './hscore';
 import type { LabelsInput, MatrixInput } from './inputs';
 import { leep } from './leep';
 import { logMe, type LogMeOptions } from './logme';
@@ -19,12 +19,19 @@ import { nce } from './nce';
  * transferable; values are comparable across source models on the same target data, not across
  * targets. Once runs finish, `kendallTauB(scores, realisedGains)` says how well a score ranked
  * the pairs.
+ *
+ * The H-score computed here is by default the shrunk H-score of Ibrahim, Ponomareva and Mazumder
+ * 2022, with the Ledoit–Wolf λ (hscore.ts, ledoitWolf.ts): with few labels the target rows are
+ * fewer than the features (5 per class, 576 features), and Bao et al.'s H-score is then pinned at
+ * its maximum K − 1 for every source model (issue 14). `features` (d) and `hScoreShrinkage` (λ)
+ * come with the scores so that a reader can tell when n < d.
  */
 
 export type { FlatMatrix, LabelsInput, MatrixInput, MatrixRows } from './inputs';
 export { eepClassifier, leep, type EepClassifier, type TargetClassOptions } from './leep';
 export { nce, nceFromSourceLabels } from './nce';
-export { hScore, type HScoreOptions } from './hscore';
+export { hScore, hScoreDetails, type HScoreOptions, type HScoreResult } from './hscore';
+export { ledoitWolfShrinkage } from './ledoitWolf';
 export {
   logMe,
   logMeDetails,
@@ -42,7 +49,7 @@ export interface TransferabilityInput {
   /** Target labels, n integers in 0..numTargetClasses−1. */
   readonly labels: LabelsInput;
   readonly numTargetClasses: number;
-  /** Passed to hScore (e.g. `shrinkage`). */
+  /** Passed to hScore; `shrinkage` defaults to 'ledoit-wolf' here (0 gives Bao et al.'s). */
   readonly hScore?: Omit<HScoreOptions, 'numTargetClasses'>;
   /** Passed to logMe; the defaults reproduce the reference implementation. */
   readonly logMe?: Omit<LogMeOptions, 'numTargetClasses'>;
@@ -53,13 +60,20 @@ export interface TransferabilityScores {
   readonly leep: number;
   /** NCE: −H(Y | Z) with Z the source's arg-max class, ≤ 0. */
   readonly nce: number;
-  /** H-score: tr(cov(f)⁺ cov(E[f | y])), in [0, K − 1]. */
+  /**
+   * H-score: tr(cov_λ(f)⁺ (1 − λ) cov(E[f | y])), in [0, K − 1]; by default λ is Ledoit–Wolf's
+   * (Ibrahim et al. 2022), λ = 0 being Bao et al.'s tr(cov(f)⁺ cov(E[f | y])).
+   */
   readonly hScore: number;
   /** LogME: mean per-sample log evidence of a Bayesian linear model per class. */
   readonly logMe: number;
+  /** d, the width of the features: with fewer rows than this, cov(f) is singular. */
+  readonly features: number;
+  /** The λ the H-score used (0: not shrunk). */
+  readonly hScoreShrinkage: number;
 }
 
-/** All four scores for one source model on one target data set. */
+/** All four scores for one source model on one target data set, with what they rest on. */
 export function transferabilityScores(input: TransferabilityInput): TransferabilityScores {
   const { probs, features, labels, numTargetClasses } = input;
   const rowsOf = (m: MatrixInput) => ('data' in m ? m.rows : m.length);
@@ -69,10 +83,17 @@ export function transferabilityScores(input: TransferabilityInput): Transferabil
         'both must come from the same target samples',
     );
   }
+  const h = hScoreDetails(features, labels, {
+    ...input.hScore,
+    shrinkage: input.hScore?.shrinkage ?? 'ledoit-wolf',
+    numTargetClasses,
+  });
   return {
     leep: leep(probs, labels, { numTargetClasses }),
     nce: nce(probs, labels, { numTargetClasses }),
-    hScore: hScore(features, labels, { ...input.hScore, numTargetClasses }),
+    hScore: h.score,
     logMe: logMe(features, labels, { ...input.logMe, numTargetClasses }),
+    features: 'data' in features ? features.cols : (features[0]?.length ?? 0),
+    hScoreShrinkage: h.shrinkage,
   };
 }

@@ -9,11 +9,15 @@ import { transferabilityScores, type TransferabilityScores } from './index';
  * labelled training rows (what the run is allowed to learn from), and LEEP, NCE, H-score and
  * LogME are computed from its class probabilities and its last hidden layer's features. This
  * happens in the trainer, before the first step on the target, so the scores can be compared
- * with the gain the run then realises.
+ * with the gain the run then realises. With a small label budget the rows (`samples`, n) are often
+ * fewer than the features (`scores.features`, d, the hidden layer's width), where Bao et al.'s
+ * H-score is pinned at K − 1: the H-score is therefore the Ledoit–Wolf-shrunk one, and
+ * `scores.hScoreShrinkage` says by how much it was shrunk (issue 14).
  */
 export interface TransferabilityProbe {
+  /** The four scores, with the feature width d and the H-score's shrinkage λ. */
   scores: TransferabilityScores;
-  /** The target rows the scores were computed on. */
+  /** The target rows the scores were computed on (n; n < `scores.features` means n < d). */
   samples: number;
 }
 

@@ -8,6 +8,7 @@ import { migration006 } from './006_compare_reports';
 import { migration007 } from './007_variants';
 import { migration008 } from './008_queue';
 import { migration009 } from './009_models';
+import { migration010 } from './010_transferability_shrinkage';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];

@@ -81,7 +81,10 @@ describe('transferability estimates before launch', () => {
       );
       expect(run?.dependsOn).toBe(estimate.sourceRunId);
       const recorded = (await core.handlers['runs.get']({ id: run?.id ?? -1 })).transferability;
+      // The stored scores are the estimate's, the H-score's shrinkage and feature width too.
       expect(recorded).toEqual({ ...estimate.scores, samples: estimate.samples });
+      expect(recorded?.hScoreShrinkage).toBeGreaterThanOrEqual(0);
+      expect(recorded?.features).toBe(10);
     }
 
     // A spec whose strategies train no source model still finds the one these settings trained.

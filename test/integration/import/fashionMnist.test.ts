@@ -5,6 +5,8 @@ import { call } from '../../../src-main/cli/session';
 import { openCore } from '../../../src-main/core/core';
 import { FASHION_MNIST_DIR } from '../../../src-main/core/builtinDatasets';
 import { loadDataset } from '../../../src-main/engine/data/load';
+import { importDataset } from '../../../src-main/import/importer';
+import { ImportInputSchema } from '../../../src-shared/rpc/datasets';
 import { findDatasetByName } from '../../../src-main/store/datasets';
 import { openDb } from '../../../src-main/store/db';
 import { useTempDirs } from '../../helpers/tempDir';
@@ -40,7 +42,24 @@ describe.skipIf(!installed)('importing Fashion-MNIST from dataset-fashion-mnist'
       const inspected = await call(core, 'datasets.inspect', { file: input.file });
       expect(inspected).toMatchObject({ format: 'idx', rows: 60_000, featureShape: [28, 28] });
 
-      const first = await call(core, 'datasets.import', input);
+      // Through the core, these are the built-in dataset's files: nothing is imported (issue 14).
+      const builtinAnswer = await call(core, 'datasets.import', input);
+      expect(builtinAnswer).toMatchObject({
+        reused: true,
+        dataset: { name: 'fashion-mnist', kind: 'builtin' },
+      });
+      expect(builtinAnswer.report.warnings.join(' ')).toMatch(/built-in dataset "fashion-mnist"/);
+      expect(existsSync(join(workspaceDir, 'datasets'))).toBe(false);
+
+      // The IDX importer itself, as for any other IDX files: one copy of the canonical arrays.
+      const store = openDb(join(workspaceDir, 'transferlab.sqlite'));
+      const importer = {
+        db: store,
+        datasetsDir: join(workspaceDir, 'datasets'),
+        uploadsDir: join(workspaceDir, 'uploads'),
+      };
+      const importIdx = (i: typeof input) => importDataset(importer, ImportInputSchema.parse(i));
+      const first = await importIdx(input);
       expect(first.reused).toBe(false);
       expect(first.dataset).toMatchObject({
         name: 'fmnist',
@@ -52,7 +71,8 @@ describe.skipIf(!installed)('importing Fashion-MNIST from dataset-fashion-mnist'
       });
       expect(first.dataset.provenance.sha256?.split(', ')).toHaveLength(4);
 
-      const again = await call(core, 'datasets.import', { ...input, name: 'fmnist again' });
+      const again = await importIdx({ ...input, name: 'fmnist again' });
+      store.close();
       expect(again.reused).toBe(true);
       expect(again.dataset.id).toBe(first.dataset.id);
 

@@ -395,6 +395,19 @@ describe('compare charts: learning curves over the budget', () => {
     expect(p?.lower).toBeCloseTo(0.5 - 4.303 * (0.05 / Math.sqrt(3)));
   });
 
+  it('keeps an accuracy band within 0–100 % (issue 14)', () => {
+    const c = fixture();
+    c.request.options.band = 'ci95';
+    const scratch = c.learningCurves[0]?.points.find((p) => p.budget === 50);
+    if (!scratch) throw new Error('fixture changed');
+    // n = 3, mean 0.97, std 0.05: the t interval reaches 0.97 + 4.303 · 0.0289 ≈ 1.094.
+    scratch.stat = stat(0.97, 0.05);
+    const config = learningChart(c, null);
+    const p = config.series.find((s) => s.name === 'scratch')?.points.find((q) => q.x === 50);
+    expect(p?.upper).toBe(1);
+    expect(p?.lower).toBeCloseTo(0.97 - 4.303 * (0.05 / Math.sqrt(3)));
+  });
+
   it('filters to one (source, target) pair and names lines by pair when several are shown', () => {
     const c = fixture();
     const other = c.learningCurves[1];

@@ -20,6 +20,7 @@ import {
   formatCreatedCell,
   HISTORY_COLUMNS,
   metricLabel,
+  pinOffset,
   tableMinWidth,
   visibleColumns,
 } from '../../../src-renderer/lib/historyColumns';
@@ -186,18 +187,58 @@ describe('History columns', () => {
   it('gives up secondary columns, times first, before the table scrolls sideways', () => {
     expect(visibleColumns(false)).toBe(HISTORY_COLUMNS);
     expect(visibleColumns(false, tableMinWidth())).toBe(HISTORY_COLUMNS);
-    // A 1280 px window leaves the table about 1000 px: creation time and epochs go.
+    // A 1280 px window leaves the table about 1000 px: the seed, epochs and creation time go,
+    // the budget stays.
     const at1280 = visibleColumns(false, 1000);
     expect(keys(HISTORY_COLUMNS).filter((k) => !keys(at1280).includes(k))).toEqual([
+      'seed',
       'epochs',
       'created',
     ]);
+    expect(keys(at1280)).toContain('budget');
     expect(tableMinWidth(at1280)).toBeLessThanOrEqual(1000);
     expect(keys(at1280)).toContain('variant');
     // Never more than the secondary ones; the primary ones scroll when even they do not fit.
     const narrow = visibleColumns(false, 300);
     expect(keys(narrow)).toEqual(keys(visibleColumns(true)));
     expect(keys(visibleColumns(true))).not.toContain('budget');
+  });
+
+  it('beside the panel gives up the experiment, then the status, which it shows (issue 14)', () => {
+    expect(keys(visibleColumns(true))).toContain('experiment');
+    // 1440 px with the notes panel leaves about 900 px: the experiment goes.
+    expect(keys(visibleColumns(true, 900))).toEqual([
+      'select',
+      'id',
+      'variant',
+      'source',
+      'target',
+      'status',
+      'metric',
+      'tags',
+    ]);
+    // 1280 px leaves about 744 px: the status goes too, the metric stays.
+    const at1280 = visibleColumns(true, 744);
+    expect(keys(at1280)).toEqual(['select', 'id', 'variant', 'source', 'target', 'metric', 'tags']);
+    expect(tableMinWidth(at1280)).toBeLessThanOrEqual(744);
+  });
+
+  it('pins the select box and the run id left and the tags right (issue 14)', () => {
+    const all = visibleColumns(false);
+    expect(pinOffset(all, 'select')).toBe(0);
+    expect(pinOffset(all, 'id')).toBe(32);
+    expect(pinOffset(all, 'tags')).toBe(0);
+    expect(pinOffset(all, 'variant')).toBeNull();
+    expect(all.filter((c) => c.pin !== null).map((c) => c.key)).toEqual(['select', 'id', 'tags']);
+  });
+
+  it('sizes the run column for six-digit ids and source and target for common names', () => {
+    const width = (key: string): number => HISTORY_COLUMNS.find((c) => c.key === key)?.width ?? 0;
+    // "#123456" is 61 px in DejaVu Sans 13 px (the widest of the fonts the app lists), plus
+    // 2 × 8 px of padding; "fashion-mnist 0–4" is 116 px.
+    expect(width('id')).toBeGreaterThanOrEqual(61 + 16);
+    expect(width('source')).toBeGreaterThanOrEqual(116 + 16);
+    expect(width('target')).toBe(width('source'));
   });
 });
 

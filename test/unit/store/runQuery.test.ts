@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { insertEpoch } from '../../../src-main/store/metrics';
 import { historySql, queryRuns } from '../../../src-main/store/runQuery';
+import { finishRun, insertRun } from '../../../src-main/store/runs';
+import { runConfig } from '../engine/fixtures';
 import { dispatch } from '../../../src-main/transports/dispatch';
 import { RunQueryInputSchema, type RunQuery } from '../../../src-shared/rpc/history';
 import { historyWorkspace } from '../../helpers/historyWorkspace';
@@ -95,6 +98,36 @@ describe('runs.query sorting', () => {
       0.2,
       null,
     ]);
+    db.close();
+  });
+
+  it('ranks transfer runs by a metric, and a source run (its source task) after them', () => {
+    const { query, letters, db, ids } = historyWorkspace(tempDir());
+    // A source run on mnist-0-4 whose val_acc (0.99, on every source label) beats every target.
+    const source = insertRun(db, {
+      experimentId: 1,
+      kind: 'source',
+      strategy: 'source',
+      variant: 'source',
+      domainId: 1,
+      sourceDomainId: 1,
+      budget: 'all',
+      seed: 1,
+      config: runConfig({ kind: 'source', strategy: 'source' }),
+      configHash: 'csource',
+      dependsOn: null,
+      epochs: 1,
+    });
+    insertEpoch(db, source, 1, { val_acc: 0.99 }, 0);
+    finishRun(db, source, 'completed');
+    const ranked = query({
+      metric: { name: 'val_acc', mode: 'last' },
+      sort: { by: 'metric', dir: 'desc' },
+    });
+    expect(ranked.rows.map((r) => r.id)).toEqual([ids.A, ids.B, ids.D, ids.C, source]);
+    expect(
+      letters({ metric: { name: 'val_acc', mode: 'last' }, sort: { by: 'metric', dir: 'asc' } }),
+    ).toEqual(['B', 'A', 'C', 'D', `?${source}`]);
     db.close();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src-main/engine/random';
-import { hScore } from '../../../../src-main/engine/transferability/hscore';
+import { hScore, hScoreDetails } from '../../../../src-main/engine/transferability/hscore';
 import { features, labels, referenceHScore } from './fixtures';
 import { classFeatures, noiseFeatures, randomLabels } from './helpers';
 
@@ -48,10 +48,10 @@ describe('H-score (Bao et al. 2019)', () => {
     expect(hScore(padded, y)).toBeCloseTo(hScore(f, y), 8);
   });
 
-  it('shrinks cov(f) towards a multiple of the identity', () => {
-    // λ = 1: H = tr(cov(E[f|y])) / (tr(cov(f)) / d). Two features, two classes:
+  it('shrinks cov(f) towards a multiple of the identity, and cov(E[f|y]) by 1 − λ', () => {
     // f = [(0,0), (2,0) | (0,2), (2,2)], y = [0, 0, 1, 1]; class means (1,0), (1,2), μ = (1,1).
-    // cov(E[f|y]) = diag(0, 1); cov(f) = diag(1, 1); tr = 2, d = 2, so H = 1 / 1 = 1.
+    // cov(E[f|y]) = diag(0, 1); cov(f) = diag(1, 1) = (tr cov(f) / d) I: shrinking leaves it,
+    // so H_λ = (1 − λ) · 1.
     const f = [
       [0, 0],
       [2, 0],
@@ -59,13 +59,60 @@ describe('H-score (Bao et al. 2019)', () => {
       [2, 2],
     ];
     const y = [0, 0, 1, 1];
-    expect(hScore(f, y, { shrinkage: 1 })).toBeCloseTo(1, 15);
     expect(hScore(f, y, { shrinkage: 0 })).toBeCloseTo(1, 15);
+    expect(hScore(f, y, { shrinkage: 0.5 })).toBeCloseTo(0.5, 15);
     // Unequal scales: f2 = 10·f's second column makes cov(f) = diag(1, 100), cov(E[f|y]) =
-    // diag(0, 100): λ = 0 gives 1 (H is invariant to rescaling), λ = 1 gives 100 / 50.5.
+    // diag(0, 100), μ = 50.5. λ = 0 gives 1 (H is invariant to rescaling); λ = ½ gives
+    // cov_λ = diag(25.75, 75.25) and H = ½ · 100 / 75.25; λ = 1 leaves nothing of cov(E[f|y]).
+    // (Without the factor 1 − λ, λ = 1 would give 100 / 50.5 > K − 1 = 1.)
     const g = f.map(([a = 0, b = 0]) => [a, 10 * b]);
     expect(hScore(g, y)).toBeCloseTo(1, 12);
-    expect(hScore(g, y, { shrinkage: 1 })).toBeCloseTo(100 / 50.5, 12);
+    expect(hScore(g, y, { shrinkage: 0.5 })).toBeCloseTo(50 / 75.25, 12);
+    expect(hScore(g, y, { shrinkage: 1 })).toBe(0);
     expect(() => hScore(f, y, { shrinkage: 2 })).toThrow(/shrinkage/);
+  });
+
+  describe('with fewer samples than features (issue 14)', () => {
+    // 50 target rows (10 per class), 576 features, 5 classes: class means drawn N(0, s²) per
+    // feature, plus N(0, 1) within a class. s measures how well the features separate the classes.
+    const n = 50;
+    const d = 576;
+    const k = 5;
+    const rng = new Rng(14);
+    const y = randomLabels(rng, n, k);
+    const featuresWith = (s: number) => {
+      const means = Array.from({ length: k }, () =>
+        Array.from({ length: d }, () => s * rng.normal()),
+      );
+      return y.map((c) => (means[c] ?? []).map((m) => m + rng.normal()));
+    };
+    const noise = featuresWith(0);
+    const weak = featuresWith(0.2);
+    const strong = featuresWith(0.5);
+
+    it('pins the original H-score at K − 1, even for features of pure noise', () => {
+      // cov(f) has rank n − 1 < d and its range holds every class mean: cov(f)⁺ whitens the rows.
+      // (The first 120 features, n < d still: the SVD of a 576×576 cov(f) takes seconds.)
+      expect(
+        hScore(
+          noise.map((row) => row.slice(0, 120)),
+          y,
+        ),
+      ).toBeCloseTo(k - 1, 6);
+    });
+
+    it('frees the Ledoit–Wolf-shrunk H-score from K − 1, and it ranks the features', () => {
+      const [h0, h1, h2] = [noise, weak, strong].map((f) =>
+        hScoreDetails(f, y, { shrinkage: 'ledoit-wolf' }),
+      );
+      for (const h of [h0, h1, h2]) {
+        expect(h?.shrinkage).toBeGreaterThan(0.5);
+        expect(h?.shrinkage).toBeLessThan(1);
+        expect(h?.score).toBeGreaterThan(0);
+        expect(h?.score).toBeLessThan(k - 1 - 0.2);
+      }
+      expect(h2?.score).toBeGreaterThan((h1?.score ?? Infinity) + 1);
+      expect(h1?.score).toBeGreaterThan(h0?.score ?? Infinity);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src-main/engine/random';
 import {
   hScore,
+  ledoitWolfShrinkage,
   leep,
   logMe,
   nce,
@@ -16,14 +17,25 @@ describe('transferabilityScores', () => {
   const probs = randomProbs(rng, n, 4);
   const features = classFeatures(rng, labels, 6, 1.5);
 
-  it('returns the four scores of the individual functions', () => {
+  it('returns the four scores of the individual functions, H-score shrunk by Ledoit–Wolf', () => {
     const scores = transferabilityScores({ probs, features, labels, numTargetClasses: 3 });
     expect(scores).toEqual({
       leep: leep(probs, labels),
       nce: nce(probs, labels),
-      hScore: hScore(features, labels),
+      hScore: hScore(features, labels, { shrinkage: ledoitWolfShrinkage(features) }),
       logMe: logMe(features, labels),
+      features: 6,
+      hScoreShrinkage: ledoitWolfShrinkage(features),
     });
+    const original = transferabilityScores({
+      probs,
+      features,
+      labels,
+      numTargetClasses: 3,
+      hScore: { shrinkage: 0 },
+    });
+    expect(original.hScore).toBe(hScore(features, labels));
+    expect(original.hScoreShrinkage).toBe(0);
     expect(scores.leep).toBeLessThanOrEqual(0);
     expect(scores.nce).toBeLessThanOrEqual(0);
     expect(scores.hScore).toBeGreaterThan(0);
@@ -43,11 +55,27 @@ describe('transferabilityScores', () => {
       numTargetClasses: 3,
       hScore: { shrinkage: 0 },
     });
-    const reference = transferabilityScores({ probs, features, labels, numTargetClasses: 3 });
+    const reference = transferabilityScores({
+      probs,
+      features,
+      labels,
+      numTargetClasses: 3,
+      hScore: { shrinkage: 0 },
+    });
     expect(scores.leep).toBeCloseTo(reference.leep, 5);
     expect(scores.nce).toBe(reference.nce);
     expect(scores.hScore).toBeCloseTo(reference.hScore, 5);
     expect(scores.logMe).toBeCloseTo(reference.logMe, 5);
+    const shrunk = transferabilityScores({
+      probs: flat(probs),
+      features: flat(features),
+      labels: Int32Array.from(labels),
+      numTargetClasses: 3,
+    });
+    const shrunkReference = transferabilityScores({ probs, features, labels, numTargetClasses: 3 });
+    expect(shrunk.hScore).toBeCloseTo(shrunkReference.hScore, 5);
+    expect(shrunk.hScoreShrinkage).toBeCloseTo(shrunkReference.hScoreShrinkage, 5);
+    expect(shrunk.features).toBe(6);
   });
 
   it('refuses probabilities and features from different samples, and labels out of range', () => {
