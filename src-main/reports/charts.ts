@@ -6,7 +6,7 @@ import {
 } from '../../src-shared/domain/baselineMatch';
 import { trainMetricSample } from '../../src-shared/domain/trainMetrics';
 import type { Comparison, Crossover, Gain } from '../../src-shared/rpc/compare';
-import { formatSource, formatValue } from './numbers';
+import { formatMetricDiff, formatSource, formatValue } from './numbers';
 import { baselineName, ruleLabel } from './selectionText';
 import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './svgChart';
 
@@ -277,7 +277,7 @@ function heatmapChart(
     ],
     label: {
       show: true,
-      formatter: `${formatValue(g.meanDiff, 3)}${g.negativeTransfer ? ' !' : g.verdict === 'win' ? ' *' : ''}`,
+      formatter: `${formatMetricDiff(g.meanDiff, metric)}${g.negativeTransfer ? ' !' : g.verdict === 'win' ? ' *' : ''}`,
     },
   }));
   const budget = first.budget === 'all' ? 'all labels' : `${first.budget} labels`;

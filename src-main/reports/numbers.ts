@@ -1,4 +1,5 @@
 import type { Budget } from '../../src-shared/domain/experimentSpec';
+import { metricRange } from '../../src-shared/domain/metricRange';
 import type { CellStat, Gain } from '../../src-shared/rpc/compare';
 
 /**
@@ -50,4 +51,43 @@ export function formatTest(outcome: Gain['tTest'] | Gain['wilcoxon']): string {
 /** Verdict words as the tables print them; negative transfer is the one that must stand out. */
 export function formatVerdict(gain: Gain): string {
   return gain.negativeTransfer ? `${gain.verdict} (negative transfer)` : gain.verdict;
+}
+
+/**
+ * One unit for a metric everywhere a person reads it (issue 14): an accuracy in percent and its
+ * differences in percentage points, as the workbench shows them; any other metric as it is.
+ * CSV and JSON reports keep the raw fractions (they are data, not prose).
+ */
+function inPercent(metric: string): boolean {
+  return metricRange(metric).max === 1;
+}
+
+/** A metric value: `65.60 %` for an accuracy, `0.9619` otherwise. */
+export function formatMetricValue(value: number | null | undefined, metric: string): string {
+  if (!inPercent(metric) || value === null || value === undefined || !Number.isFinite(value))
+    return formatValue(value);
+  return `${(value * 100).toFixed(2)} %`;
+}
+
+/** A difference of a metric: `+2.56 pp` for an accuracy, `0.0256` otherwise. */
+export function formatMetricDiff(value: number | null | undefined, metric: string): string {
+  if (!inPercent(metric) || value === null || value === undefined || !Number.isFinite(value))
+    return formatValue(value);
+  return `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value * 100).toFixed(2)} pp`;
+}
+
+/** "mean ± std (n)" in the metric's unit. */
+export function formatMetricCell(stat: CellStat | null, metric: string): string {
+  if (!inPercent(metric)) return formatCell(stat);
+  if (stat === null || stat.n === 0) return '–';
+  const spread = stat.std === null ? '' : ` ± ${(stat.std * 100).toFixed(2)}`;
+  const excluded = stat.excluded > 0 ? `, ${stat.excluded} excluded` : '';
+  return `${(stat.mean * 100).toFixed(2)}${spread} % (n=${stat.n}${excluded})`;
+}
+
+/** The 95% CI of a difference, in percentage points for an accuracy. */
+export function formatDiffCi(stat: CellStat | null, metric: string): string {
+  if (!inPercent(metric) || stat?.ci95 == null) return formatCi(stat);
+  const pp = (v: number): string => `${v < 0 ? '−' : ''}${Math.abs(v * 100).toFixed(2)}`;
+  return `[${pp(stat.ci95[0])}, ${pp(stat.ci95[1])}] pp`;
 }

@@ -1,12 +1,13 @@
 import type { Comparison } from '../../src-shared/rpc/compare';
 import {
   formatBudget,
-  formatCell,
-  formatCi,
+  formatDiffCi,
+  formatMetricCell,
+  formatMetricDiff,
+  formatMetricValue,
   formatP,
   formatSource,
   formatTest,
-  formatValue,
   formatVerdict,
 } from './numbers';
 import {
@@ -62,13 +63,14 @@ export function summaryTable(comparison: Comparison): TextTable {
     rows: summary.rows.map((row) => [
       row.variant,
       ...(withRule ? [ruleLabel(row.rule)] : []),
-      ...row.cells.map(formatCell),
+      ...row.cells.map((cell) => formatMetricCell(cell, summary.metric)),
     ]),
   };
 }
 
 export function gainsTable(comparison: Comparison): TextTable {
   const { options } = comparison.request;
+  const metric = comparison.summary.metric;
   const test = options.test === 't' ? 'paired t-test' : 'Wilcoxon signed-rank test';
   const withRule = hasSelectedRows(comparison);
   const baseline = baselineName(comparison);
@@ -84,10 +86,10 @@ export function gainsTable(comparison: Comparison): TextTable {
       g.variant,
       ...(withRule ? [ruleLabel(g.rule)] : []),
       String(g.n) + (unpaired > 0 ? ` (+${unpaired} unpaired)` : ''),
-      formatValue(g.strategyMean),
-      formatValue(g.baselineMean),
-      formatValue(g.meanDiff),
-      formatCi(g.diff),
+      formatMetricValue(g.strategyMean, metric),
+      formatMetricValue(g.baselineMean, metric),
+      formatMetricDiff(g.meanDiff, metric),
+      formatDiffCi(g.diff, metric),
       formatTest(g.tTest),
       formatTest(g.wilcoxon),
       formatP(g.pHolm),
@@ -222,8 +224,8 @@ export function runsTable(comparison: Comparison): TextTable {
       formatBudget(r.budget),
       String(r.seed),
       r.status,
-      formatValue(r.value),
-      ...(selectBy === null ? [] : [formatValue(r.selectionValue)]),
+      formatMetricValue(r.value, comparison.summary.metric),
+      ...(selectBy === null ? [] : [formatMetricValue(r.selectionValue, selectBy)]),
       r.tags.join(', '),
       r.notes ?? '',
     ]),

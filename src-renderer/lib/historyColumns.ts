@@ -1,4 +1,5 @@
 import type { RunSortKey } from '../../src-shared/rpc/history';
+import { metricRange } from '../../src-shared/domain/metricRange';
 import type { MetricChoice } from './historyQuery';
 
 /** The History table's columns, in order, with their widths (fixed, so rows never reflow). */
@@ -132,9 +133,17 @@ export function visibleColumns(compact: boolean, available = Infinity): readonly
   return shown;
 }
 
-/** The metric column's header, e.g. `val_acc · best`. */
+/**
+ * Whether a metric is shown and filtered in percent (issue 14: one unit everywhere): accuracies,
+ * as Compare and the reports show them. The query still speaks fractions (percentBound).
+ */
+export function isPercentMetric(name: string): boolean {
+  return metricRange(name).max === 1;
+}
+
+/** The metric column's header, e.g. `val_acc · best (%)`. */
 export function metricLabel(metric: MetricChoice): string {
-  return `${metric.name} · ${metric.mode}`;
+  return `${metric.name} · ${metric.mode}${isPercentMetric(metric.name) ? ' (%)' : ''}`;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -156,8 +165,8 @@ export function formatBudgetCell(budget: number | 'all'): string {
   return String(budget);
 }
 
-/** A metric value in the table: accuracies and losses alike to four decimals. */
-export function formatMetricCell(value: number | null): string {
+/** A metric value in the table: an accuracy in percent to two decimals, others to four. */
+export function formatMetricCell(value: number | null, metric: string): string {
   if (value === null) return '—';
-  return value.toFixed(4);
+  return isPercentMetric(metric) ? (value * 100).toFixed(2) : value.toFixed(4);
 }

@@ -1,4 +1,5 @@
 import type { RunStatus, RunSummary } from '../../src-shared/domain/runs';
+import { isPercentMetric } from './historyColumns';
 import type { RpcInput } from '../../src-shared/rpc/contract';
 import type { MetricMode, RunSortKey } from '../../src-shared/rpc/history';
 
@@ -188,10 +189,12 @@ export function buildQuery(
   if (to !== undefined) q.createdTo = to;
   // The metric always rides along: the column shows it whatever the sort.
   const m: NonNullable<RunQueryInput['metric']> = { name: metric.name, mode: metric.mode };
+  // An accuracy is typed in percent, as the table shows it; the query speaks fractions.
+  const scale = isPercentMetric(metric.name) ? 100 : 1;
   const min = parseBound(f.metricMin);
   const max = parseBound(f.metricMax);
-  if (min !== undefined && problems.metricMin === undefined) m.min = min;
-  if (max !== undefined && problems.metricMax === undefined) m.max = max;
+  if (min !== undefined && problems.metricMin === undefined) m.min = min / scale;
+  if (max !== undefined && problems.metricMax === undefined) m.max = max / scale;
   q.metric = m;
   return q;
 }

@@ -18,6 +18,7 @@ import {
 import {
   formatBudgetCell,
   formatCreatedCell,
+  formatMetricCell,
   HISTORY_COLUMNS,
   metricLabel,
   pinOffset,
@@ -91,12 +92,13 @@ describe('History query building', () => {
   });
 
   it('leaves out fields with a problem instead of sending a request the server refuses', () => {
-    const f = filters({ metricMin: 'abc', metricMax: '0.2', tags: `ok, ${'x'.repeat(65)}` });
+    const f = filters({ metricMin: 'abc', metricMax: '20', tags: `ok, ${'x'.repeat(65)}` });
     expect(filterProblems(f)).toEqual({
       metricMin: 'Not a number.',
       tags: 'A tag has at most 64 characters.',
     });
     const q = buildQuery(f, DEFAULT_METRIC, DEFAULT_SORT, page);
+    // test_acc is typed in percent: 20 % is 0.2.
     expect(q.metric).toEqual({ name: 'test_acc', mode: 'last', max: 0.2 });
     expect(q.tags).toBeUndefined();
     expect(RunQueryInputSchema.safeParse(q).success).toBe(true);
@@ -163,8 +165,31 @@ describe('History helpers', () => {
     });
     expect(toggleValue(['a', 'b'], 'a')).toEqual(['b']);
     expect(toggleValue(['a', 'b'], 'c')).toEqual(['a', 'b', 'c']);
-    expect(metricLabel({ name: 'test_acc', mode: 'last' })).toBe('test_acc · last');
+    expect(metricLabel({ name: 'test_acc', mode: 'last' })).toBe('test_acc · last (%)');
+    expect(metricLabel({ name: 'val_loss', mode: 'min' })).toBe('val_loss · min');
     expect(tableMinWidth()).toBeGreaterThan(900);
+  });
+});
+
+describe('one unit for accuracies (issue 14)', () => {
+  it('shows an accuracy in percent and takes its range in percent, a loss as it is', () => {
+    expect(formatMetricCell(0.8212, 'test_acc')).toBe('82.12');
+    expect(formatMetricCell(0.8212, 'val_loss')).toBe('0.8212');
+    expect(formatMetricCell(null, 'test_acc')).toBe('—');
+    const acc = buildQuery(
+      filters({ metricMin: '90', metricMax: '99.5' }),
+      { name: 'test_acc', mode: 'last' },
+      { by: 'metric', dir: 'desc' },
+      page,
+    );
+    expect(acc.metric).toEqual({ name: 'test_acc', mode: 'last', min: 0.9, max: 0.995 });
+    const loss = buildQuery(
+      filters({ metricMin: '0.2' }),
+      { name: 'val_loss', mode: 'min' },
+      { by: 'metric', dir: 'asc' },
+      page,
+    );
+    expect(loss.metric).toEqual({ name: 'val_loss', mode: 'min', min: 0.2 });
   });
 });
 

@@ -33,7 +33,7 @@ describe('HTML report', () => {
   });
 
   it('shows the tables, the charts with their band, and how to regenerate', () => {
-    expect(html).toContain('0.9100 ± 0.0100 (n=3)');
+    expect(html).toContain('91.00 ± 1.00 % (n=3)');
     expect(html).toContain('class="negative"');
     expect(html).toContain('Shaded band: 95% confidence interval (Student t)');
     expect(html).toContain('crossover');

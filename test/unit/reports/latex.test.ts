@@ -38,7 +38,7 @@ describe('LaTeX report', () => {
     first.variant = '[tuned] fine-tune · l2sp λ=0.01';
     const tex = renderLatex(comparison, reportContext(comparison, 'tex', 'T'));
     expect(tex).toContain(
-      '\\midrule\n{}[tuned] fine-tune $\\cdot$ l2sp $\\lambda$=0.01 & 0.9100 $\\pm$ 0.0100 (n=3)',
+      '\\midrule\n{}[tuned] fine-tune $\\cdot$ l2sp $\\lambda$=0.01 & 91.00 $\\pm$ 1.00 \\% (n=3)',
     );
   });
 });

@@ -81,7 +81,7 @@ describe('two variants of one strategy', () => {
       'scratch',
       escapeHtml(c.summary.rows[3]?.variant ?? ''),
     ]);
-    expect(htmlRows(summary)[1]?.[1]).toBe('0.9350 ± 0.0100 (n=3)');
+    expect(htmlRows(summary)[1]?.[1]).toBe('93.50 ± 1.00 % (n=3)');
     const gains = htmlSection(doc, 'gains');
     expect(htmlRows(gains).map((r) => r[3])).toEqual([
       'fine-tune',
@@ -259,7 +259,7 @@ describe('model selection on validation', () => {
     // The runs table shows the value each run was selected on.
     const runs = htmlSection(doc, 'runs');
     expect(htmlHeader(runs)).toContain('val_acc');
-    expect(htmlRows(runs).find((r) => r[0] === '#6')?.[11]).toBe('0.9200');
+    expect(htmlRows(runs).find((r) => r[0] === '#6')?.[11]).toBe('92.00 %');
   });
 
   it('prints the held-out label budget when validation rows came out of it', () => {
