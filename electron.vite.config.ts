@@ -118,9 +118,11 @@ export default defineConfig({
       outDir: resolve(outDir, 'renderer'),
       // electron-vite leaves the renderer unminified; the page loads less than half the bytes.
       minify: true,
-      // One chunk (the app and the ECharts parts it uses), read from disk by the app and from
-      // localhost by the server: the limit sits just above today's 1.1 MB, so growth still warns.
-      chunkSizeWarningLimit: 1200,
+      // Three chunks, read from disk by the app and from localhost by the server: the app
+      // (~0.6 MB), and two loaded on demand (issue 14): ECharts with the series the app registers
+      // (lib/echartsCore.ts, ~0.7 MB) and the Compare view (App.svelte). The limit sits just above
+      // the largest, so growth still warns.
+      chunkSizeWarningLimit: 800,
       rollupOptions: { input: resolve(root, 'src-renderer/index.html') },
     },
     plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],

@@ -7,7 +7,7 @@ import {
   type RowRule,
   type SelectionSummary,
 } from '../../src-shared/rpc/compare';
-import type { StoredCompareRun } from '../store/compareRuns';
+import type { MetricSeriesPoint, StoredCompareRun } from '../store/compareRuns';
 import { epochCurves } from './epochCurves';
 import { transferGains, winTieLoss } from './gains';
 import { crossovers, learningCurves } from './learningCurves';
@@ -151,10 +151,7 @@ function rulesOf(
  */
 export interface ComparisonData {
   runs(selection: CompareRequest['selection']): StoredCompareRun[];
-  series(
-    runIds: readonly number[],
-    metric: string,
-  ): Map<number, { epoch: number; value: number | null }[]>;
+  series(runIds: readonly number[], metric: string): Map<number, MetricSeriesPoint[]>;
 }
 
 /**

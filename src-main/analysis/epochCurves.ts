@@ -6,6 +6,7 @@ import {
   type ComparedRun,
   type CurveGroup,
   type Curves,
+  type RunCurve,
 } from '../../src-shared/rpc/compare';
 import { summarize } from './summary';
 
@@ -54,11 +55,12 @@ function bandBounds(
 /**
  * Per-epoch curves of one metric, runs grouped by the chosen fields: each group's mean over its
  * runs at every epoch with the chosen band. Runs that stopped early leave later epochs, so `n`
- * is counted per epoch; one value gives a mean without a band.
+ * is counted per epoch; one value gives a mean without a band. Each run's own curve comes too
+ * (`runs`, with the wall time of each epoch), for the view's small multiples (issue 14).
  */
 export function epochCurves(
   runs: readonly ComparedRun[],
-  series: ReadonlyMap<number, readonly { epoch: number; value: number | null }[]>,
+  series: ReadonlyMap<number, readonly { epoch: number; value: number | null; elapsedS: number }[]>,
   metric: string,
   groupBy: readonly string[],
   band: Band,
@@ -97,5 +99,24 @@ export function epochCurves(
       n: epochs.map((e) => byEpoch.get(e)?.length ?? 0),
     };
   });
-  return { metric, groupBy: [...groupBy], band, bandLabel: BAND_LABELS[band], groups: curveGroups };
+  const runCurves = runs.flatMap((run): RunCurve[] => {
+    const points = series.get(run.id) ?? [];
+    if (points.length === 0) return [];
+    return [
+      {
+        runId: run.id,
+        epochs: points.map((p) => p.epoch),
+        values: points.map((p) => (p.value !== null && Number.isFinite(p.value) ? p.value : null)),
+        elapsedS: points.map((p) => p.elapsedS),
+      },
+    ];
+  });
+  return {
+    metric,
+    groupBy: [...groupBy],
+    band,
+    bandLabel: BAND_LABELS[band],
+    groups: curveGroups,
+    runs: runCurves,
+  };
 }

@@ -17,11 +17,17 @@ import { importBundleCommand } from './importBundle';
 import { planCommand } from './plan';
 import { reportCommand } from './report';
 import { rerunCommand } from './rerun';
+import { embeddingCommand } from './embedding';
 import { reportsCommand } from './reports';
 import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 import { strategiesCommand } from './strategies';
+import {
+  experimentsArchiveCommand,
+  experimentsDeleteCommand,
+  experimentsListCommand,
+} from './experiments';
 
 const SPEC_HELP = 'experiment spec file (see resources/examples), or - to read it from stdin';
 
@@ -113,6 +119,18 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     });
 
   program
+    .command('embedding')
+    .description(
+      'A transfer run’s domain discrepancy before and after adaptation (MMD², proxy A-distance).',
+    )
+    .argument('<run-id>', 'a completed transfer run whose model was kept (see `transferlab runs`)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print the embedding (numbers and 2-D points) as one JSON document')
+    .action(async (id: string, options: Record<string, unknown>) => {
+      setExitCode(await embeddingCommand(id, options, io));
+    });
+
+  program
     .command('serve')
     .description('Serve the workbench to a browser on 127.0.0.1 (prints its URL with a token).')
     .option('--port <n>', 'port to listen on, 0 for any free port', '0')
@@ -134,6 +152,49 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--experiment <id>', 'only the runs of this experiment')
     .action(async (options: Record<string, unknown>) => {
       setExitCode(await runsCommand(options, io));
+    });
+
+  const experiments = program
+    .command('experiments')
+    .description('List experiments; archive, unarchive or delete one.')
+    .enablePositionalOptions()
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print a JSON array on stdout instead of a table')
+    .option('--archived', 'list archived experiments too')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await experimentsListCommand(options, io));
+    });
+
+  for (const [name, archived] of [
+    ['archive', true],
+    ['unarchive', false],
+  ] as const) {
+    experiments
+      .command(name)
+      .description(
+        archived
+          ? 'Hide an experiment from the lists; its runs and results stay.'
+          : 'Show an archived experiment in the lists again.',
+      )
+      .argument('<id>', 'the experiment’s id (see `transferlab experiments`)')
+      .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+      .option('--json', 'print the experiment as one JSON document on stdout')
+      .action(async (id: string, options: Record<string, unknown>) => {
+        setExitCode(await experimentsArchiveCommand(id, archived, options, io));
+      });
+  }
+
+  experiments
+    .command('delete')
+    .description(
+      'Say what deleting an experiment would remove; with --yes, delete it and all its runs.',
+    )
+    .argument('<id>', 'the experiment’s id (see `transferlab experiments`)')
+    .option('--yes', 'delete for good (refused while a run is queued or running)')
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print {"deleted", ...} as one JSON document on stdout')
+    .action(async (id: string, options: Record<string, unknown>) => {
+      setExitCode(await experimentsDeleteCommand(id, options, io));
     });
 
   program

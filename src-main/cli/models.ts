@@ -6,10 +6,9 @@ import {
   type ModelStorage,
   type ModelSummary,
 } from '../../src-shared/domain/models';
-import { defaultWorkspaceDir } from '../core/paths';
 import { parseArgs } from './args';
 import { tableHead } from './format';
-import { keepConsoleOffStdout, useColor, type CliIo } from './io';
+import { useColor, type CliIo } from './io';
 import {
   exportSource,
   ModelsDeleteArgsSchema,
@@ -21,28 +20,9 @@ import {
   ModelsShowArgsSchema,
   scalingFrom,
 } from './modelArgs';
-import { call, openCliCore } from './session';
-import type { Core } from '../core/types';
+import { call, withCliCore } from './session';
 
 /** `transferlab models ...` (issue 13): import, list, show, set, export and delete models. */
-
-async function withCore<T>(
-  workspace: string | undefined,
-  json: boolean,
-  use: (core: Core) => Promise<T>,
-): Promise<T> {
-  const restoreConsole = json ? keepConsoleOffStdout() : () => undefined;
-  try {
-    const core = await openCliCore(workspace ?? defaultWorkspaceDir(), 'none');
-    try {
-      return await use(core);
-    } finally {
-      await core.close();
-    }
-  } finally {
-    restoreConsole();
-  }
-}
 
 function megabytes(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
@@ -98,7 +78,7 @@ export async function modelsListCommand(
   io: CliIo,
 ): Promise<number> {
   const args = parseArgs(ModelsListArgsSchema, options);
-  return withCore(args.workspace, args.json, async (core) => {
+  return withCliCore(args.workspace, args.json, async (core) => {
     const models = await call(core, 'models.list', {});
     io.out(args.json ? `${JSON.stringify(models)}\n` : modelsTable(models, useColor(io)));
     return 0;
@@ -112,7 +92,7 @@ export async function modelsImportCommand(
 ): Promise<number> {
   const args = parseArgs(ModelsImportArgsSchema, { path, ...options });
   const scaling = scalingFrom(args);
-  return withCore(args.workspace, args.json, async (core) => {
+  return withCliCore(args.workspace, args.json, async (core) => {
     // Conversion starts a process and loads tfjs: say what is happening meanwhile.
     if (!args.json) io.err(`Converting ${args.path} …\n`);
     const result = await call(core, 'models.import', {
@@ -140,7 +120,7 @@ export async function modelsShowCommand(
   io: CliIo,
 ): Promise<number> {
   const args = parseArgs(ModelsShowArgsSchema, { ref, ...options });
-  return withCore(args.workspace, args.json, async (core) => {
+  return withCliCore(args.workspace, args.json, async (core) => {
     const model = await call(core, 'models.get', { ref: args.ref });
     io.out(args.json ? `${JSON.stringify(model)}\n` : modelDescription(model));
     return 0;
@@ -154,7 +134,7 @@ export async function modelsSetCommand(
 ): Promise<number> {
   const args = parseArgs(ModelsSetArgsSchema, { ref, ...options });
   const scaling = scalingFrom(args);
-  return withCore(args.workspace, args.json, async (core) => {
+  return withCliCore(args.workspace, args.json, async (core) => {
     const { id } = await call(core, 'models.get', { ref: args.ref });
     const model = await call(core, 'models.update', {
       id,
@@ -173,7 +153,7 @@ export async function modelsDeleteCommand(
   io: CliIo,
 ): Promise<number> {
   const args = parseArgs(ModelsDeleteArgsSchema, { id: id.replace(/^m/, ''), ...options });
-  return withCore(args.workspace, args.json, async (core) => {
+  return withCliCore(args.workspace, args.json, async (core) => {
     const result = await call(core, 'models.delete', { id: args.id });
     io.out(args.json ? `${JSON.stringify(result)}\n` : `Deleted model m${args.id}.\n`);
     return 0;
@@ -187,7 +167,7 @@ export async function modelsExportCommand(
 ): Promise<number> {
   const args = parseArgs(ModelsExportArgsSchema, { ref, ...options });
   const source = exportSource(args.ref);
-  return withCore(args.workspace, args.json, async (core) => {
+  return withCliCore(args.workspace, args.json, async (core) => {
     const from =
       source.kind === 'run'
         ? source
@@ -226,7 +206,7 @@ export async function modelsKeepCommand(
     ...(keep === undefined ? {} : { keep }),
     ...options,
   });
-  return withCore(args.workspace, args.json, async (core) => {
+  return withCliCore(args.workspace, args.json, async (core) => {
     const storage =
       args.keep === undefined
         ? await call(core, 'models.storage', {})

@@ -3,6 +3,8 @@ import { AppFailure } from '../../src-shared/result';
 import type { Core, CoreOptions } from '../core/types';
 import type { PdfRenderer } from '../reports/service';
 import { dispatch } from '../transports/dispatch';
+import { defaultWorkspaceDir } from '../core/paths';
+import { keepConsoleOffStdout } from './io';
 
 /**
  * The CLI's in-process front door: the same contract as the other transports, input parsed by
@@ -23,6 +25,28 @@ export async function openCliCore(
     ...(concurrency !== undefined ? { concurrency } : {}),
     renderPdf: renderPdfWithChromium,
   });
+}
+
+/**
+ * Opens the workspace's core (no queue) for one command and closes it afterwards. With `--json`
+ * the console stays off stdout, so the one JSON document there stays parseable.
+ */
+export async function withCliCore<T>(
+  workspace: string | undefined,
+  json: boolean,
+  use: (core: Core) => Promise<T>,
+): Promise<T> {
+  const restoreConsole = json ? keepConsoleOffStdout() : () => undefined;
+  try {
+    const core = await openCliCore(workspace ?? defaultWorkspaceDir(), 'none');
+    try {
+      return await use(core);
+    } finally {
+      await core.close();
+    }
+  } finally {
+    restoreConsole();
+  }
 }
 
 /** Headless Chromium prints PDFs; playwright-core loads only when a PDF is asked for. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FASHION_MNIST_CLASS_NAMES } from '../../src-shared/domain/classNames';
 import { idxContentHash, idxFiles } from '../engine/data/load';
 import type { NewDataset } from '../store/datasets';
 import { resourcesDir } from './paths';
@@ -88,9 +89,7 @@ export function fashionMnist(dir: string, hashFiles: FileHasher = hashEveryTime)
         licence: 'MIT',
         source: 'https://github.com/zalandoresearch/fashion-mnist',
         file: dir,
-        classes:
-          '0 T-shirt/top, 1 Trouser, 2 Pullover, 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, ' +
-          '8 Bag, 9 Ankle boot',
+        classes: FASHION_MNIST_CLASS_NAMES.map((name, label) => `${label} ${name}`).join(', '),
       },
     },
   ];

@@ -6,6 +6,7 @@ import { createTrainerPool } from '../engine/trainer/pool';
 import { startProbe } from '../engine/trainer/probeHost';
 import { runModelsRequest } from '../engine/trainer/modelsHost';
 import { modelHandlers } from './modelHandlers';
+import { embeddingService } from './embeddingService';
 import type { ModelsRunner } from './modelService';
 import type { ImportProgressListener } from '../import/types';
 import { listDatasets, toSummary, upsertDatasets } from '../store/datasets';
@@ -124,6 +125,10 @@ export async function openCore(
     ...runHandlers(ctx),
     ...compareHandlers(db, options.workspaceDir, options.renderPdf),
     ...queueHandlers(db, queue, self),
+    'runs.embedding': embeddingService({
+      db,
+      runModels: overrides.models ?? ((request) => runModelsRequest(request)),
+    }),
     ...modelHandlers({
       db,
       workspaceDir: options.workspaceDir,

@@ -1,5 +1,8 @@
 import { isTerminal } from '../../src-shared/domain/runs';
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
+import { AppFailure } from '../../src-shared/result';
+import { deleteExperiment, previewExperimentDelete } from '../store/experimentDelete';
+import { listExperiments, setExperimentArchived } from '../store/experiments';
 import { experimentRunIds } from '../store/runs';
 import { emitStatus, type CoreContext } from './context';
 import { parseSpec } from './experimentPlan';
@@ -22,6 +25,9 @@ type ExperimentHandlers = Pick<
   | 'experiments.get'
   | 'experiments.transferability'
   | 'experiments.cancel'
+  | 'experiments.update'
+  | 'experiments.deletePreview'
+  | 'experiments.delete'
   | 'transferability.estimate'
 >;
 
@@ -76,6 +82,28 @@ export function experimentHandlers(ctx: CoreContext, probes: ProbeQueue): Experi
         (r) => open.has(r.id) && (r.status === 'cancelled' || asked.has(r.id)),
       ).length;
       return { cancelled };
+    },
+    'experiments.update': ({ id, archived }) => {
+      setExperimentArchived(db, id, archived);
+      const [summary] = listExperiments(db, id);
+      if (!summary) throw new AppFailure('not_found', `No experiment #${id}.`);
+      events.emit({
+        type: 'experiment.changed',
+        experimentId: id,
+        change: archived ? 'archived' : 'unarchived',
+      });
+      return summary;
+    },
+    'experiments.deletePreview': ({ id }) => previewExperimentDelete(db, ctx.workspaceDir, id),
+    'experiments.delete': ({ id }) => {
+      const result = deleteExperiment(db, ctx.workspaceDir, id);
+      events.emit({
+        type: 'experiment.changed',
+        experimentId: id,
+        change: 'deleted',
+        deletedRuns: result.deletedRuns,
+      });
+      return result;
     },
     'transferability.estimate': (input) => estimateTransferability(db, input, probes.run),
   };

@@ -119,6 +119,7 @@ export function getExperiment(db: Db, id: number): ExperimentDetail {
       createdAt: stored.createdAt,
       runCounts: {},
       totalRuns: 0,
+      archivedAt: null,
     }),
     spec: stored.spec,
     runs,

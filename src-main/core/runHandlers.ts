@@ -5,6 +5,7 @@ import { readConfusion } from '../store/confusion';
 import { updateRun } from '../store/runAnnotations';
 import { deleteRuns } from '../store/runDelete';
 import { queryRuns } from '../store/runQuery';
+import { deleteView, listSavedViews, saveView } from '../store/savedViews';
 import { cancelQueuedRun, getRun, listRuns, requestCancel, runStatus } from '../store/runs';
 import { emitStatus, type CoreContext } from './context';
 import { rerunRuns } from './rerunService';
@@ -15,6 +16,9 @@ type RunHandlers = Pick<
   | 'runs.get'
   | 'runs.query'
   | 'runs.update'
+  | 'runs.views.list'
+  | 'runs.views.save'
+  | 'runs.views.delete'
   | 'runs.cancel'
   | 'runs.delete'
   | 'runs.confusion'
@@ -55,6 +59,9 @@ export function runHandlers(ctx: CoreContext): RunHandlers {
     },
     'runs.query': (query) => queryRuns(db, query),
     'runs.update': (update) => updateRun(db, update),
+    'runs.views.list': () => listSavedViews(db),
+    'runs.views.save': (view) => saveView(db, view),
+    'runs.views.delete': ({ name }) => ({ deleted: deleteView(db, name) }),
     'runs.cancel': ({ id }) => ({ cancelled: cancelRun(ctx, id) }),
     'runs.delete': ({ ids }) => deleteRuns(db, ctx.workspaceDir, ids),
     'runs.confusion': ({ id }) => readConfusion(db, id),

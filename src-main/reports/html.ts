@@ -134,6 +134,12 @@ export function renderHtml(comparison: Comparison, context: ReportContext): stri
         : heatmaps.map(figureHtml).join('\n'),
     ),
   );
+  if (context.confusion.length > 0) {
+    const tables = context.confusion.map((t) => `<h3>${e(t.title)}</h3>\n${tableHtml(t)}`);
+    sections.push(section('confusion', 'Confusion matrices', tables.join('\n')));
+  }
+  const embeddings = context.embeddings ?? [];
+  for (const table of embeddings) sections.push(section(table.id, table.title, tableHtml(table)));
   for (const table of [runsTable(comparison), excludedTable(comparison)])
     sections.push(section(table.id, table.title, tableHtml(table)));
   const varying =
@@ -160,6 +166,8 @@ export function renderHtml(comparison: Comparison, context: ReportContext): stri
     'curves',
     'learning-curves',
     'heatmaps',
+    ...(context.confusion.length > 0 ? ['confusion'] : []),
+    ...embeddings.map((t) => t.id),
     'runs',
     'excluded',
     'regenerate',

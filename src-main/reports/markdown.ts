@@ -69,6 +69,13 @@ export function renderMarkdown(comparison: Comparison, context: ReportContext): 
       parts.push('', `### ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
     }
   }
+  if (context.confusion.length > 0) parts.push('', '## Confusion matrices');
+  for (const table of context.confusion) {
+    parts.push('', `### ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
+  }
+  for (const table of context.embeddings ?? []) {
+    parts.push('', `## ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
+  }
   for (const table of [runsTable(comparison), excludedTable(comparison)]) {
     parts.push('', `## ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
   }

@@ -2,6 +2,8 @@ import type { Comparison } from '../../src-shared/rpc/compare';
 import type { ReportFormat } from '../../src-shared/rpc/reports';
 import type { Db } from '../store/db';
 import { buildBundle, renderBundle } from './bundleExport';
+import { confusionTables } from './confusionTables';
+import { embeddingTables } from './embeddingTables';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { renderLatex } from './latex';
@@ -32,7 +34,17 @@ export async function renderReport(
   title: string,
   renderPdf: PdfRenderer,
 ): Promise<RenderedReport> {
-  const context = reportContext(comparison, format, title);
+  const withConfusion = format === 'html' || format === 'md' || format === 'pdf';
+  const context = {
+    ...reportContext(
+      comparison,
+      format,
+      title,
+      withConfusion ? confusionTables(db, comparison) : [],
+    ),
+    // Cached numbers only (reports/embeddingTables.ts), in the formats that print tables.
+    embeddings: withConfusion ? embeddingTables(db, comparison) : [],
+  };
   switch (format) {
     case 'html':
       return text(renderHtml(comparison, context), 'text/html; charset=utf-8', 'html');

@@ -2,6 +2,7 @@ import type { Comparison } from '../../src-shared/rpc/compare';
 import type { ReportFormat } from '../../src-shared/rpc/reports';
 import { regenerateCommand, requestJson } from './regenerate';
 import { selectionLine } from './selectionText';
+import type { TextTable } from './tables';
 
 /** What every format prints besides the comparison: its title and how to rebuild it. */
 export interface ReportContext {
@@ -9,15 +10,21 @@ export interface ReportContext {
   generatedAt: string;
   requestJson: string;
   command: string;
+  /** Per compared row, its summed confusion matrix, classes named (confusionTables.ts). */
+  confusion: TextTable[];
+  /** Issue 14, point 3: MMD² and proxy A-distance of runs with a computed embedding. */
+  embeddings?: TextTable[];
 }
 
 export function reportContext(
   comparison: Comparison,
   format: ReportFormat,
   title: string,
+  confusion: TextTable[] = [],
 ): ReportContext {
   return {
     title,
+    confusion,
     generatedAt: comparison.generatedAt,
     requestJson: requestJson(comparison.request),
     command: regenerateCommand(comparison.request, format, title),

@@ -80,27 +80,39 @@ export function readCompareRuns(db: Db, selection: CompareSelection): StoredComp
   }));
 }
 
+/** One epoch's value of a run's metric, and the wall time since the run's start it was logged at. */
+export interface MetricSeriesPoint {
+  epoch: number;
+  value: number | null;
+  elapsedS: number;
+}
+
 /**
  * One per-epoch metric of many runs, in one query: run id → epochs ascending with their value
- * (null where the stored value was not finite).
+ * (null where the stored value was not finite) and elapsed wall time (Compare's wall-time axis).
  */
 export function readMetricSeries(
   db: Db,
   runIds: readonly number[],
   name: string,
-): Map<number, { epoch: number; value: number | null }[]> {
-  const series = new Map<number, { epoch: number; value: number | null }[]>();
+): Map<number, MetricSeriesPoint[]> {
+  const series = new Map<number, MetricSeriesPoint[]>();
   if (runIds.length === 0) return series;
   const rows = db
     .prepare(
-      `SELECT run_id, epoch, value FROM metrics
+      `SELECT run_id, epoch, value, elapsed_s FROM metrics
        WHERE name = ? AND run_id IN (SELECT value FROM json_each(?))
        ORDER BY run_id, epoch`,
     )
-    .all(name, JSON.stringify(runIds)) as { run_id: number; epoch: number; value: number | null }[];
+    .all(name, JSON.stringify(runIds)) as {
+    run_id: number;
+    epoch: number;
+    value: number | null;
+    elapsed_s: number;
+  }[];
   for (const row of rows) {
     const list = series.get(row.run_id);
-    const point = { epoch: row.epoch, value: row.value };
+    const point = { epoch: row.epoch, value: row.value, elapsedS: row.elapsed_s };
     if (list) list.push(point);
     else series.set(row.run_id, [point]);
   }
@@ -110,10 +122,7 @@ export function readMetricSeries(
 /** The reads a comparison needs (analysis/comparison.ts ComparisonData), from one workspace. */
 export function comparisonData(db: Db): {
   runs(selection: CompareSelection): StoredCompareRun[];
-  series(
-    runIds: readonly number[],
-    metric: string,
-  ): Map<number, { epoch: number; value: number | null }[]>;
+  series(runIds: readonly number[], metric: string): Map<number, MetricSeriesPoint[]>;
 } {
   return {
     runs: (selection) => readCompareRuns(db, selection),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DatasetSummary } from '../../src-shared/domain/datasets';
 import { DataLocatorSchema, type DataLocator } from '../data/locator';
+import { recordedClassNames } from './classNames';
 import type { Db } from './db';
 import { nowIso, readJson } from './json';
 
@@ -36,7 +37,7 @@ const IntArray = z.array(z.int());
 const StringMap = z.record(z.string(), z.string());
 
 function fromRow(row: DatasetRow): DatasetRecord {
-  return {
+  const record: DatasetRecord = {
     id: row.id,
     name: row.name,
     kind: row.kind,
@@ -48,6 +49,9 @@ function fromRow(row: DatasetRow): DatasetRecord {
     provenance: readJson(StringMap, row.provenance, 'dataset provenance'),
     createdAt: row.created_at,
   };
+  // Derived from what the row keeps (no column of its own), so older workspaces are named too.
+  const classNames = recordedClassNames(record);
+  return classNames === undefined ? record : { ...record, classNames };
 }
 
 export function listDatasets(db: Db): DatasetRecord[] {
@@ -112,6 +116,7 @@ export function toSummary(d: DatasetRecord): DatasetSummary {
     samples: d.samples,
     featureShape: d.featureShape,
     classes: d.classes,
+    ...(d.classNames !== undefined ? { classNames: d.classNames } : {}),
     provenance: d.provenance,
     createdAt: d.createdAt,
   };

@@ -1,6 +1,7 @@
 import { ExperimentSpecSchema } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentSummary } from '../../src-shared/domain/experiments';
 import type { RunStatus } from '../../src-shared/domain/runs';
+import { AppFailure } from '../../src-shared/result';
 import type { Db } from './db';
 import { nowIso, readJson } from './json';
 import type { ExperimentSpec } from '../../src-shared/domain/experimentSpec';
@@ -37,6 +38,7 @@ interface ExperimentRow {
   name: string;
   spec: string;
   created_at: string;
+  archived_at: string | null;
 }
 
 /**
@@ -47,7 +49,7 @@ export function listExperiments(db: Db, onlyId?: number): ExperimentSummary[] {
   const one = onlyId === undefined ? [] : [onlyId];
   const rows = db
     .prepare(
-      `SELECT id, name, created_at FROM experiments ${one.length ? 'WHERE id = ?' : ''} ORDER BY id DESC`,
+      `SELECT id, name, created_at, archived_at FROM experiments ${one.length ? 'WHERE id = ?' : ''} ORDER BY id DESC`,
     )
     .all(...one) as Omit<ExperimentRow, 'spec'>[];
   const counts = db
@@ -65,8 +67,28 @@ export function listExperiments(db: Db, onlyId?: number): ExperimentSummary[] {
   return rows.map((r) => {
     const runCounts = byExperiment.get(r.id) ?? {};
     const totalRuns = Object.values(runCounts).reduce((a, b) => a + b, 0);
-    return { id: r.id, name: r.name, createdAt: r.created_at, runCounts, totalRuns };
+    return {
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      runCounts,
+      totalRuns,
+      archivedAt: r.archived_at,
+    };
   });
+}
+
+/**
+ * Archives or unarchives an experiment (issue 14, point 5): archived ones leave the Experiments
+ * list by default and keep everything. Archiving an archived experiment keeps its first time.
+ */
+export function setExperimentArchived(db: Db, id: number, archived: boolean): void {
+  const info = db
+    .prepare(
+      'UPDATE experiments SET archived_at = CASE WHEN ? THEN COALESCE(archived_at, ?) ELSE NULL END WHERE id = ?',
+    )
+    .run(archived ? 1 : 0, nowIso(), id);
+  if (info.changes === 0) throw new AppFailure('not_found', `No experiment #${id}.`);
 }
 
 export function getExperimentSpec(
@@ -75,7 +97,7 @@ export function getExperimentSpec(
 ): { name: string; createdAt: string; spec: ExperimentSpec } | undefined {
   const row = db
     .prepare('SELECT id, name, spec, created_at FROM experiments WHERE id = ?')
-    .get(id) as ExperimentRow | undefined;
+    .get(id) as Omit<ExperimentRow, 'archived_at'> | undefined;
   if (!row) return undefined;
   return {
     name: row.name,

@@ -12,6 +12,7 @@ const CHILD_TABLES = [
   'run_logs',
   'run_transferability',
   'source_models',
+  'run_embeddings',
 ] as const;
 
 export interface DeleteRunsResult {
@@ -103,41 +104,58 @@ export function deleteRuns(db: Db, workspaceDir: string, ids: readonly number[])
       );
     }
 
-    const modelDirs = db
-      .prepare(
-        `SELECT DISTINCT dir FROM source_models WHERE run_id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(idsJson) as { dir: string }[];
-
-    for (const table of CHILD_TABLES) {
-      db.prepare(`DELETE FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`).run(
-        idsJson,
-      );
-    }
-    // Runs in the set may depend on each other (a source run and its transfer runs): unlink
-    // them first, so the foreign key on depends_on (no cascade) cannot refuse the delete.
-    db.prepare(
-      `UPDATE runs SET depends_on = NULL WHERE id IN (SELECT value FROM json_each(?)) AND depends_on IS NOT NULL`,
-    ).run(idsJson);
-    db.prepare(`DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))`).run(idsJson);
-
-    // Content-addressed folders: another source run with the same weights keeps the folder.
-    const stillUsed = db.prepare('SELECT 1 FROM source_models WHERE dir = ? LIMIT 1');
-    return modelDirs.map((r) => r.dir).filter((dir) => stillUsed.get(dir) === undefined);
+    return deleteRunRows(db, wanted);
   });
 
   // Files only after the commit: a failed transaction must leave the models a run needs.
-  let artifactsRemoved = 0;
+  const artifactsRemoved = removeModelDirs(workspaceDir, dirs);
+  return { deleted: wanted, artifactsRemoved };
+}
+
+/**
+ * Deletes the rows of runs already checked (finished, no dependant left behind) and everything
+ * that hangs off them. Call it inside a transaction; it returns the model folders no remaining
+ * run points to, for `removeModelDirs` once that transaction has committed. Shared by deleting
+ * runs and deleting a whole experiment (store/experimentDelete.ts).
+ */
+export function deleteRunRows(db: Db, ids: readonly number[]): string[] {
+  const idsJson = JSON.stringify(ids);
+  const modelDirs = db
+    .prepare(
+      `SELECT DISTINCT dir FROM source_models WHERE run_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(idsJson) as { dir: string }[];
+
+  for (const table of CHILD_TABLES) {
+    db.prepare(`DELETE FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`).run(
+      idsJson,
+    );
+  }
+  // Runs in the set may depend on each other (a source run and its transfer runs): unlink
+  // them first, so the foreign key on depends_on (no cascade) cannot refuse the delete.
+  db.prepare(
+    `UPDATE runs SET depends_on = NULL WHERE id IN (SELECT value FROM json_each(?)) AND depends_on IS NOT NULL`,
+  ).run(idsJson);
+  db.prepare(`DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))`).run(idsJson);
+
+  // Content-addressed folders: another source run with the same weights keeps the folder.
+  const stillUsed = db.prepare('SELECT 1 FROM source_models WHERE dir = ? LIMIT 1');
+  return modelDirs.map((r) => r.dir).filter((dir) => stillUsed.get(dir) === undefined);
+}
+
+/** Removes model folders after the commit that freed them; returns how many went. */
+export function removeModelDirs(workspaceDir: string, dirs: readonly string[]): number {
+  let removed = 0;
   for (const dir of dirs) {
     try {
       const path = modelDirInside(workspaceDir, dir);
       if (path === undefined) continue;
       rmSync(path, { recursive: true, force: true, maxRetries: 2 });
-      artifactsRemoved += 1;
+      removed += 1;
     } catch {
       // A folder that cannot be removed now is left behind as litter, never a broken run: the
       // rows are already gone and nothing points to it.
     }
   }
-  return { deleted: wanted, artifactsRemoved };
+  return removed;
 }

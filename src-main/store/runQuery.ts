@@ -1,6 +1,9 @@
 import {
   RUN_SORT_KEYS,
+  type CompareOp,
   type HistoryRow,
+  type ParamValue,
+  type TextField,
   type MetricMode,
   type RunPage,
   type RunQuery,
@@ -48,7 +51,43 @@ export function resolveMode(name: string, mode: MetricMode): Exclude<MetricMode,
   return /loss$/i.test(name) ? 'min' : 'max';
 }
 
+/** Comparison operators as SQL, from a fixed map (the query's op is an enum, checked again here). */
+const OP_SQL: Record<CompareOp, string> = {
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  '=': '=',
+  '!=': '!=',
+};
+
+function opSql(op: CompareOp): string {
+  if (!Object.hasOwn(OP_SQL, op)) {
+    throw new AppFailure('invalid_input', `Unknown comparison "${op}".`);
+  }
+  return OP_SQL[op];
+}
+
+const TEXT_SQL: Record<TextField, string> = {
+  experiment: 'e.name',
+  strategy: 'r.strategy',
+  variant: 'r.variant',
+  source: 's.name',
+  target: 'd.name',
+};
+
+/** A config path as json_extract wants it: `training.learningRate` -> `$.training.learningRate`. */
+const jsonPath = (path: string): string => `$.${path}`;
+
+/** SQLite has no booleans: JSON true and false come out of json_extract as 1 and 0. */
+const sqlValue = (value: number | string | boolean): number | string =>
+  typeof value === 'boolean' ? (value ? 1 : 0) : value;
+
 interface Sql {
+  columns: string;
+  columnParams: unknown[];
+  columnJoin: string;
+  columnJoinParams: unknown[];
   join: string;
   joinParams: unknown[];
   where: string;
@@ -96,9 +135,55 @@ function buildSql(q: RunQuery): Sql {
     // The variant's label holds its parameters (`l2sp λ=0.01`), so those are searchable too.
     clauses.push(`(instr(lower(e.name), ?) > 0 OR instr(lower(r.strategy), ?) > 0
       OR instr(lower(r.variant), ?) > 0 OR instr(lower(COALESCE(r.notes, '')), ?) > 0
+      OR instr(lower(COALESCE(s.name, '')), ?) > 0 OR instr(lower(d.name), ?) > 0
       OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND instr(lower(t.tag), ?) > 0))`);
-    params.push(word, word, word, word, word);
+    params.push(word, word, word, word, word, word, word);
   }
+  for (const f of q.textFilters ?? []) {
+    if (!Object.hasOwn(TEXT_SQL, f.field)) {
+      throw new AppFailure('invalid_input', `Unknown field "${f.field}".`);
+    }
+    const column = TEXT_SQL[f.field];
+    // A source run has no source: `source:x` never matches it (COALESCE keeps NULL out of OR).
+    const one = f.exact
+      ? `lower(COALESCE(${column}, '')) = ?`
+      : `instr(lower(COALESCE(${column}, '')), ?) > 0`;
+    clauses.push(`(${f.values.map(() => one).join(' OR ')})`);
+    params.push(...f.values.map((v) => v.toLowerCase()));
+  }
+  for (const f of q.metricFilters ?? []) {
+    const value = SUMMARY_COLUMN[resolveMode(f.name, f.mode)].replace('ms.', 'mf.');
+    clauses.push(`EXISTS (SELECT 1 FROM run_metric_summary mf
+      WHERE mf.run_id = r.id AND mf.name = ? AND ${value} ${opSql(f.op)} ?)`);
+    params.push(f.name, f.value);
+  }
+  for (const f of q.paramFilters ?? []) {
+    // A run without the parameter (scratch has no λ) gives NULL, which no comparison holds for.
+    clauses.push(`json_extract(r.config, ?) ${opSql(f.op)} ?`);
+    params.push(jsonPath(f.path), sqlValue(f.value));
+  }
+
+  // Extra columns: one LEFT JOIN per metric on run_metric_summary's (run_id, name) key, and the
+  // parameters read from the row's config, so a page costs one query whatever the columns.
+  const extra: string[] = [];
+  const columnParams: unknown[] = [];
+  const extraJoins: string[] = [];
+  const extraJoinParams: unknown[] = [];
+  (q.columns?.metrics ?? []).forEach((m, i) => {
+    const alias = `mc${i}`;
+    extraJoins.push(
+      `LEFT JOIN run_metric_summary ${alias} ON ${alias}.run_id = r.id AND ${alias}.name = ?`,
+    );
+    extraJoinParams.push(m.name);
+    extra.push(
+      `${SUMMARY_COLUMN[resolveMode(m.name, m.mode)].replace('ms.', `${alias}.`)} AS mcol${i}`,
+    );
+  });
+  (q.columns?.params ?? []).forEach((path, i) => {
+    // `->` returns JSON text, so true stays true (json_extract would give 1).
+    extra.push(`r.config -> ? AS pcol${i}`);
+    columnParams.push(jsonPath(path));
+  });
 
   let join = '';
   const joinParams: unknown[] = [];
@@ -119,7 +204,17 @@ function buildSql(q: RunQuery): Sql {
     }
   }
   const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
-  return { join, joinParams, where, params, metric };
+  return {
+    columns: extra.map((c) => `, ${c}`).join(''),
+    columnParams,
+    join,
+    joinParams,
+    columnJoin: extraJoins.join(' '),
+    columnJoinParams: extraJoinParams,
+    where,
+    params,
+    metric,
+  };
 }
 
 /** The ORDER BY expression; refuses keys outside the whitelist even from callers that skip zod. */
@@ -150,7 +245,25 @@ interface HistoryDbRow extends RunRow {
   notes: string | null;
   archived_at: string | null;
   metric_value: number | null;
+  [extra: `mcol${number}` | `pcol${number}`]: unknown;
 }
+
+/** A config value read with `->` (JSON text), back to its JSON type; objects stay as text. */
+function paramValue(text: unknown): ParamValue {
+  if (typeof text !== 'string') return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
+      return value;
+    }
+    return value === null ? null : text;
+  } catch {
+    return text;
+  }
+}
+
+const finiteOrNull = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : null;
 
 interface Statement {
   sql: string;
@@ -163,10 +276,19 @@ export function historySql(q: RunQuery): { page: Statement; count: Statement } {
   return {
     page: {
       sql: `SELECT ${SUMMARY_COLUMNS}, r.notes, r.archived_at, ${s.metric} AS metric_value
-            ${SUMMARY_FROM} ${s.join} ${s.where} ${orderBy(q, s.metric)} LIMIT ? OFFSET ?`,
-      params: [...s.joinParams, ...s.params, q.limit, q.offset],
+            ${s.columns} ${SUMMARY_FROM} ${s.join} ${s.columnJoin} ${s.where}
+            ${orderBy(q, s.metric)} LIMIT ? OFFSET ?`,
+      params: [
+        ...s.columnParams,
+        ...s.joinParams,
+        ...s.columnJoinParams,
+        ...s.params,
+        q.limit,
+        q.offset,
+      ],
     },
     count: {
+      // The column joins are LEFT JOINs on a unique key: they change no count, so they are left out.
       sql: `SELECT COUNT(*) AS n ${SUMMARY_FROM} ${s.join} ${s.where}`,
       params: [...s.joinParams, ...s.params],
     },
@@ -189,6 +311,10 @@ export function queryRuns(db: Db, q: RunQuery): RunPage {
       tags: tags.get(row.id) ?? [],
       archivedAt: row.archived_at,
       metricValue: row.metric_value,
+      columns: {
+        metrics: (q.columns?.metrics ?? []).map((_, i) => finiteOrNull(row[`mcol${i}`])),
+        params: (q.columns?.params ?? []).map((_, i) => paramValue(row[`pcol${i}`])),
+      },
     })),
     total: n,
   };

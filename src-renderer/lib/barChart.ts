@@ -52,20 +52,24 @@ export function histogramConfig(h: Histogram, tone = 0): BarChartConfig {
 export function classDistributionConfig(
   counts: readonly { label: number; count: number }[],
   kept: readonly number[] | null,
+  names?: ReadonlyMap<number, string>,
 ): BarChartConfig {
   const newLabel = new Map((kept ?? []).map((original, i) => [original, i]));
   return {
     type: 'bar',
     categories: counts.map((c) => {
       const to = newLabel.get(c.label);
-      return kept === null || to === undefined ? String(c.label) : `${c.label}→${to}`;
+      const called = names?.get(c.label) ?? String(c.label);
+      return kept === null || to === undefined ? called : `${called}→${to}`;
     }),
     values: counts.map((c) => c.count),
     muted: counts.map((c) => kept !== null && !newLabel.has(c.label)),
     tooltips: counts.map((c) => {
       const to = newLabel.get(c.label);
       const role = kept === null ? '' : to === undefined ? ' · left out' : ` · becomes ${to}`;
-      return `class ${c.label}: ${c.count.toLocaleString('en-US')} rows${role}`;
+      const name = names?.get(c.label);
+      const called = name === undefined ? `class ${c.label}` : `class ${c.label} (${name})`;
+      return `${called}: ${c.count.toLocaleString('en-US')} rows${role}`;
     }),
     xLabel: 'class',
     yLabel: 'rows',

@@ -4,13 +4,24 @@ import type { LineChartConfig } from './chartConfig';
 import { CHART_THEMES, toEChartsOption, type ResolvedTheme } from './chartTheme';
 import { bandChartOption, heatmapOption, HEATMAP_COLORS } from './compareChartOptions';
 import type { BandChartConfig, HeatmapConfig } from './compareCharts';
+import { facetChartOption } from './compareFacetOptions';
+import type { FacetChartConfig } from './compareFacets';
+import { parallelOption, type ParallelConfig } from './compareParallel';
+import { embeddingScatterOption, type EmbeddingScatterConfig } from './embeddingScatter';
 
 /**
  * Every chart the renderer draws, as a serializable config told apart by `type` (STYLE.md #11).
  * `Chart.svelte` draws any of them: the ECharts set-up (init, size, theme, updates, dispose)
  * lives there once, and what differs per type lives here (no DOM, so that tests run it in Node).
  */
-export type ChartConfig = LineChartConfig | BarChartConfig | BandChartConfig | HeatmapConfig;
+export type ChartConfig =
+  | LineChartConfig
+  | BarChartConfig
+  | BandChartConfig
+  | HeatmapConfig
+  | FacetChartConfig
+  | ParallelConfig
+  | EmbeddingScatterConfig;
 
 export interface ChartDrawing {
   option: Record<string, unknown>;
@@ -45,6 +56,23 @@ export function chartDrawing(config: ChartConfig, theme: ResolvedTheme): ChartDr
     case 'heatmap':
       return {
         option: heatmapOption(config, colours, HEATMAP_COLORS[theme]),
+        update: { notMerge: true, lazyUpdate: true },
+      };
+    case 'facet-lines':
+      // Not merged: another facet or x axis is a different set of grids.
+      return {
+        option: facetChartOption(config, colours),
+        update: { notMerge: true, lazyUpdate: true },
+      };
+    case 'parallel':
+      return {
+        option: parallelOption(config, colours, theme),
+        update: { notMerge: true, lazyUpdate: true },
+      };
+    case 'embedding-scatter':
+      // Not merged: another projection or model is another picture.
+      return {
+        option: embeddingScatterOption(config, colours),
         update: { notMerge: true, lazyUpdate: true },
       };
   }
@@ -94,6 +122,29 @@ export function chartFacts(config: ChartConfig): ChartFacts {
       return {
         counts: { 'data-count': config.cells.length },
         empty: config.cells.length === 0,
+        emptyText,
+      };
+    case 'facet-lines':
+      return {
+        // data-count: legend groups, as the band chart counted its series.
+        counts: {
+          'data-count': config.groups.length,
+          'data-facets': config.facets.length,
+          'data-lines': config.facets.reduce((a, f) => a + f.lines.length, 0),
+        },
+        empty: config.facets.length === 0,
+        emptyText,
+      };
+    case 'parallel':
+      return {
+        counts: { 'data-count': config.rows.length, 'data-axes': config.axes.length + 1 },
+        empty: config.rows.length === 0,
+        emptyText,
+      };
+    case 'embedding-scatter':
+      return {
+        counts: { 'data-points': config.x.length },
+        empty: config.x.length === 0,
         emptyText,
       };
   }

@@ -36,11 +36,11 @@ export const HEATMAP_COLORS: Record<'light' | 'dark', HeatmapColors> = {
 
 type Option = Record<string, unknown>;
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function axisNumber(value: number, format: ValueFormat): string {
+export function axisNumber(value: number, format: ValueFormat): string {
   if (format === 'percent') return `${Math.round(value * 100)}%`;
   return String(Number(value.toPrecision(4)));
 }
@@ -65,7 +65,7 @@ export function bandSegments(points: readonly BandPoint[]): [number, number][] {
  * One polygon per contiguous segment, drawn when ECharts renders the segment's first item (a
  * custom series calls renderItem per item); a lone point gets an error bar instead.
  */
-function bandRenderer(points: readonly BandPoint[], color: string): CustomSeriesRenderItem {
+export function bandRenderer(points: readonly BandPoint[], color: string): CustomSeriesRenderItem {
   const segments = new Map(bandSegments(points).map(([s, e]) => [s, e]));
   return (params, api): CustomSeriesRenderItemReturn => {
     const end = segments.get(params.dataIndex);

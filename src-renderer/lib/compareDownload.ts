@@ -65,7 +65,8 @@ export function downloadModelFile<L extends DownloadLink>(
   return downloadBlob(new Blob([base64Bytes(file.content)], { type }), name, doc);
 }
 
-function downloadBlob<L extends DownloadLink>(
+/** Any blob saved under a (sanitised) name: reports, model files, exported charts. */
+export function downloadBlob<L extends DownloadLink>(
   blob: Blob,
   name: string,
   doc: DownloadDocument<L>,

@@ -1,14 +1,10 @@
+import { lazy } from './lazy';
+
 /**
- * ECharts, tree-shaken: only the line and bar charts, its components and the canvas renderer (the
- * Compare view's extra pieces are registered by compareEcharts.ts). Nothing here needs `eval` or
- * `new Function`, so the strict CSP (script-src 'self') holds.
+ * The app's way to ECharts: the library is loaded on the first chart drawn (lib/echartsCore.ts
+ * holds what is registered), never with the page, so the views without charts start on a bundle
+ * a fraction of the size (issue 14). Types cost nothing at run time and stay static.
  */
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+export const loadECharts = lazy(() => import('./echartsCore'));
 
-use([LineChart, BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-
-export { init };
 export type { ECharts, SetOptionOpts } from 'echarts/core';

@@ -2,6 +2,8 @@ import type { RunStatus, RunSummary } from '../../src-shared/domain/runs';
 import { isPercentMetric } from './historyColumns';
 import type { RpcInput } from '../../src-shared/rpc/contract';
 import type { MetricMode, RunSortKey } from '../../src-shared/rpc/history';
+import { parseRunQuery, toRunQueryFilters } from '../../src-shared/query/runQueryText';
+import { emptyGridColumns, type GridColumns } from './historyGrid';
 
 /**
  * The History view's filter state, as the form holds it (text as typed), and its translation
@@ -38,7 +40,7 @@ export const DEFAULT_SORT: HistorySort = { by: 'id', dir: 'desc' };
 export const DEFAULT_METRIC: MetricChoice = { name: 'test_acc', mode: 'last' };
 
 export interface HistoryFilters {
-  /** Applied (debounced) search text. */
+  /** Applied (debounced) search text: a structured query (src-shared/query/runQueryText.ts). */
   search: string;
   strategy: string[];
   /** Variant labels (`fine-tune · l2sp λ=0.01`), issue 10. */
@@ -159,12 +161,25 @@ export function filterProblems(f: HistoryFilters): FilterProblems {
 
 export type RunQueryInput = RpcInput<'runs.query'>;
 
-/** The request for one page of rows under the current filters, metric and sort. */
+/**
+ * Both the chips and the typed query may name statuses or budgets; a run must satisfy both, so
+ * the request carries the values both allow (the typed ones where the two share none, so that
+ * what was typed last is what the table shows).
+ */
+function both<T>(chips: readonly T[], typed: readonly T[] | undefined): T[] | undefined {
+  if (typed === undefined || typed.length === 0) return chips.length > 0 ? [...chips] : undefined;
+  if (chips.length === 0) return [...typed];
+  const shared = typed.filter((v) => chips.includes(v));
+  return shared.length > 0 ? shared : [...typed];
+}
+
+/** The request for one page of rows under the current filters, metric, columns and sort. */
 export function buildQuery(
   f: HistoryFilters,
   metric: MetricChoice,
   sort: HistorySort,
   page: { offset: number; limit: number },
+  columns: GridColumns = emptyGridColumns(),
 ): RunQueryInput {
   const q: RunQueryInput = {
     archived: f.archived,
@@ -172,17 +187,32 @@ export function buildQuery(
     offset: page.offset,
     limit: page.limit,
   };
-  const search = f.search.trim();
-  if (search !== '') q.search = search.slice(0, 200);
+  // Terms with problems are left out (the box lists them); the rest apply at once.
+  const typed = toRunQueryFilters(parseRunQuery(f.search));
+  if (typed.search !== undefined) q.search = typed.search;
+  if (typed.textFilters !== undefined) q.textFilters = typed.textFilters;
+  if (typed.metricFilters !== undefined) q.metricFilters = typed.metricFilters;
+  if (typed.paramFilters !== undefined) q.paramFilters = typed.paramFilters;
+  if (columns.metrics.length > 0 || columns.params.length > 0) {
+    q.columns = {
+      metrics: columns.metrics.map((m) => ({ name: m.name, mode: m.mode })),
+      params: [...columns.params],
+    };
+  }
   if (f.strategy.length > 0) q.strategy = [...f.strategy];
   if (f.variant.length > 0) q.variant = [...f.variant];
   if (f.sourceName.length > 0) q.sourceName = [...f.sourceName];
   if (f.targetName.length > 0) q.targetName = [...f.targetName];
   if (f.experimentId.length > 0) q.experimentId = [...f.experimentId];
-  if (f.status.length > 0) q.status = [...f.status];
+  const status = both(f.status, typed.status);
+  if (status !== undefined) q.status = status;
   const problems = filterProblems(f);
-  const tags = parseTags(f.tags);
-  if (tags.length > 0 && problems.tags === undefined) q.tags = tags.slice(0, 20);
+  const tags = [
+    ...new Set([...(problems.tags === undefined ? parseTags(f.tags) : []), ...(typed.tags ?? [])]),
+  ];
+  if (tags.length > 0) q.tags = tags.slice(0, 20);
+  const budget = both([], typed.budget);
+  if (budget !== undefined) q.budget = budget;
   const from = dayStart(f.createdFrom);
   const to = dayEnd(f.createdTo);
   if (from !== undefined) q.createdFrom = from;

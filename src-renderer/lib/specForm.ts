@@ -17,6 +17,7 @@ import {
   domainOptionProblems,
   domainOptionsFromSpec,
   type DomainFieldKey,
+  type DomainOptionField,
   type DomainOptionsForm,
   type DomainRole,
 } from './domainForm';
@@ -32,6 +33,14 @@ import {
 } from './entryForm';
 import { items, parseIntList, type Parsed } from './listInput';
 import { buildModel, modelFormFromSpec, type ModelField, type ModelForm } from './modelForm';
+import {
+  sourceTrainingFormFromSpec,
+  sourceTrainingFromForm,
+  sourceTrainingProblems,
+  type SourceTrainingField,
+  type SourceTrainingForm,
+} from './sourceTrainingForm';
+import { SYNTHETIC_FIELDS, type SyntheticField } from './syntheticForm';
 import {
   earlyStoppingFormFromSpec,
   earlyStoppingFromForm,
@@ -59,10 +68,17 @@ export type Optimizer = TrainingSpec['optimizer'];
 export interface SpecForm {
   name: string;
   description: string;
-  /** From the chosen example, plus domains defined on a dataset's page (lib/designerDomains.ts). */
+  /**
+   * From the chosen example, plus domains added in the designer or defined on a dataset's page
+   * (lib/designerDomains.ts): what their options (below) do not edit (name, classes, an imported
+   * model) is kept from these.
+   */
   sources: DomainSpec[];
   targets: DomainSpec[];
-  /** Per source and target, in their order: split, samples per class, transform (editable). */
+  /**
+   * Per source and target, in their order: dataset or generator settings, split, samples per
+   * class, transform (editable; lib/domainForm.ts).
+   */
   sourceOptions: DomainOptionsForm[];
   targetOptions: DomainOptionsForm[];
   /** The strategy entries, in the spec's order (a strategy may appear in several). */
@@ -83,8 +99,8 @@ export interface SpecForm {
    * source models are reused, includes `training` when there is no `sourceTraining`).
    */
   trainingKept: TrainingSpec | undefined;
-  /** Kept from the example as it is (shown read-only). */
-  sourceTraining: TrainingSpec | undefined;
+  /** Source models' own training settings, or off (the target settings). */
+  sourceTraining: SourceTrainingForm;
 }
 
 /**
@@ -108,7 +124,8 @@ export type FieldKey =
   | 'validation'
   | 'form'
   | EntryFieldKey
-  | DomainFieldKey;
+  | DomainFieldKey
+  | SourceTrainingField;
 
 export type Problems = Partial<Record<FieldKey, string[]>>;
 
@@ -118,6 +135,14 @@ const MAX_SEED = 2 ** 31 - 1;
 function infoIn(strategies: readonly StrategyInfo[], id: StrategyId): StrategyInfo {
   return strategies.find((s) => s.id === id) ?? strategyInfo(id);
 }
+
+const TRAINING_DEFAULTS: TrainingSpec = {
+  epochs: 20,
+  learningRate: 0.001,
+  batchSize: 32,
+  optimizer: 'adam',
+  backend: 'auto',
+};
 
 export function emptyForm(): SpecForm {
   return {
@@ -139,7 +164,7 @@ export function emptyForm(): SpecForm {
     earlyStopping: earlyStoppingFormFromSpec(undefined),
     validation: validationFormFromSpec(undefined),
     trainingKept: undefined,
-    sourceTraining: undefined,
+    sourceTraining: sourceTrainingFormFromSpec(undefined, TRAINING_DEFAULTS),
   };
 }
 
@@ -164,7 +189,7 @@ export function formFromSpec(spec: ExperimentSpec, strategies: readonly Strategy
     earlyStopping: earlyStoppingFormFromSpec(spec.training.earlyStopping),
     validation: validationFormFromSpec(spec.training.validation),
     trainingKept: structuredClone(spec.training),
-    sourceTraining: spec.sourceTraining ? structuredClone(spec.sourceTraining) : undefined,
+    sourceTraining: sourceTrainingFormFromSpec(spec.sourceTraining, spec.training),
   };
 }
 
@@ -223,6 +248,8 @@ export function fieldOfPath(path: readonly PropertyKey[]): FieldKey {
         default:
           return 'modelType';
       }
+    case 'sourceTraining':
+      return sourceTrainingField(second, third);
     case 'training':
       switch (second) {
         case 'epochs':
@@ -245,7 +272,40 @@ export function fieldOfPath(path: readonly PropertyKey[]): FieldKey {
   }
 }
 
-/** A domain option's input (`sources.0.transform.rotateDeg`), or the domains field. */
+/** A source-training input (`sourceTraining.epochs`), or the section. */
+function sourceTrainingField(
+  second: PropertyKey | undefined,
+  third: PropertyKey | undefined,
+): SourceTrainingField {
+  switch (second) {
+    case 'epochs':
+    case 'learningRate':
+    case 'batchSize':
+    case 'optimizer':
+    case 'backend':
+      return `sourceTraining.${second}`;
+    case 'earlyStopping':
+      return third === 'monitor' || third === 'patience'
+        ? `sourceTraining.earlyStopping.${third}`
+        : 'sourceTraining.earlyStopping';
+    default:
+      return 'sourceTraining';
+  }
+}
+
+const TRANSFORM_INPUTS: readonly PropertyKey[] = [
+  'rotateDeg',
+  'noiseStd',
+  'scale',
+  'invert',
+  'shift',
+  'multiply',
+];
+
+/**
+ * A domain option's input (`sources.0.transform.rotateDeg`, `targets.1.dataset.angleDeg`), or the
+ * domains field. The index is the form's: added domains are placed like the example's.
+ */
 function domainField(
   role: DomainRole,
   index: PropertyKey | undefined,
@@ -254,9 +314,17 @@ function domainField(
 ): FieldKey {
   const i = Number(index);
   if (!Number.isInteger(i) || i < 0) return 'domains';
-  if (field === 'split' || field === 'samplesPerClass') return domainFieldKey(role, i, field);
-  if (field === 'transform' && (sub === 'rotateDeg' || sub === 'noiseStd'))
-    return domainFieldKey(role, i, sub);
+  const at = (f: DomainOptionField): FieldKey => domainFieldKey(role, i, f);
+  if (field === 'name' || field === 'split' || field === 'splitSeed' || field === 'samplesPerClass')
+    return at(field);
+  if (field === 'transform' && TRANSFORM_INPUTS.includes(sub ?? ''))
+    return at(sub as DomainOptionField);
+  if (field === 'dataset') {
+    const generatorField = SYNTHETIC_FIELDS.find((f) => f === sub);
+    return generatorField
+      ? at(`synthetic.${generatorField satisfies SyntheticField}`)
+      : at('dataset');
+  }
   return 'domains';
 }
 
@@ -342,13 +410,14 @@ export function buildSpec(
   const withOptions = (role: DomainRole, list: DomainSpec[], options: DomainOptionsForm[]) =>
     list.map((d, i) => {
       const o = options[i] ?? domainOptionsFromSpec(d);
-      const shape = typeof d.dataset === 'string' ? featureShapes.get(d.dataset) : undefined;
-      for (const p of domainOptionProblems(d, o, shape))
+      const shape = o.synthetic ? undefined : featureShapes.get(o.datasetName);
+      for (const p of domainOptionProblems(o, shape))
         add(domainFieldKey(role, i, p.field), p.message);
       return applyDomainOptions(d, o);
     });
   const sources = withOptions('sources', form.sources, form.sourceOptions);
   const targets = withOptions('targets', form.targets, form.targetOptions);
+  for (const p of domainNameProblems(form)) add(p.key, p.message);
 
   const budgets = parseBudgets(form.budgets);
   budgets.problems.forEach((m) => {
@@ -364,9 +433,10 @@ export function buildSpec(
     add('seeds', m);
   });
   if (new Set(seeds.values).size !== seeds.values.length) add('seeds', 'A seed appears twice.');
-  const model = buildModel(form.model, [...form.sources, ...form.targets], featureShapes);
+  const model = buildModel(form.model, [...sources, ...targets], featureShapes);
   for (const p of model.problems) add(p.field, p.message);
   for (const p of earlyStoppingProblems(form.earlyStopping)) add(p.field, p.message);
+  for (const p of sourceTrainingProblems(form.sourceTraining)) add(p.field, p.message);
 
   for (const key of ['epochs', 'learningRate', 'batchSize'] as const) {
     const value = form[key];
@@ -404,7 +474,7 @@ export function buildSpec(
     seeds: seeds.values,
     model: model.model,
     training,
-    ...(form.sourceTraining ? { sourceTraining: form.sourceTraining } : {}),
+    ...sourceTrainingSpec(form.sourceTraining),
   };
 
   // The schema has the last word; its issues go to fields the list parsing has not flagged.
@@ -437,4 +507,30 @@ export function buildSpec(
     entries: preview.previews,
     variants: preview.previews.reduce((n, p) => n + p.variants.length, 0),
   };
+}
+
+function sourceTrainingSpec(form: SourceTrainingForm): { sourceTraining?: TrainingSpec } {
+  const sourceTraining = sourceTrainingFromForm(form);
+  return sourceTraining ? { sourceTraining } : {};
+}
+
+/**
+ * Domain names name the runs and the pairs of a role's domains: each must be given and differ
+ * from the other names of its role (as a spec file may, a source and a target can share one).
+ */
+function domainNameProblems(form: SpecForm): { key: FieldKey; message: string }[] {
+  const problems: { key: FieldKey; message: string }[] = [];
+  for (const role of ['sources', 'targets'] as const) {
+    const names = form[role].map((d) => d.name.trim());
+    names.forEach((name, i) => {
+      const key = domainFieldKey(role, i, 'name');
+      if (name === '') problems.push({ key, message: 'Give the domain a name.' });
+      else if (names.indexOf(name) !== names.lastIndexOf(name))
+        problems.push({
+          key,
+          message: `Another ${role === 'sources' ? 'source' : 'target'} has this name.`,
+        });
+    });
+  }
+  return problems;
 }

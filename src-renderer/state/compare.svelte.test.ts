@@ -47,6 +47,7 @@ function comparisonFor(request: CompareRequest): Comparison {
       band: request.options.band,
       bandLabel: '',
       groups: [],
+      runs: [],
     },
   };
 }

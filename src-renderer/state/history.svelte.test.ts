@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../src-shared/rpc/api';
 import type { RpcInput } from '../../src-shared/rpc/contract';
 import type { AppEvent } from '../../src-shared/rpc/events';
-import type { HistoryRow, RunAnnotations, RunPage } from '../../src-shared/rpc/history';
+import type { HistoryRow, RunAnnotations, RunPage, SavedView } from '../../src-shared/rpc/history';
 import type { AppError, Result } from '../../src-shared/result';
 import { HistoryState, PAGE_SIZE, SEARCH_DEBOUNCE_MS, historyState } from './history.svelte';
 
@@ -44,6 +44,7 @@ function row(id: number, overrides: Partial<HistoryRow> = {}): HistoryRow {
     tags: [],
     archivedAt: null,
     metricValue: null,
+    columns: { metrics: [], params: [] },
     ...overrides,
   };
 }
@@ -64,6 +65,8 @@ class FakeServer {
   updatesInFlight = 0;
   maxUpdatesInFlight = 0;
   readonly #listeners = new Set<(event: AppEvent) => void>();
+  /** The workspace's saved views, as the server keeps them. */
+  views: SavedView[] = [];
 
   constructor(count: number) {
     this.runs = Array.from({ length: count }, (_, i) => row(i + 1));
@@ -159,6 +162,17 @@ class FakeServer {
         const deleted = this.runs.filter((r) => ids.includes(r.id)).map((r) => r.id);
         this.runs = this.runs.filter((r) => !ids.includes(r.id));
         return Promise.resolve({ ok: true, value: { deleted, artifactsRemoved: deleted.length } });
+      },
+      'runs.views.list': () => Promise.resolve({ ok: true, value: structuredClone(this.views) }),
+      'runs.views.save': (view) => {
+        const saved: SavedView = structuredClone(view);
+        this.views = [...this.views.filter((v) => v.name !== saved.name), saved];
+        return Promise.resolve({ ok: true, value: saved });
+      },
+      'runs.views.delete': ({ name }) => {
+        const before = this.views.length;
+        this.views = this.views.filter((v) => v.name !== name);
+        return Promise.resolve({ ok: true, value: { deleted: this.views.length < before } });
       },
       onEvent: (listener) => {
         this.#listeners.add(listener);
@@ -507,5 +521,99 @@ describe('HistoryState', () => {
     const second = new FakeServer(1).api;
     expect(historyState(first)).toBe(historyState(first));
     expect(historyState(second)).not.toBe(historyState(first));
+  });
+
+  it('sends the typed query as structured filters, accuracies as fractions, with the columns', async () => {
+    const server = new FakeServer(3);
+    const history = await shown(server);
+    history.setGridColumns({
+      metrics: [{ name: 'val_loss', mode: 'min' }],
+      params: ['training.learningRate'],
+    });
+    history.filters.status = ['completed', 'failed'];
+    history.setSearchText('digits strategy:fine-tune test_acc>=90 lr<1e-3 status:completed nope:x');
+    expect(history.typed.problems.map((p) => p.term)).toEqual(['nope:x']);
+    history.applySearchNow();
+    server.takeOffsets();
+    history.apply(history.queryKey);
+    await vi.advanceTimersByTimeAsync(0);
+    const q = server.queries.at(-1);
+    expect(q?.search).toBe('digits');
+    expect(q?.textFilters).toEqual([{ field: 'strategy', values: ['fine-tune'], exact: false }]);
+    expect(q?.metricFilters).toEqual([{ name: 'test_acc', mode: 'last', op: '>=', value: 0.9 }]);
+    expect(q?.paramFilters).toEqual([{ path: 'training.learningRate', op: '<', value: 0.001 }]);
+    // The chips allow completed or failed, the query completed: both must hold.
+    expect(q?.status).toEqual(['completed']);
+    expect(q?.columns).toEqual({
+      metrics: [{ name: 'val_loss', mode: 'min' }],
+      params: ['training.learningRate'],
+    });
+  });
+
+  it('keeps columns and widths per workspace in storage, clamped, and ignores bad entries', () => {
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => {
+        store.set(k, v);
+      },
+    };
+    const a = new HistoryState(new FakeServer(1).api);
+    a.attachLayout(storage, '/ws/one');
+    a.setGridColumns({ metrics: [{ name: 'test_acc', mode: 'last' }], params: ['seed'] });
+    a.setWidth('source', 9999);
+    a.setWidth('p:seed', 10);
+    const b = new HistoryState(new FakeServer(1).api);
+    b.attachLayout(storage, '/ws/one');
+    expect(b.gridColumns).toEqual({
+      metrics: [{ name: 'test_acc', mode: 'last' }],
+      params: ['seed'],
+    });
+    expect(b.widths).toEqual({ source: 480, 'p:seed': 48 });
+    const other = new HistoryState(new FakeServer(1).api);
+    other.attachLayout(storage, '/ws/two');
+    expect(other.gridColumns).toEqual({ metrics: [], params: [] });
+    store.set('transferlab.runsGrid:/ws/three', '{"columns": {"params": ["$.x"]}}');
+    const bad = new HistoryState(new FakeServer(1).api);
+    bad.attachLayout(storage, '/ws/three');
+    expect(bad.gridColumns).toEqual({ metrics: [], params: [] });
+  });
+
+  it('saves the query, columns, metric and sort as a view, applies it back and deletes it', async () => {
+    const server = new FakeServer(3);
+    const history = await shown(server);
+    history.setSearchText('budget:10 test_acc>90');
+    history.setGridColumns({ metrics: [{ name: 'val_acc', mode: 'max' }], params: [] });
+    history.metric = { name: 'val_acc', mode: 'best' };
+    history.sort = { by: 'metric', dir: 'asc' };
+    const saved = await history.saveView('  Budget 10  ');
+    expect(saved.ok).toBe(true);
+    expect(server.views).toEqual([
+      {
+        name: 'Budget 10',
+        query: 'budget:10 test_acc>90',
+        columns: { metrics: [{ name: 'val_acc', mode: 'max' }], params: [] },
+        metric: { name: 'val_acc', mode: 'best' },
+        sort: { by: 'metric', dir: 'asc' },
+      },
+    ]);
+    expect(history.views?.map((v) => v.name)).toEqual(['Budget 10']);
+
+    history.clearFilters();
+    history.filters.status = ['failed'];
+    history.setGridColumns({ metrics: [], params: [] });
+    history.sort = { by: 'id', dir: 'desc' };
+    const view = history.views?.[0];
+    if (view === undefined) throw new Error('no view');
+    history.applyView(view);
+    // Applied at once (no debounce), with the chips cleared so the view shows what it saved.
+    expect(history.filters.search).toBe('budget:10 test_acc>90');
+    expect(history.searchText).toBe('budget:10 test_acc>90');
+    expect(history.filters.status).toEqual([]);
+    expect(history.gridColumns.metrics).toEqual([{ name: 'val_acc', mode: 'max' }]);
+    expect(history.sort).toEqual({ by: 'metric', dir: 'asc' });
+
+    await history.deleteView('Budget 10');
+    expect(history.views).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { Api } from '../../src-shared/rpc/api';
 import type { AppEvent } from '../../src-shared/rpc/events';
-import type { HistoryRow, RunAnnotations } from '../../src-shared/rpc/history';
+import type { HistoryRow, RunAnnotations, SavedView } from '../../src-shared/rpc/history';
+import { parseRunQuery, type ParsedQuery } from '../../src-shared/query/runQueryText';
 import type { AppError, Result } from '../../src-shared/result';
 import { Coalescer } from '../lib/coalesce';
 import {
@@ -14,6 +15,14 @@ import {
   type MetricChoice,
 } from '../lib/historyQuery';
 import { anchorShift, pagesOf } from '../lib/historyWindow';
+import {
+  clampWidth,
+  emptyGridColumns,
+  loadGrid,
+  saveGrid,
+  type GridColumns,
+  type LayoutStorage,
+} from '../lib/historyGrid';
 
 /** Rows per `runs.query` request (the server allows up to 500). */
 export const PAGE_SIZE = 200;
@@ -41,6 +50,13 @@ export class HistoryState {
   searchText = $state('');
   metric: MetricChoice = $state({ ...DEFAULT_METRIC });
   sort: HistorySort = $state({ ...DEFAULT_SORT });
+  /** The search box read as a structured query, as typed (its problems show under the box). */
+  readonly typed: ParsedQuery = $derived(parseRunQuery(this.searchText));
+  /** Extra metric and parameter columns (issue 14), and the widths columns were dragged to. */
+  gridColumns: GridColumns = $state(emptyGridColumns());
+  widths: Record<string, number> = $state({});
+  /** The workspace's saved views; null until listed. */
+  views = $state.raw<SavedView[] | null>(null);
 
   /** Rows matching the filters; null until the first page arrives. */
   total = $state<number | null>(null);
@@ -67,6 +83,8 @@ export class HistoryState {
   #searchTimer: ReturnType<typeof setTimeout> | null = null;
   #appliedKey: string | null = null;
   readonly #live: Coalescer;
+  #storage: LayoutStorage | null = null;
+  #workspace: string | null = null;
 
   constructor(api: Api) {
     this.#api = api;
@@ -93,7 +111,7 @@ export class HistoryState {
   /** The request that `reload` and page loads send, without paging: the view watches it. */
   get queryKey(): string {
     return JSON.stringify(
-      buildQuery(this.filters, this.metric, this.sort, { offset: 0, limit: 1 }),
+      buildQuery(this.filters, this.metric, this.sort, { offset: 0, limit: 1 }, this.gridColumns),
     );
   }
 
@@ -117,6 +135,84 @@ export class HistoryState {
       this.#searchTimer = null;
       this.filters.search = this.searchText;
     }, SEARCH_DEBOUNCE_MS);
+  }
+
+  /** Applies what is typed now, without waiting for the pause (Enter in the box). */
+  applySearchNow(): void {
+    if (this.#searchTimer !== null) clearTimeout(this.#searchTimer);
+    this.#searchTimer = null;
+    this.filters.search = this.searchText;
+  }
+
+  // ---- columns (kept per workspace in this window's storage) ----
+
+  /** Restores the layout kept for this workspace; later changes are kept there. */
+  attachLayout(storage: LayoutStorage | null, workspace: string): void {
+    if (this.#workspace === workspace) return;
+    this.#storage = storage;
+    this.#workspace = workspace;
+    const grid = loadGrid(storage, workspace);
+    this.gridColumns = grid.columns;
+    this.widths = grid.widths;
+  }
+
+  setGridColumns(columns: GridColumns): void {
+    this.gridColumns = columns;
+    this.#saveLayout();
+  }
+
+  setWidth(key: string, px: number): void {
+    this.widths = { ...this.widths, [key]: clampWidth(px) };
+    this.#saveLayout();
+  }
+
+  #saveLayout(): void {
+    if (this.#workspace === null) return;
+    saveGrid(this.#storage, this.#workspace, {
+      columns: $state.snapshot(this.gridColumns),
+      widths: { ...this.widths },
+    });
+  }
+
+  // ---- saved views (kept in the workspace) ----
+
+  async loadViews(): Promise<Result<SavedView[]>> {
+    const result = await this.#api['runs.views.list']({});
+    if (result.ok) this.views = result.value;
+    return result;
+  }
+
+  /** The current query, columns, metric and sort, under a name (replacing one of that name). */
+  async saveView(name: string): Promise<Result<SavedView>> {
+    const view: SavedView = {
+      name: name.trim(),
+      query: this.searchText.trim(),
+      columns: $state.snapshot(this.gridColumns),
+      metric: { name: this.metric.name, mode: this.metric.mode },
+      sort: { by: this.sort.by, dir: this.sort.dir },
+    };
+    const result = await this.#api['runs.views.save'](view);
+    if (result.ok) await this.loadViews();
+    return result;
+  }
+
+  /** Shows a view: its query replaces the search and the filter chips, its columns and sort apply. */
+  applyView(view: SavedView): void {
+    this.clearFilters();
+    this.searchText = view.query;
+    this.filters.search = view.query;
+    this.setGridColumns({
+      metrics: view.columns.metrics.map((m) => ({ ...m })),
+      params: [...view.columns.params],
+    });
+    this.metric = { ...view.metric };
+    this.sort = { ...view.sort };
+  }
+
+  async deleteView(name: string): Promise<Result<{ deleted: boolean }>> {
+    const result = await this.#api['runs.views.delete']({ name });
+    if (result.ok) await this.loadViews();
+    return result;
   }
 
   clearFilters(): void {
@@ -195,7 +291,8 @@ export class HistoryState {
       if (
         event.type === 'run.status' ||
         event.type === 'run.epoch' ||
-        event.type === 'experiment.created'
+        event.type === 'experiment.created' ||
+        event.type === 'experiment.changed'
       ) {
         this.requestRefresh();
       }
@@ -213,10 +310,13 @@ export class HistoryState {
     if (!replace && this.#pages.has(page)) return;
     inflight.push(page);
     const result = await this.#api['runs.query'](
-      buildQuery(this.filters, this.metric, this.sort, {
-        offset: page * PAGE_SIZE,
-        limit: PAGE_SIZE,
-      }),
+      buildQuery(
+        this.filters,
+        this.metric,
+        this.sort,
+        { offset: page * PAGE_SIZE, limit: PAGE_SIZE },
+        this.gridColumns,
+      ),
     );
     inflight.splice(inflight.indexOf(page), 1);
     if (gen !== this.#gen) return;

@@ -71,6 +71,7 @@ function fakeApi(runs: Map<number, RunDetail>): { api: Api; calls: string[] } {
     createdAt: '2026-12-06T10:00:00.000Z',
     runCounts: { running: 1 },
     totalRuns: 1,
+    archivedAt: null,
   };
   const partial: Partial<Api> = {
     'runs.list': () => {

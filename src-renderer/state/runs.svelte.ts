@@ -212,6 +212,12 @@ export class RunsStore {
         this.#experimentsRefresh.request();
         this.#runsRefresh.request();
         break;
+      case 'experiment.changed':
+        // Archived or deleted elsewhere (another window, the CLI): the list reloads; a deleted
+        // experiment's runs leave the caches, which a reload alone would keep.
+        if (event.deletedRuns) this.forgetRuns(event.deletedRuns);
+        this.#experimentsRefresh.request();
+        break;
     }
   }
 

@@ -7,6 +7,11 @@ export interface DatasetSummary {
   samples: number;
   featureShape: number[];
   classes: number[];
+  /**
+   * The names of `classes`, in the same order (Fashion-MNIST's clothes, a CSV's label values, an
+   * image folder's subfolders); absent when the labels are their own names (digits).
+   */
+  classNames?: string[];
   provenance: Record<string, string>;
   createdAt: string;
 }

@@ -9,6 +9,8 @@ export interface ExperimentSummary {
   createdAt: string;
   runCounts: Partial<Record<RunStatus, number>>;
   totalRuns: number;
+  /** When it was archived (hidden from the Experiments list by default); null if it is not. */
+  archivedAt: string | null;
 }
 
 export interface ExperimentDetail extends ExperimentSummary {

@@ -270,12 +270,27 @@ export interface CurveGroup {
   n: number[];
 }
 
+/**
+ * One run's own curve of the metric (issue 14): the Compare view facets, groups, smooths and
+ * re-axes these (epoch, step, wall time) without asking the server again.
+ */
+export interface RunCurve {
+  runId: number;
+  epochs: number[];
+  /** Null where the value was not finite. */
+  values: (number | null)[];
+  /** Wall time since the run's start when each epoch was logged (the store's `elapsed_s`). */
+  elapsedS: number[];
+}
+
 export interface Curves {
   metric: string;
   groupBy: string[];
   band: Band;
   bandLabel: string;
   groups: CurveGroup[];
+  /** Every run with at least one epoch of the metric, in run order. */
+  runs: RunCurve[];
 }
 
 export interface Comparison {
@@ -320,7 +335,7 @@ export interface ChartSetup {
 /** A run's confusion matrix on its test split: rows = true class, columns = predicted. */
 export interface ConfusionMatrix {
   runId: number;
-  /** Class names in index order (the original labels the domain kept). */
+  /** Class names in index order: the dataset's names of the classes the domain kept, else their labels. */
   labels: string[];
   matrix: number[][];
 }

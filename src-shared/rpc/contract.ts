@@ -49,11 +49,21 @@ import {
 import {
   RunQueryInputSchema,
   RunUpdateInputSchema,
+  SavedViewDeleteSchema,
+  SavedViewSchema,
   type RunAnnotations,
   type RunPage,
+  type SavedView,
 } from './history';
+import {
+  ExperimentUpdateInputSchema,
+  type ExperimentDeletePreview,
+  type ExperimentDeleteResult,
+} from './experiments';
 import { PlanInputSchema, RerunInputSchema, type PlanSummary, type RerunResult } from './plan';
 import { SetTrainerLimitSchema, type QueueStatus } from './queue';
+import type { EmbeddingAnswer } from '../domain/embedding';
+import { EmbeddingInputSchema } from './embedding';
 import {
   TransferabilityEstimateInputSchema,
   type TransferabilityEstimate,
@@ -100,12 +110,23 @@ export const rpcInputs = {
   'runs.get': byId,
   'runs.query': RunQueryInputSchema,
   'runs.update': RunUpdateInputSchema,
+  'runs.views.list': none,
+  'runs.views.save': SavedViewSchema,
+  'runs.views.delete': SavedViewDeleteSchema,
   'runs.cancel': byId,
   /** Deletes finished runs with their metrics, logs and model files, in one transaction. */
   'runs.delete': z.object({ ids: z.array(z.int().positive()).min(1).max(500) }).strict(),
   'runs.confusion': byId,
+  /** Cached unless `compute`; computing runs the models process (issue 14, point 3). */
+  'runs.embedding': EmbeddingInputSchema,
   'runs.rerun': RerunInputSchema,
   'experiments.cancel': byId,
+  /** Archives or unarchives an experiment; it keeps its runs either way. */
+  'experiments.update': ExperimentUpdateInputSchema,
+  /** What deleting an experiment would remove and what stops it; writes nothing. */
+  'experiments.deletePreview': byId,
+  /** Deletes an experiment with all its runs in one transaction; refused while one is active. */
+  'experiments.delete': byId,
   'compare.run': CompareInputSchema,
   'compare.setups.list': none,
   'compare.setups.save': ChartSetupSaveSchema,
@@ -154,14 +175,23 @@ export interface RpcOutputs {
   /** History: filtered, searched, sorted, one page at a time. */
   'runs.query': RunPage;
   'runs.update': RunAnnotations;
+  /** Saved views of the Runs grid, in the order first saved. */
+  'runs.views.list': SavedView[];
+  /** Saving under an existing name (ignoring case) replaces that view. */
+  'runs.views.save': SavedView;
+  'runs.views.delete': { deleted: boolean };
   'runs.cancel': { cancelled: boolean };
   /** Ids deleted, and model folders removed with them. */
   'runs.delete': { deleted: number[]; artifactsRemoved: number };
   /** Null for runs that recorded none (not finished, or finished before confusion matrices). */
   'runs.confusion': ConfusionMatrix | null;
+  'runs.embedding': EmbeddingAnswer;
   /** New runs with the identical resolved configs; refused whole when a dataset changed. */
   'runs.rerun': RerunResult;
   'experiments.cancel': { cancelled: number };
+  'experiments.update': ExperimentSummary;
+  'experiments.deletePreview': ExperimentDeletePreview;
+  'experiments.delete': ExperimentDeleteResult;
   'compare.run': Comparison;
   'compare.setups.list': ChartSetup[];
   /** Saving under an existing name replaces that setup. */

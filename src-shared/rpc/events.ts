@@ -64,6 +64,18 @@ export const ExperimentCreatedEventSchema = z.object({
 });
 
 /**
+ * An experiment was archived, unarchived or deleted with its runs (issue 14, point 5), so every
+ * client's lists follow, not only the one that asked.
+ */
+export const ExperimentChangedEventSchema = z.object({
+  type: z.literal('experiment.changed'),
+  experimentId: z.int(),
+  change: z.enum(['archived', 'unarchived', 'deleted']),
+  /** The runs that went with a deleted experiment. */
+  deletedRuns: z.array(z.int()).optional(),
+});
+
+/**
  * How far a running `datasets.import` is, a few times a second (at most every 200 ms per import)
  * and once more when its rows are written (`done` == `total`). `importId` echoes the one the
  * client passed in the import's input, so a client tells its own import from another client's.
@@ -100,6 +112,7 @@ export const AppEventSchema = z.discriminatedUnion('type', [
   RunProgressEventSchema,
   RunLogEventSchema,
   ExperimentCreatedEventSchema,
+  ExperimentChangedEventSchema,
   DatasetImportProgressEventSchema,
   PlanCalibrationEventSchema,
 ]);

@@ -39,6 +39,34 @@ const NameListSchema = z.array(z.string().min(1).max(200)).min(1).max(100);
 
 export const MAX_RUN_PAGE = 500;
 
+/**
+ * Where a parameter lives in a run's resolved config (ResolvedRunConfig), e.g.
+ * `training.learningRate` or `strategyParams.lambda` (issue 14). The store passes it to
+ * json_extract as a bound value, so the shape is checked here only to refuse nonsense early.
+ */
+export const ParamPathSchema = z
+  .string()
+  .regex(/^(seed|(training|strategyParams|model)\.[A-Za-z][A-Za-z0-9_]{0,47})$/, {
+    message:
+      'A parameter path is `seed`, or `training.`, `strategyParams.` or `model.` and a name.',
+  });
+export type ParamPath = z.infer<typeof ParamPathSchema>;
+
+export const CompareOpSchema = z.enum(['<', '<=', '>', '>=', '=', '!=']);
+export type CompareOp = z.infer<typeof CompareOpSchema>;
+
+/** Text fields a structured query can match: `contains` (case-insensitive) or exactly. */
+export const TextFieldSchema = z.enum(['experiment', 'strategy', 'variant', 'source', 'target']);
+export type TextField = z.infer<typeof TextFieldSchema>;
+
+export const MetricColumnSchema = z
+  .object({ name: z.string().min(1).max(64), mode: MetricModeSchema })
+  .strict();
+export type MetricColumn = z.infer<typeof MetricColumnSchema>;
+
+/** At most this many extra metric and parameter columns each (one LEFT JOIN per metric). */
+export const MAX_EXTRA_COLUMNS = 12;
+
 export const RunQueryInputSchema = z
   .object({
     strategy: NameListSchema.optional(),
@@ -56,7 +84,7 @@ export const RunQueryInputSchema = z
     createdTo: z.iso.datetime({ offset: true }).optional(),
     archived: z.enum(['exclude', 'include', 'only']).default('exclude'),
     /** Whitespace-separated words; each must occur (case-insensitively) in the experiment's
-     * name, the run's strategy or variant, notes or tags. */
+     * name, the run's strategy or variant, its source or target name, notes or tags. */
     search: z.string().trim().max(200).optional(),
     /** The summary metric shown beside each row, and optionally a range it must fall in. */
     metric: z
@@ -65,6 +93,54 @@ export const RunQueryInputSchema = z
         mode: MetricModeSchema,
         min: z.number().optional(),
         max: z.number().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Text conditions; the values of one condition are alternatives (any may match). */
+    textFilters: z
+      .array(
+        z
+          .object({
+            field: TextFieldSchema,
+            values: z.array(z.string().min(1).max(200)).min(1).max(20),
+            exact: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .max(16)
+      .optional(),
+    /** Metric conditions in the stored unit (fractions for accuracies), all of which must hold. */
+    metricFilters: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(64),
+            mode: MetricModeSchema,
+            op: CompareOpSchema,
+            value: z.number().refine(Number.isFinite, 'A metric bound must be a finite number.'),
+          })
+          .strict(),
+      )
+      .max(8)
+      .optional(),
+    /** Conditions on the resolved config's parameters; a run without the parameter fails them. */
+    paramFilters: z
+      .array(
+        z
+          .object({
+            path: ParamPathSchema,
+            op: CompareOpSchema,
+            value: z.union([z.number(), z.string().max(200), z.boolean()]),
+          })
+          .strict(),
+      )
+      .max(8)
+      .optional(),
+    /** Extra columns returned per row, in this order (HistoryRow.columns), in one query. */
+    columns: z
+      .object({
+        metrics: z.array(MetricColumnSchema).max(MAX_EXTRA_COLUMNS).default([]),
+        params: z.array(ParamPathSchema).max(MAX_EXTRA_COLUMNS).default([]),
       })
       .strict()
       .optional(),
@@ -91,7 +167,12 @@ export interface RunAnnotations {
 export interface HistoryRow extends RunSummary, RunAnnotations {
   /** The chosen summary metric; null when none was chosen or the run has no finite value. */
   metricValue: number | null;
+  /** Values of the query's extra columns, in its order; null where the run has none. */
+  columns: { metrics: (number | null)[]; params: ParamValue[] };
 }
+
+/** A parameter's value as the resolved config holds it (objects and lists as JSON text). */
+export type ParamValue = number | string | boolean | null;
 
 export interface RunPage {
   rows: HistoryRow[];
@@ -110,3 +191,29 @@ export const RunUpdateInputSchema = z
   })
   .strict();
 export type RunUpdate = z.infer<typeof RunUpdateInputSchema>;
+
+/**
+ * A saved view of the Runs grid (issue 14): the typed query, the extra columns, the summary
+ * metric and the sort, under a name, kept in the workspace so every window and machine that
+ * opens it has the same views. Column widths stay with the window (localStorage).
+ */
+export const SavedViewSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    query: z.string().max(500),
+    columns: z
+      .object({
+        metrics: z.array(MetricColumnSchema).max(MAX_EXTRA_COLUMNS),
+        params: z.array(ParamPathSchema).max(MAX_EXTRA_COLUMNS),
+      })
+      .strict(),
+    metric: MetricColumnSchema,
+    sort: z.object({ by: z.enum(RUN_SORT_KEYS), dir: z.enum(['asc', 'desc']) }).strict(),
+  })
+  .strict();
+export type SavedView = z.infer<typeof SavedViewSchema>;
+
+/** Views a workspace keeps at most (they are listed whole, in one settings value). */
+export const MAX_SAVED_VIEWS = 100;
+
+export const SavedViewDeleteSchema = z.object({ name: z.string().trim().min(1).max(80) }).strict();

@@ -5,6 +5,7 @@ import { APP_VERSION } from '../../../src-shared/version';
 import { selectBackend, type Tf } from '../backend';
 import { OnnxImportError } from '../onnx/graph';
 import { exportOnnxModel, OnnxExportError } from '../onnx/export';
+import { computeEmbedding } from '../embedding/job';
 import { CanonicalModelError, canonicalise } from '../pretrained/canonical';
 import { importModelFile } from '../pretrained/importModel';
 import { loadSourceModel } from '../pretrained/sourceModel';
@@ -62,11 +63,16 @@ async function writeTfjs(tf: Tf, model: LayersModel, out: string, stem: string):
 }
 
 async function answer(request: ModelsRequest): Promise<ModelsAnswer> {
-  const { tf } = await selectBackend('auto');
+  // An embedding uses the run's own backend: another one rounds differently, and the same seed
+  // should draw the same picture wherever it is recomputed.
+  const { tf } = await selectBackend(
+    request.type === 'embed' ? request.target.config.training.backend : 'auto',
+  );
   if (request.type === 'import') {
     const model = await importModelFile(tf, request.path, request.modelsDir, request.featureLayer);
     return { type: 'imported', model };
   }
+  if (request.type === 'embed') return computeEmbedding(tf, request);
   if (request.type === 'describe') {
     const stored = await loadModel(tf, request.model.dir, request.model.hash);
     try {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { ModelLayerSchema } from '../../../src-shared/domain/models';
+import { EmbedAnswerSchema, EmbedRequestSchema } from '../embedding/job';
 import { SourceModelFilesSchema } from '../protocol';
 
 /**
  * The protocol of the models process (modelsEntry.ts, issue 13): it converts a model file into
  * the workspace's canonical form, describes a stored model cut at another layer, and writes a
- * model out in another format. One request per process; tfjs only ever runs on its side.
+ * model out in another format, and (issue 14) embeds a transfer run's features before and after
+ * adaptation. One request per process; tfjs only ever runs on its side.
  */
 
 export const ModelsRequestSchema = z.discriminatedUnion('type', [
@@ -27,6 +29,8 @@ export const ModelsRequestSchema = z.discriminatedUnion('type', [
     /** The stem of the written files (`<stem>.onnx`). */
     stem: z.string(),
   }),
+  /** Issue 14: a transfer run's features before and after adaptation (engine/embedding/). */
+  EmbedRequestSchema,
 ]);
 export type ModelsRequest = z.infer<typeof ModelsRequestSchema>;
 
@@ -57,6 +61,7 @@ export const ModelsAnswerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('imported'), model: ImportedModelSchema }),
   z.object({ type: z.literal('described'), model: DescribedModelSchema }),
   z.object({ type: z.literal('exported'), files: z.array(z.string()).min(1) }),
+  EmbedAnswerSchema,
   /** `refused`: the file or request is at fault (a clear message for the user), not the process. */
   z.object({ type: z.literal('failed'), error: z.string(), refused: z.boolean() }),
 ]);

@@ -9,6 +9,8 @@ import { migration007 } from './007_variants';
 import { migration008 } from './008_queue';
 import { migration009 } from './009_models';
 import { migration010 } from './010_transferability_shrinkage';
+import { migration011 } from './011_embeddings';
+import { migration012 } from './012_experiment_archive';
 
 export interface Migration {
   version: number;
@@ -28,4 +30,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
+  migration012,
 ];

@@ -132,6 +132,7 @@ describe('experiments service', () => {
     expect(examples.map((e) => e.id)).toEqual([
       'digits-0-4-to-5-9',
       'fashion-0-4-to-5-9',
+      'fashion-clean-to-noisy',
       'fashion-cnn-0-4-to-5-9',
       'fashion-fine-tune-sweep',
       'fashion-rotated-45',

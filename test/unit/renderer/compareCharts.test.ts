@@ -239,6 +239,7 @@ function fixture(): Comparison {
           n: [1, 1, 1],
         },
       ],
+      runs: [],
     },
   };
 }

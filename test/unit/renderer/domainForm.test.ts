@@ -33,6 +33,7 @@ describe('domain options in the designer', () => {
     const target = example.targets[0];
     if (!target) throw new Error('no target');
     const changed = applyDomainOptions(target, {
+      ...domainOptionsFromSpec(target),
       split: 'standard',
       samplesPerClass: null,
       rotateDeg: 30,
@@ -79,9 +80,9 @@ describe('domain options in the designer', () => {
       },
       splitSeed: 0,
     };
-    const noise = { split: 'random' as const, samplesPerClass: null, rotateDeg: null, noiseStd: 1 };
-    expect(domainOptionProblems(synthetic, noise, undefined)).toEqual([]);
-    expect(domainOptionProblems(synthetic, { ...noise, rotateDeg: 10 }, undefined)).toHaveLength(1);
+    const noise = { ...domainOptionsFromSpec(synthetic), noiseStd: 1 };
+    expect(domainOptionProblems(noise, undefined)).toEqual([]);
+    expect(domainOptionProblems({ ...noise, rotateDeg: 10 }, undefined)).toHaveLength(1);
   });
 
   it('places the server issues of a domain option on its input', () => {

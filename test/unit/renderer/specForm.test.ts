@@ -105,7 +105,7 @@ describe('placing schema and server issues', () => {
       'entry:1.param.freezeLayers',
     );
     expect(fieldOfPath(['training', 'validation', 'share'])).toBe('validation');
-    expect(fieldOfPath(['sourceTraining', 'epochs'])).toBe('form');
+    expect(fieldOfPath(['sourceTraining', 'epochs'])).toBe('sourceTraining.epochs');
   });
 
   it('places server issues by their path, and those no input claims whole at the form', () => {

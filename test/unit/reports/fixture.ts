@@ -197,6 +197,7 @@ export function comparisonFixture(): Comparison {
           n: [2, 0, 2],
         },
       ],
+      runs: [],
     },
   };
 }

@@ -11,7 +11,7 @@ describe('migration 010 (transferability shrinkage)', () => {
   it('adds two nullable columns to run_transferability', () => {
     const db = openDb(join(tempDir(), 'w.sqlite'));
     try {
-      expect(MIGRATIONS.at(-1)?.name).toBe('transferability_shrinkage');
+      expect(MIGRATIONS.find((m) => m.version === 10)?.name).toBe('transferability_shrinkage');
       const columns = db.prepare('PRAGMA table_info(run_transferability)').all() as {
         name: string;
         notnull: number;

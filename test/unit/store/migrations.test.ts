@@ -19,7 +19,7 @@ function tables(db: Database.Database): string[] {
 describe('migrations', () => {
   it('001 creates the foundation tables in an empty file, with WAL and foreign keys on', () => {
     const db = openDb(join(tempDir(), 'w.sqlite'));
-    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)?.version);
     expect(tables(db)).toEqual(
       expect.arrayContaining([
         'datasets',

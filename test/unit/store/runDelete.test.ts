@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../src-main/store/db';
+import { saveEmbedding } from '../../../src-main/store/embeddings';
+import type { Embedding } from '../../../src-shared/domain/embedding';
 import { insertEpoch } from '../../../src-main/store/metrics';
 import { updateRun } from '../../../src-main/store/runAnnotations';
 import { deleteRuns } from '../../../src-main/store/runDelete';
@@ -14,6 +16,33 @@ import { useTempDirs } from '../../helpers/tempDir';
 import { runConfig } from '../engine/fixtures';
 
 const tempDir = useTempDirs();
+
+/** A minimal cached embedding (issue 14): enough for a row that must go with its run. */
+function embeddingOf(runId: number): Embedding {
+  const side = {
+    label: 'x',
+    runId,
+    layer: 'hidden_1',
+    features: 1,
+    mmd2: 0,
+    proxyADistance: 0,
+    domainError: 0.5,
+    pca: [0, 0],
+    umap: [0, 0],
+    pcaExplained: [1, 0] as [number, number],
+  };
+  return {
+    runId,
+    settings: { perDomain: 20, seed: 0 },
+    sourceName: 'A',
+    targetName: 'B',
+    points: { domain: [0], label: [0] },
+    before: null,
+    beforeMissing: 'none',
+    after: side,
+    computedAt: '2026-01-01T00:00:00.000Z',
+  };
+}
 
 /** Every table with a `run_id` column, read from the schema so a new one is covered too. */
 function runTables(db: Db): string[] {
@@ -86,6 +115,7 @@ function fixture(): Fixture {
     finishRun(db, id, 'completed', { finalMetrics: { test_acc: 0.5 }, confusion: [[1]] });
   }
   recordTransferability(db, t1, { leep: -1, nce: -0.5, hScore: 0.2, logMe: 0.1 }, 100);
+  saveEmbedding(db, 'key', embeddingOf(t1));
   return { ...ws, dir, source, t1, t2, modelDir };
 }
 
@@ -107,6 +137,7 @@ describe('deleteRuns', () => {
     // The tables this test must cover; a new run_id table shows up here and must be handled.
     expect(tables).toEqual([
       'metrics',
+      'run_embeddings',
       'run_logs',
       'run_metric_summary',
       'run_tags',
@@ -123,11 +154,12 @@ describe('deleteRuns', () => {
           .get(JSON.stringify(ids)) as { n: number }
       ).n;
     for (const table of tables) {
-      if (table !== 'run_transferability' && table !== 'source_models') {
+      if (!['run_transferability', 'source_models', 'run_embeddings'].includes(table)) {
         expect(count(table, gone), table).toBeGreaterThan(0);
       }
     }
     expect(count('run_transferability', [f.t1])).toBe(1);
+    expect(count('run_embeddings', [f.t1])).toBe(1);
     expect(count('source_models', [f.source])).toBe(1);
     const keptBefore = Object.fromEntries(tables.map((t) => [t, count(t, [f.ids.B, f.ids.C])]));
 

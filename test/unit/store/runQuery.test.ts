@@ -206,7 +206,9 @@ describe('runs.query pages and search', () => {
     expect(query({ search: 'sweep nothing' }).total).toBe(0);
     // The variant's label is searched too: its parameters are only there.
     expect(letters({ ...asc, search: 'l2sp' })).toEqual(['D']);
-    expect(letters({ ...asc, search: 'λ=0.01 usps' })).toEqual([]);
+    // Every word must match: D's target is usps, not mnist-5-9 (issue 14: targets are searched).
+    expect(letters({ ...asc, search: 'λ=0.01 usps' })).toEqual(['D']);
+    expect(letters({ ...asc, search: 'λ=0.01 mnist-5-9' })).toEqual([]);
     expect(letters({ ...asc, search: 'λ=0.01 study' })).toEqual(['D']);
     db.close();
   });

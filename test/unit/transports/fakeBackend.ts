@@ -53,14 +53,21 @@ export function fakeBackend(): {
     },
     'runs.query': notImplemented('runs.query'),
     'runs.update': notImplemented('runs.update'),
+    'runs.views.list': notImplemented('runs.views.list'),
+    'runs.views.save': notImplemented('runs.views.save'),
+    'runs.views.delete': notImplemented('runs.views.delete'),
     'runs.cancel': async (input) => {
       record('runs.cancel', input);
       await Promise.resolve();
       return { cancelled: true };
     },
     'experiments.cancel': notImplemented('experiments.cancel'),
+    'experiments.update': notImplemented('experiments.update'),
+    'experiments.deletePreview': notImplemented('experiments.deletePreview'),
+    'experiments.delete': notImplemented('experiments.delete'),
     'runs.delete': notImplemented('runs.delete'),
     'runs.confusion': notImplemented('runs.confusion'),
+    'runs.embedding': notImplemented('runs.embedding'),
     'runs.rerun': notImplemented('runs.rerun'),
     'experiments.plan': notImplemented('experiments.plan'),
     'compare.run': notImplemented('compare.run'),
