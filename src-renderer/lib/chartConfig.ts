@@ -14,6 +14,12 @@ export interface LineSeriesConfig {
   /** Index into the theme's palette; the series' position when absent. */
   tone?: number;
   dashed?: boolean;
+  /**
+   * The legend entry the line belongs to (a variant): many runs share one entry, which toggles
+   * them together, so the legend stays one row at hundreds of runs. The tooltip still names the
+   * run. Absent: the line is its own entry.
+   */
+  group?: string;
 }
 
 export interface LineChartConfig {
@@ -71,6 +77,8 @@ export function runCurves(
 
 export interface OverlayRun {
   label: string;
+  /** Its legend entry (see LineSeriesConfig.group). */
+  group: string;
   tone: number;
   dashed: boolean;
   epochs: readonly EpochMetrics[];
@@ -87,7 +95,13 @@ export function overlayCurves(
   for (const run of runs) {
     const points = metricPoints(run.epochs, metric);
     if (points.length > 0)
-      series.push({ name: run.label, points, tone: run.tone, dashed: run.dashed });
+      series.push({
+        name: run.label,
+        group: run.group,
+        points,
+        tone: run.tone,
+        dashed: run.dashed,
+      });
   }
   return { type: 'line', xLabel: 'epoch', yLabel, tooltip: 'item', ...extra, series };
 }

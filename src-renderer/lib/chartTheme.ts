@@ -81,7 +81,7 @@ export function toEChartsOption(
   theme: ChartTheme,
 ): Record<string, unknown> {
   const yFormat = config.yFormat ?? 'number';
-  const showLegend = config.series.length > 1;
+  const showLegend = new Set(config.series.map((s) => s.group ?? s.name)).size > 1;
   return {
     animation: false,
     color: [...theme.palette],
@@ -105,6 +105,8 @@ export function toEChartsOption(
       nameGap: 22,
       nameTextStyle: { color: theme.muted },
       minInterval: 1,
+      // Epochs start at 1: an axis from 0 leaves an empty first interval.
+      min: 'dataMin',
       ...(config.xMax === undefined
         ? {}
         : { max: (extent: { max: number }) => Math.max(extent.max, config.xMax ?? 0) }),
@@ -129,8 +131,10 @@ export function toEChartsOption(
     series: config.series.map((s, i) => ({
       type: 'line',
       id: s.name,
-      name: s.name,
-      data: s.points,
+      name: s.group ?? s.name,
+      // A grouped line names its run on each point, so the item tooltip (which ECharts
+      // escapes) says which run it is under the group's name.
+      data: s.group === undefined ? s.points : s.points.map((p) => ({ value: p, name: s.name })),
       color: theme.palette[(s.tone ?? i) % theme.palette.length],
       showSymbol: s.points.length <= 1,
       symbolSize: 5,

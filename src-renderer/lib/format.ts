@@ -1,5 +1,6 @@
 import type { Budget, DatasetRef, DomainSpec } from '../../src-shared/domain/experimentSpec';
 import type { FinalMetrics } from '../../src-shared/domain/runs';
+import { isPercentMetric } from '../../src-shared/domain/metricRange';
 
 export const DASH = '—';
 
@@ -52,6 +53,26 @@ export function formatMetric(value: number | null | undefined, digits = 4): stri
   if (value === null) return 'NaN';
   if (!Number.isFinite(value)) return String(value);
   return value.toFixed(digits);
+}
+
+/**
+ * A metric in the unit the UI shows it in (issue 14): an accuracy in percent to two decimals
+ * (the header or a caller adds the % sign), any other metric to four; null (not finite) as —.
+ */
+export function formatMetricInUnit(value: number | null | undefined, name: string): string {
+  if (value === undefined || value === null) return DASH;
+  return isPercentMetric(name) ? (value * 100).toFixed(2) : value.toFixed(4);
+}
+
+/** A recorded metric on the run page: in its unit, with a non-finite value shown as NaN. */
+export function formatRunMetric(value: number | null | undefined, name: string): string {
+  if (value === undefined || value === null) return formatMetric(value);
+  return formatMetricInUnit(value, name);
+}
+
+/** The unit suffix of a metric's header: ` %` for an accuracy, nothing otherwise. */
+export function metricUnitSuffix(name: string): string {
+  return isPercentMetric(name) ? ' %' : '';
 }
 
 export function formatPercent(value: number | null | undefined, digits = 1): string {

@@ -1,5 +1,7 @@
 import type { RunSortKey } from '../../src-shared/rpc/history';
-import { metricRange } from '../../src-shared/domain/metricRange';
+import { isPercentMetric } from '../../src-shared/domain/metricRange';
+
+export { isPercentMetric };
 import type { MetricChoice } from './historyQuery';
 
 /** The History table's columns, in order, with their widths (fixed, so rows never reflow). */
@@ -133,14 +135,6 @@ export function visibleColumns(compact: boolean, available = Infinity): readonly
   return shown;
 }
 
-/**
- * Whether a metric is shown and filtered in percent (issue 14: one unit everywhere): accuracies,
- * as Compare and the reports show them. The query still speaks fractions (percentBound).
- */
-export function isPercentMetric(name: string): boolean {
-  return metricRange(name).max === 1;
-}
-
 /** The metric column's header, e.g. `val_acc · best (%)`. */
 export function metricLabel(metric: MetricChoice): string {
   return `${metric.name} · ${metric.mode}${isPercentMetric(metric.name) ? ' (%)' : ''}`;
@@ -166,7 +160,4 @@ export function formatBudgetCell(budget: number | 'all'): string {
 }
 
 /** A metric value in the table: an accuracy in percent to two decimals, others to four. */
-export function formatMetricCell(value: number | null, metric: string): string {
-  if (value === null) return '—';
-  return isPercentMetric(metric) ? (value * 100).toFixed(2) : value.toFixed(4);
-}
+export { formatMetricInUnit as formatMetricCell } from './format';

@@ -49,10 +49,7 @@ export function metricColumnLabel(m: MetricColumn): string {
 }
 
 /** A metric cell: accuracies in percent to two decimals (as the Metric column), others to four. */
-export function formatMetricValue(value: number | null, name: string): string {
-  if (value === null) return '—';
-  return isPercentMetric(name) ? (value * 100).toFixed(2) : value.toFixed(4);
-}
+export { formatMetricInUnit as formatMetricValue } from './format';
 
 /** A parameter cell: numbers in their shortest exact form (1e-4 stays 0.0001), absent as —. */
 export function formatParamValue(value: ParamValue): string {

@@ -15,6 +15,14 @@ export function metricRange(metric: string): MetricRange {
   return { min: -Infinity, max: Infinity };
 }
 
+/**
+ * Whether a metric is shown (and typed in queries) in percent: accuracies, everywhere in the UI and
+ * the reports (issue 14: one unit everywhere). Stored values stay fractions.
+ */
+export function isPercentMetric(name: string): boolean {
+  return metricRange(name).max === 1;
+}
+
 /** A band bound clipped to the metric's range; null stays null. */
 export function clipToRange(value: number | null, range: MetricRange): number | null {
   return value === null ? null : Math.min(range.max, Math.max(range.min, value));

@@ -1,6 +1,8 @@
 import { RunStatusSchema } from '../domain/runs';
 import { STRATEGIES } from '../domain/strategies';
-import { metricRange } from '../domain/metricRange';
+import { isPercentMetric } from '../domain/metricRange';
+
+export { isPercentMetric };
 import type { MetricMode, ParamPath, TextField } from '../rpc/history';
 
 /**
@@ -74,14 +76,6 @@ export function isMetricName(name: string): boolean {
 }
 
 export const METRIC_MODE_NAMES: readonly MetricMode[] = ['last', 'best', 'min', 'max'];
-
-/**
- * Whether the Runs grid shows (and the query reads) a metric in percent: accuracies, as Compare
- * and the reports show them (issue 14: one unit everywhere). Stored values stay fractions.
- */
-export function isPercentMetric(name: string): boolean {
-  return metricRange(name).max === 1;
-}
 
 /** Every field name the completion offers first, in the order it offers them. */
 export const QUERY_FIELD_NAMES: readonly string[] = [

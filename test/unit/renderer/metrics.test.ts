@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../../src-shared/domain/runs';
 import { mergeEpochs, metricNames, upsertEpoch } from '../../../src-renderer/lib/metrics';
 import { metricPoints, overlayCurves, runCurves } from '../../../src-renderer/lib/chartConfig';
+import { CHART_THEMES, toEChartsOption } from '../../../src-renderer/lib/chartTheme';
 
 const epoch = (n: number, loss: number | null = n): EpochMetrics => ({
   epoch: n,
@@ -58,12 +59,41 @@ describe('chart configs', () => {
   it('overlays only runs that have points', () => {
     const config = overlayCurves(
       [
-        { label: 'a', tone: 0, dashed: false, epochs: [epoch(1)] },
-        { label: 'b', tone: 1, dashed: true, epochs: [] },
+        { label: 'a', group: 'scratch', tone: 0, dashed: false, epochs: [epoch(1)] },
+        { label: 'b', group: 'scratch', tone: 1, dashed: true, epochs: [] },
       ],
       'loss',
       'loss',
     );
     expect(config.series.map((s) => s.name)).toEqual(['a']);
+  });
+
+  it('keys the legend by group, not by run, and still names each run in its points', () => {
+    const config = overlayCurves(
+      [
+        { label: '#3 scratch · s0', group: 'scratch', tone: 0, dashed: false, epochs: [epoch(1)] },
+        { label: '#4 scratch · s1', group: 'scratch', tone: 0, dashed: false, epochs: [epoch(1)] },
+        {
+          label: '#5 fine-tune · s0',
+          group: 'fine-tune',
+          tone: 1,
+          dashed: false,
+          epochs: [epoch(1)],
+        },
+      ],
+      'loss',
+      'loss',
+    );
+    const option = toEChartsOption(config, CHART_THEMES.light);
+    const series = option.series as { id: string; name: string; data: { name: string }[] }[];
+    // Three lines, two legend entries: ECharts merges entries of the same name.
+    expect(series.map((s) => s.id)).toEqual([
+      '#3 scratch · s0',
+      '#4 scratch · s1',
+      '#5 fine-tune · s0',
+    ]);
+    expect(new Set(series.map((s) => s.name))).toEqual(new Set(['scratch', 'fine-tune']));
+    expect(series[1]?.data[0]?.name).toBe('#4 scratch · s1');
+    expect((option.legend as { show: boolean }).show).toBe(true);
   });
 });
