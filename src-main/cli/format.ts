@@ -18,6 +18,16 @@ export function formatMetric(value: number | null | undefined): string {
   return value.toFixed(4);
 }
 
+/**
+ * An accuracy in the tables in percent, as the UI and the reports show it (issue 14: one unit
+ * everywhere; the column header says `%`). `--json` keeps the stored fraction.
+ */
+export function formatAccuracy(value: number | null | undefined): string {
+  if (value === undefined) return '';
+  if (value === null || !Number.isFinite(value)) return 'NaN';
+  return (value * 100).toFixed(2);
+}
+
 /** Seconds between two ISO timestamps, as `42.1s` or `3m 05s`; empty when unknown. */
 export function formatDuration(startedAt: string | null, finishedAt: string | null): string {
   if (startedAt === null || finishedAt === null) return '';
@@ -61,7 +71,7 @@ export const RUN_COLUMNS = [
   'seed',
   'status',
   'backend',
-  'test_acc',
+  'test_acc %',
   'test_loss',
   'duration',
 ] as const;
@@ -77,7 +87,7 @@ export function runRow(run: RunSummary): string[] {
     String(run.seed),
     run.error !== null && run.status !== 'completed' ? `${run.status}*` : run.status,
     run.backend ?? '',
-    formatMetric(run.finalMetrics?.test_acc),
+    formatAccuracy(run.finalMetrics?.test_acc),
     formatMetric(run.finalMetrics?.test_loss),
     formatDuration(run.startedAt, run.finishedAt),
   ];
@@ -109,18 +119,21 @@ export const VARIANT_COLUMNS = [
   'source → target',
   'budget',
   'completed',
-  'test_acc',
+  'test_acc %',
   'test_loss',
 ] as const;
 
 /** `mean ± std (n=k)` of the finite values, `mean (n=1)` for one; empty for none. */
-function meanOf(values: readonly (number | null | undefined)[]): string {
+function meanOf(
+  values: readonly (number | null | undefined)[],
+  format: (value: number) => string = formatMetric,
+): string {
   const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   if (finite.length === 0) return '';
   const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
-  if (finite.length === 1) return `${formatMetric(mean)} (n=1)`;
+  if (finite.length === 1) return `${format(mean)} (n=1)`;
   const variance = finite.reduce((a, v) => a + (v - mean) ** 2, 0) / (finite.length - 1);
-  return `${formatMetric(mean)} ± ${formatMetric(Math.sqrt(variance))} (n=${finite.length})`;
+  return `${format(mean)} ± ${format(Math.sqrt(variance))} (n=${finite.length})`;
 }
 
 /**
@@ -149,7 +162,10 @@ export function variantsTable(runs: readonly RunSummary[], color: boolean): stri
       transferLabel(first),
       String(first.budget),
       `${done.length}/${members.length}`,
-      meanOf(done.map((r) => r.finalMetrics?.test_acc)),
+      meanOf(
+        done.map((r) => r.finalMetrics?.test_acc),
+        formatAccuracy,
+      ),
       meanOf(done.map((r) => r.finalMetrics?.test_loss)),
     ]);
   }

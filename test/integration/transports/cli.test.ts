@@ -79,10 +79,10 @@ describe('bin/transferlab.js', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('By variant (mean ± std over seeds):');
     expect(text.stdout).toMatch(
-      /│ fine-tune +│ fine-tune +│ A → B +│ 10 +│ 1\/1 +│ \d\.\d{4} \(n=1\)/,
+      /│ fine-tune +│ fine-tune +│ A → B +│ 10 +│ 1\/1 +│ \d{1,3}\.\d{2} \(n=1\)/,
     );
     expect(text.stdout).toMatch(
-      /│ fine-tune · l2sp λ=0\.01 +│ fine-tune +│ A → B +│ 10 +│ 1\/1 +│ \d\.\d{4} \(n=1\)/,
+      /│ fine-tune · l2sp λ=0\.01 +│ fine-tune +│ A → B +│ 10 +│ 1\/1 +│ \d{1,3}\.\d{2} \(n=1\)/,
     );
     expect(text.stdout).toMatch(/\nWall time: \d+(\.\d)? s; the plan estimated \d/);
     // Piped output is plain text: no colour escapes.

@@ -98,10 +98,10 @@ describe('the end-of-run summary by variant', () => {
     const rows = text.split('\n').filter((l) => l.startsWith('│') && !l.includes('completed'));
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(
-      /│ fine-tune +│ fine-tune +│ A → B +│ 10 +│ 2\/2 +│ 0\.8100 ± 0\.0141 \(n=2\) +│ 0\.1900 ± 0\.0141 \(n=2\) +│/,
+      /│ fine-tune +│ fine-tune +│ A → B +│ 10 +│ 2\/2 +│ 81\.00 ± 1\.41 \(n=2\) +│ 0\.1900 ± 0\.0141 \(n=2\) +│/,
     );
     expect(rows[1]).toMatch(
-      /│ fine-tune · l2sp λ=0\.01 +│ fine-tune +│ A → B +│ 10 +│ 1\/2 +│ 0\.9000 \(n=1\) +│ 0\.1000 \(n=1\) +│/,
+      /│ fine-tune · l2sp λ=0\.01 +│ fine-tune +│ A → B +│ 10 +│ 1\/2 +│ 90\.00 \(n=1\) +│ 0\.1000 \(n=1\) +│/,
     );
     // Source runs train the source model: no row of their own here.
     expect(text).not.toMatch(/│ source +│/);
