@@ -99,8 +99,9 @@ export function describeDataset(dataset: DatasetRef): string {
   return `synthetic ${dataset.generator}: ${dataset.features} features, ${dataset.samples} samples, angle ${dataset.angleDeg}°, noise ${dataset.noise}, task seed ${dataset.taskSeed}`;
 }
 
+/** A domain's classes as a summary says them: `all classes` or `classes 5, 6, 7`. */
 export function describeClasses(domain: DomainSpec): string {
-  return domain.classes === undefined ? 'all classes' : domain.classes.join(', ');
+  return domain.classes === undefined ? 'all classes' : `classes ${domain.classes.join(', ')}`;
 }
 
 /** Test accuracy from a run's final metrics, whatever name the engine gives it. */

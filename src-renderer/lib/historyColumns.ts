@@ -135,9 +135,9 @@ export function visibleColumns(compact: boolean, available = Infinity): readonly
   return shown;
 }
 
-/** The metric column's header, e.g. `val_acc · best (%)`. */
+/** The metric column's header, e.g. `val_acc best %`, in the form of the extra metric columns. */
 export function metricLabel(metric: MetricChoice): string {
-  return `${metric.name} · ${metric.mode}${isPercentMetric(metric.name) ? ' (%)' : ''}`;
+  return `${metric.name} ${metric.mode}${isPercentMetric(metric.name) ? ' %' : ''}`;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
