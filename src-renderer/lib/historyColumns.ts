@@ -135,9 +135,14 @@ export function visibleColumns(compact: boolean, available = Infinity): readonly
   return shown;
 }
 
-/** The metric column's header, e.g. `val_acc best %`, in the form of the extra metric columns. */
+/**
+ * The metric column's header, e.g. `val_acc best %`, in the form of the extra metric columns.
+ * The default mode (`last`) is left out (`test_acc %`) so that the unit fits the column; the
+ * Metric chooser above the table and the header's title name the mode.
+ */
 export function metricLabel(metric: MetricChoice): string {
-  return `${metric.name} ${metric.mode}${isPercentMetric(metric.name) ? ' %' : ''}`;
+  const mode = metric.mode === 'last' ? '' : ` ${metric.mode}`;
+  return `${metric.name}${mode}${isPercentMetric(metric.name) ? ' %' : ''}`;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

@@ -165,7 +165,8 @@ describe('History helpers', () => {
     });
     expect(toggleValue(['a', 'b'], 'a')).toEqual(['b']);
     expect(toggleValue(['a', 'b'], 'c')).toEqual(['a', 'b', 'c']);
-    expect(metricLabel({ name: 'test_acc', mode: 'last' })).toBe('test_acc last %');
+    expect(metricLabel({ name: 'test_acc', mode: 'last' })).toBe('test_acc %');
+    expect(metricLabel({ name: 'test_acc', mode: 'best' })).toBe('test_acc best %');
     expect(metricLabel({ name: 'val_loss', mode: 'min' })).toBe('val_loss min');
     expect(tableMinWidth()).toBeGreaterThan(900);
   });
