@@ -99,7 +99,9 @@ export interface Measurement {
 
 /**
  * Trains `workload` on the current backend: warm-up steps (at least one, up to three or one
- * second), then timed steps until `seconds` have passed (at least `minSteps`). Both wall-clock
+ * second), then timed steps until `seconds` have passed (at least `minSteps`); the timed section
+ * starts and ends with the device idle (`settled`: on webgpu steps run after their calls return).
+ * The workload's `batch` is the batch size (run.ts's --batch overrides it). Both wall-clock
  * and CPU time are taken: on a machine shared with other work, the process's CPU time is what
  * says how much one core does (wall-clock time also counts the time spent waiting for a core).
  */
@@ -134,6 +136,7 @@ export async function measure(
     for (let warm = 0; warm < 3 && (warm === 0 || performance.now() - start < 1000); warm++) {
       await step();
     }
+    await settled(model);
     const before = footprint(tf);
     const cpuStart = process.cpuUsage();
     start = performance.now();
@@ -142,6 +145,7 @@ export async function measure(
       await step();
       steps++;
     }
+    await settled(model);
     const elapsed = (performance.now() - start) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -177,6 +181,17 @@ function trainBatch(
     const yb = tf.gather(y, index);
     optimizer.minimize(() => crossEntropy(tf, logits(tf, model, xb, true), yb, numClasses), false);
   });
+}
+
+/**
+ * Waits until every step queued so far has run. On wasm and cpu a step has finished when its
+ * call returns; on webgpu the call only queues the step's kernels, and timing it would time the
+ * encoding of commands, not the computing. A read-back of every weight (each written by the last
+ * step's optimizer update, after its moments) resolves only once the device has run all of it.
+ * The copy is a few hundred kilobytes, once per measurement.
+ */
+async function settled(model: LayersModel): Promise<void> {
+  await Promise.all(model.trainableWeights.map((weight) => weight.read().data()));
 }
 
 function footprint(tf: Tf): { tensors: number; dataIds: number } {

@@ -34,6 +34,8 @@ function toCompared(run: StoredCompareRun, metric: string, selectBy?: string): C
     budget: run.budget,
     seed: run.seed,
     status: run.status,
+    backend: run.backend,
+    device: run.device,
     value: finite(run, metric),
     config: run.config,
     tags: run.tags,

@@ -4,6 +4,12 @@ import type { ExperimentDetail } from '../../src-shared/domain/experiments';
 import { formatSeconds } from '../../src-shared/duration';
 import type { PlanEstimate } from '../../src-shared/rpc/plan';
 import { describeInputAdapter, type RunSummary } from '../../src-shared/domain/runs';
+import {
+  adapterInfoFacts,
+  adapterLimitsLine,
+  deviceKey,
+  distinctDevices,
+} from '../../src-shared/domain/runDeviceText';
 
 /**
  * Formatting shared by `run`'s summary and `runs`: one row per run, labelled by its variant
@@ -71,6 +77,7 @@ export const RUN_COLUMNS = [
   'seed',
   'status',
   'backend',
+  'device',
   'test_acc %',
   'test_loss',
   'duration',
@@ -87,6 +94,7 @@ export function runRow(run: RunSummary): string[] {
     String(run.seed),
     run.error !== null && run.status !== 'completed' ? `${run.status}*` : run.status,
     run.backend ?? '',
+    run.device?.label ?? '',
     formatAccuracy(run.finalMetrics?.test_acc),
     formatMetric(run.finalMetrics?.test_loss),
     formatDuration(run.startedAt, run.finishedAt),
@@ -94,8 +102,42 @@ export function runRow(run: RunSummary): string[] {
 }
 
 /**
+ * The GPU adapters the runs computed on, each once (issue 15): its label, what GPUAdapterInfo
+ * said of it and the limits that bound training. The table's device column names it per run.
+ */
+export function adapterLines(runs: readonly Pick<RunSummary, 'id' | 'device'>[]): string[] {
+  const lines: string[] = [];
+  for (const { device } of distinctDevices(runs.map((r) => r.device))) {
+    const adapter = device.adapter;
+    if (!adapter) continue;
+    const key = deviceKey(device);
+    const ids = runs.filter((r) => r.device && deviceKey(r.device) === key).map((r) => r.id);
+    lines.push(
+      `device ${device.label} (run${ids.length === 1 ? '' : 's'} ${compactIds(ids)}):`,
+      ...adapterInfoFacts(adapter).map((f) => `  ${f.label}: ${f.value}`),
+      `  limits: ${adapterLimitsLine(adapter)}`,
+    );
+  }
+  return lines;
+}
+
+/** `1-3, 7` for ids 1, 2, 3, 7. */
+function compactIds(ids: readonly number[]): string {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] ?? 0) + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/**
  * The runs as a table; colours only on a terminal. Errors are listed below it (marked `*`), then
- * the input adapters of runs whose target rows were fitted to the source's shape.
+ * the input adapters of runs whose target rows were fitted to the source's shape, then the GPU
+ * adapters the runs used.
  */
 export function runsTable(runs: readonly RunSummary[], color: boolean): string {
   const table = new Table({
@@ -110,7 +152,7 @@ export function runsTable(runs: readonly RunSummary[], color: boolean): string {
       ? [`run ${run.id} input adapter: ${describeInputAdapter(run.inputAdapter)}`]
       : [],
   );
-  return [table.toString(), ...errors, ...adapters].join('\n') + '\n';
+  return [table.toString(), ...errors, ...adapters, ...adapterLines(runs)].join('\n') + '\n';
 }
 
 export const VARIANT_COLUMNS = [

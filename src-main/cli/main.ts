@@ -12,6 +12,7 @@ import {
   modelsSetCommand,
   modelsShowCommand,
 } from './models';
+import { backendsCommand } from './backends';
 import { datasetsCommand, datasetsDeleteCommand, datasetsImportCommand } from './datasets';
 import { importBundleCommand } from './importBundle';
 import { planCommand } from './plan';
@@ -203,6 +204,16 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print a JSON array on stdout instead of a table')
     .action((options: Record<string, unknown>) => {
       setExitCode(strategiesCommand(options, io));
+    });
+
+  program
+    .command('backends')
+    .description(
+      'List the training backends this machine has, the one `auto` picks, and the GPU adapter.',
+    )
+    .option('--json', 'print what was found as one JSON document on stdout')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await backendsCommand(options, io));
     });
 
   const datasets = program

@@ -16,6 +16,7 @@ import { checkBareFileName, exists, osReason, stageIntoFolder } from '../reports
 import { FileOrStdinSchema, IdSchema, parseArgs, STDIN, UsageError, WorkspaceSchema } from './args';
 import { keepConsoleOffStdout, readStdinText, STDIN_LABEL, type CliIo } from './io';
 import { call, openCliCore } from './session';
+import { slowNotice } from './slowNotice';
 
 /**
  * `transferlab report <experiment-id>... --format F --out FILE`: builds a comparison of the
@@ -220,16 +221,6 @@ function outTarget(out: string, force: boolean, io: CliIo): OutTarget {
     );
   }
   return { folder: parent, createFolder: false, name };
-}
-
-/** Says "Building the report…" only when it takes more than a second. */
-function slowNotice(io: CliIo, text: string): () => void {
-  const timer = setTimeout(() => {
-    io.err(`${text}\n`);
-  }, 1000);
-  return () => {
-    clearTimeout(timer);
-  };
 }
 
 /** What `report --json` prints: exactly this document, nothing else on stdout. */

@@ -6,6 +6,7 @@ import { createTrainerPool } from '../engine/trainer/pool';
 import { startProbe } from '../engine/trainer/probeHost';
 import { runModelsRequest } from '../engine/trainer/modelsHost';
 import { modelHandlers } from './modelHandlers';
+import { createBackendService, probeInChildProcess } from './backendService';
 import { embeddingService } from './embeddingService';
 import type { ModelsRunner } from './modelService';
 import type { ImportProgressListener } from '../import/types';
@@ -42,7 +43,10 @@ export interface OpenCoreOverrides {
   launch?: TrainerLauncher;
   /** Starts the designer's transferability probes (default: a probe child process). */
   probe?: ProbeStarter;
-  /** Runs model imports and exports (default: a models child process). */
+  /**
+   * Runs model imports and exports, embeddings and the backend probe (default: a models child
+   * process).
+   */
   models?: ModelsRunner;
   pollMs?: number;
   /** How long a silent owner is trusted (tests shorten it). */
@@ -101,6 +105,9 @@ export async function openCore(
     limit,
   };
   const importListeners = new Set<ImportProgressListener>();
+  const runModels = overrides.models ?? ((request) => runModelsRequest(request));
+  // Probed once per core, on first need (the designer, a spec asking for a named backend).
+  const backends = createBackendService(overrides.models ?? probeInChildProcess);
 
   // One typed handler map per domain, merged into the contract (a missing method fails tsc).
   const handlers: RpcHandlers = {
@@ -114,6 +121,7 @@ export async function openCore(
     'examples.list': () => listExamples(),
     'strategies.list': () => [...STRATEGIES],
     'datasets.list': () => listDatasets(db).map(toSummary),
+    'backends.list': ({ refresh }) => backends.list({ refresh: refresh ?? false }),
     ...datasetHandlers(db, options.workspaceDir, (progress) => {
       events.emit(importProgressEvent(progress));
       // The CLI's bar ends when the call returns; a final report of a format that counts rows
@@ -121,19 +129,12 @@ export async function openCore(
       if (progress.final) return;
       for (const listener of importListeners) listener(progress);
     }),
-    ...experimentHandlers(ctx, probes),
+    ...experimentHandlers(ctx, probes, backends),
     ...runHandlers(ctx),
     ...compareHandlers(db, options.workspaceDir, options.renderPdf),
     ...queueHandlers(db, queue, self),
-    'runs.embedding': embeddingService({
-      db,
-      runModels: overrides.models ?? ((request) => runModelsRequest(request)),
-    }),
-    ...modelHandlers({
-      db,
-      workspaceDir: options.workspaceDir,
-      runModels: overrides.models ?? ((request) => runModelsRequest(request)),
-    }),
+    'runs.embedding': embeddingService({ db, runModels }),
+    ...modelHandlers({ db, workspaceDir: options.workspaceDir, runModels }),
   };
 
   queue?.start();

@@ -16,6 +16,8 @@ import { calibratePlan, summarisePlan } from './planService';
 import { cancelRun } from './runHandlers';
 import { estimateTransferability } from './transferabilityEstimate';
 import type { ProbeQueue } from './transferabilityEstimateProbes';
+import type { BackendService } from './backendService';
+import { specBackendIssues } from './specBackends';
 
 type ExperimentHandlers = Pick<
   RpcHandlers,
@@ -31,19 +33,29 @@ type ExperimentHandlers = Pick<
   | 'transferability.estimate'
 >;
 
-/** Designing, planning, launching and cancelling experiments, and scoring sources before. */
-export function experimentHandlers(ctx: CoreContext, probes: ProbeQueue): ExperimentHandlers {
+/**
+ * Designing, planning, launching and cancelling experiments, and scoring sources before. A spec
+ * asking for a backend this machine lacks is refused when planned and when created (issue 15).
+ */
+export function experimentHandlers(
+  ctx: CoreContext,
+  probes: ProbeQueue,
+  backends: BackendService,
+): ExperimentHandlers {
   const { db, events } = ctx;
   return {
-    'experiments.create': ({ spec }) => {
-      const created = createExperiment(db, spec, ctx.transport, ctx.limit());
+    'experiments.create': async ({ spec }) => {
+      // Asked before the transaction: the probe is a child process, the transaction synchronous.
+      const found = await specBackendIssues(parseSpec(spec), backends);
+      const created = createExperiment(db, spec, ctx.transport, ctx.limit(), found);
       events.emit({ type: 'experiment.created', experimentId: created.experimentId });
       for (const runId of created.runIds) emitStatus(ctx, runId);
       ctx.queue?.adopt(created.experimentId);
       return created;
     },
     'experiments.plan': async ({ spec, estimate, requestId }) => {
-      const plan = resolvePlan(db, parseSpec(spec));
+      const parsed = parseSpec(spec);
+      const plan = resolvePlan(db, parsed, await specBackendIssues(parsed, backends));
       const problems: string[] = [];
       if (estimate === 'calibrate') {
         const failed = await calibratePlan(db, ctx.workspaceDir, plan, {

@@ -188,13 +188,15 @@ function checkCnnInputs(
  * ...). Strategies without a source (scratch) do not depend on it, so they run once per target,
  * not once per source. Budget 0 (no target label) is refused for the strategies that train on
  * target labels. A strategy entry is one variant, or one per point of its sweep (variants.ts).
- * Every problem is collected and reported together, once.
+ * Every problem is collected and reported together, once, with `found`: problems the caller
+ * found before (a backend this machine lacks, specBackends.ts, needs a child process to know).
  */
 export function planExperiment(
   spec: ExperimentSpec,
   resolve: (d: DomainSpec, where: string) => PlannedDomain,
+  found: readonly Issue[] = [],
 ): ExperimentPlan {
-  const problems: Issue[] = [];
+  const problems: Issue[] = [...found];
   const sources = spec.sources.map((s, i) => resolve(s, `sources.${i}`));
   const targets = spec.targets.map((t, i) => resolve(t, `targets.${i}`));
   sources.forEach((s, i) => {

@@ -1,6 +1,6 @@
 import type { ExperimentSpec } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentDetail, ExperimentSummary } from '../../src-shared/domain/experiments';
-import { AppFailure } from '../../src-shared/result';
+import { AppFailure, type Issue } from '../../src-shared/result';
 import { inTransaction, type Db } from '../store/db';
 import { ensureDomain } from '../store/domains';
 import {
@@ -21,9 +21,16 @@ import {
 import { planRecord, summarisePlan } from './planService';
 import { resolvePlannedDomain } from './plannedDomain';
 
-/** Resolves a spec's domains and plans its runs; refused with every problem found. */
-export function resolvePlan(db: Db, spec: ExperimentSpec): ExperimentPlan {
-  return planExperiment(spec, (d, where) => resolvePlannedDomain(db, d, where));
+/**
+ * Resolves a spec's domains and plans its runs; refused with every problem found, `found` (those
+ * found before planning: specBackends.ts) included.
+ */
+export function resolvePlan(
+  db: Db,
+  spec: ExperimentSpec,
+  found: readonly Issue[] = [],
+): ExperimentPlan {
+  return planExperiment(spec, (d, where) => resolvePlannedDomain(db, d, where), found);
 }
 
 /**
@@ -32,16 +39,18 @@ export function resolvePlan(db: Db, spec: ExperimentSpec): ExperimentPlan {
  * a failure leaves nothing half-written. A source run with the same resolved config as one
  * already completed or queued in this workspace is reused rather than trained again. The plan
  * (planService.ts, the same code `transferlab plan` and the designer show) is recorded with it.
+ * `found`: problems found before (a backend this machine lacks), refused with the plan's own.
  */
 export function createExperiment(
   db: Db,
   specInput: unknown,
   origin: string,
   concurrency: number,
+  found: readonly Issue[] = [],
 ): { experimentId: number; runIds: number[] } {
   const spec = parseSpec(specInput);
   return inTransaction(db, () => {
-    const plan = resolvePlan(db, spec);
+    const plan = resolvePlan(db, spec, found);
     const summary = summarisePlan(db, plan, { concurrency });
     const experimentId = insertExperiment(db, { name: spec.name, specInput, spec, origin });
     const runIds: number[] = [];

@@ -25,6 +25,7 @@ const METHODS: Record<RpcMethod, true> = {
   'examples.list': true,
   'strategies.list': true,
   'datasets.list': true,
+  'backends.list': true,
   'datasets.inspect': true,
   'datasets.import': true,
   'datasets.preview': true,

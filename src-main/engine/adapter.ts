@@ -37,7 +37,7 @@ type LinearAdapter = Extract<InputAdapter, { kind: 'linear' }>;
 export function withInputAdapter(strategy: TransferStrategy): TransferStrategy {
   return {
     ...strategy,
-    prepare: (ctx: StrategyContext): PreparedModel => {
+    prepare: async (ctx: StrategyContext): Promise<PreparedModel> => {
       const adapter = ctx.inputAdapter;
       if (adapter?.kind !== 'linear') return strategy.prepare(ctx);
       if (strategy.info?.comparesInputs === true) {
@@ -47,7 +47,7 @@ export function withInputAdapter(strategy: TransferStrategy): TransferStrategy {
             `source's [${adapter.to.join(', ')}], and only a learned one exists for them`,
         );
       }
-      const inner = strategy.prepare({ ...ctx, featureShape: adapter.to });
+      const inner = await strategy.prepare({ ...ctx, featureShape: adapter.to });
       try {
         return prependAdapter(ctx, inner, adapter);
       } catch (e) {

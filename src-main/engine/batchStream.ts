@@ -46,6 +46,18 @@ export class BatchStream {
     return rows;
   }
 
+  /**
+   * The permutation a batch this stream just returned was cut from, and where it starts in it
+   * (DeviceRowOrder keeps a copy of the permutation on the backend).
+   */
+  position(rows: Int32Array): { order: Int32Array; start: number } {
+    if (rows.buffer !== this.order.buffer) throw new Error('Not a batch of the current pass');
+    return {
+      order: this.order,
+      start: (rows.byteOffset - this.order.byteOffset) / rows.BYTES_PER_ELEMENT,
+    };
+  }
+
   state(): BatchStreamState {
     return { passes: this.passes, at: this.at, orderHash: fnv1a(this.order) };
   }

@@ -10,21 +10,26 @@ const CHUNK = 4096;
  * once when a run completes, on the test split, so the Compare view can show where a transfer
  * helps or hurts per class without keeping every prediction.
  */
-export function confusionMatrix(
+export async function confusionMatrix(
   tf: Tf,
   evalLogits: (x: Tensor) => Tensor,
   split: { x: Tensor; y: Tensor; n: number },
   numClasses: number,
-): number[][] {
+): Promise<number[][]> {
   const counts = emptyConfusion(numClasses);
   for (let start = 0; start < split.n; start += CHUNK) {
     const size = Math.min(CHUNK, split.n - start);
-    const [truth, predicted] = tf.tidy(() => {
+    const [y, predicted] = tf.tidy(() => {
       const x = tf.slice(split.x, start, size);
-      const y = tf.slice(split.y, start, size);
-      return [y.dataSync(), predictedClasses(tf, evalLogits(x)).dataSync()];
+      return [tf.slice(split.y, start, size), predictedClasses(tf, evalLogits(x))];
     });
-    countInto(counts, truth, predicted);
+    try {
+      // Read back asynchronously: a GPU backend has no synchronous read (issue 15).
+      const [truth, classes] = await Promise.all([y.data(), predicted.data()]);
+      countInto(counts, truth, classes);
+    } finally {
+      tf.dispose([y, predicted]);
+    }
   }
   return counts;
 }

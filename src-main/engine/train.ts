@@ -2,6 +2,8 @@ import type { LayersModel, Optimizer, Scalar, Tensor } from '@tensorflow/tfjs';
 import { describeInputAdapter, type FinalMetrics } from '../../src-shared/domain/runs';
 import type { Tf } from './backend';
 import { BatchStream } from './batchStream';
+import { DeviceRowOrder, type DeviceBatch } from './deviceRowOrder';
+import { GpuPacer } from './gpuPacing';
 import {
   checkpointIdentity,
   loadCheckpoint,
@@ -154,7 +156,7 @@ export async function train(
   }
   let prepared: PreparedModel;
   try {
-    prepared = strategy.prepare({
+    prepared = await strategy.prepare({
       tf,
       config,
       featureShape: runData.featureShape,
@@ -229,13 +231,17 @@ export async function train(
       : []),
   ].filter((split) => split.n > 0);
   const evalLogits = prepared.evalLogits ?? ((x: Tensor): Tensor => logits(tf, prepared.model, x));
-  const measure = (splits: SplitTensors[], confusion?: number[][]): { loss: number; acc: number } =>
+  const measure = (
+    splits: SplitTensors[],
+    confusion?: number[][],
+  ): Promise<{ loss: number; acc: number }> =>
     evaluate(tf, evalLogits, splits, runData.numClasses, confusion);
   const stopping = config.training.earlyStopping;
   const stopper =
     stopping && val.n > 0 ? new EarlyStopper(tf, prepared.model, stopping) : undefined;
   /** The rows of metricSplits the train metrics are measured on, when the run samples them. */
   let sample: SplitTensors[] | undefined;
+  let deviceOrders: (DeviceRowOrder | undefined)[] = [];
   try {
     if (stopping && val.n === 0) log('warn', 'No validation rows: early stopping is off');
     if (stopper && stopping?.restoreBest && prepared.restorable === false) {
@@ -290,6 +296,12 @@ export async function train(
     let step = 0;
     let lastProgress = -Infinity;
     const streams = { target: targetStream, source: sourceStream, unlabelled: poolStream };
+    // Each stream's permutation on the backend, uploaded once per pass (deviceRowOrder.ts).
+    const targetOrder = targetStream ? new DeviceRowOrder(tf, targetStream) : undefined;
+    const sourceOrder = sourceStream ? new DeviceRowOrder(tf, sourceStream) : undefined;
+    const poolOrder = poolStream ? new DeviceRowOrder(tf, poolStream) : undefined;
+    deviceOrders = [targetOrder, sourceOrder, poolOrder];
+    const pacer = new GpuPacer(tf);
     const identity = checkpoint ? checkpointIdentity(job, runData.dataHash, batches) : undefined;
     const loopState = (): LoopState => ({
       variables: stateVariables(tf, prepared.model, prepared.trainable, groups),
@@ -319,8 +331,8 @@ export async function train(
       log('info', `Resumed from the checkpoint of epoch ${resumeFrom}`);
     }
     const calibration = job.calibrate
-      ? new Calibration(job.calibrate, batches, (splits) => {
-          measure(splits);
+      ? new Calibration(job.calibrate, batches, async (splits) => {
+          await measure(splits);
         })
       : undefined;
     for (let epoch = firstEpoch; epoch <= epochs && !stopped; epoch++) {
@@ -339,17 +351,18 @@ export async function train(
           epoch,
           step,
           progress: step / totalSteps,
-          ...(targetStream ? { target: { split: train, rows: targetStream.next() } } : {}),
-          ...(sourceTrain && sourceStream
-            ? { source: { split: sourceTrain, rows: sourceStream.next() } }
+          ...(targetOrder ? { target: { split: train, batch: targetOrder.next() } } : {}),
+          ...(sourceTrain && sourceOrder
+            ? { source: { split: sourceTrain, batch: sourceOrder.next() } }
             : {}),
-          ...(pool && poolStream ? { unlabelled: { x: pool.x, rows: poolStream.next() } } : {}),
+          ...(pool && poolOrder ? { unlabelled: { x: pool.x, batch: poolOrder.next() } } : {}),
         });
         step++;
+        await pacer.afterBatch();
         if (calibration?.afterBatch()) {
           emit({
             type: 'calibration',
-            ...calibration.result([...trainRows, val], test),
+            ...(await calibration.result([...trainRows, val], test)),
             backend: tf.getBackend(),
           });
           emit({ type: 'cancelled' });
@@ -363,12 +376,12 @@ export async function train(
         // Lets the process see a 'cancel' message (and the parent see our messages) between batches.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      prepared.endEpoch?.(epoch);
+      await prepared.endEpoch?.(epoch);
       // Measured with the weights at the end of the epoch (not Keras's running mean over the
       // epoch's batches, which mixes weights of different steps), so loss and val_loss are
       // directly comparable. A non-finite loss on the rows measured ends the run as diverged.
-      const trainEval = measure(trainRows);
-      const valEval = measure([val]);
+      const trainEval = await measure(trainRows);
+      const valEval = await measure([val]);
       lastEval = { epoch, train: trainEval, val: valEval };
       const finite = Number.isFinite(trainEval.loss) && Number.isFinite(valEval.loss);
       // Early stopping's verdict comes before the checkpoint, which records it with its state.
@@ -427,10 +440,10 @@ export async function train(
       lastEval !== undefined && (restored === undefined || restored === lastEval.epoch)
         ? lastEval
         : undefined;
-    const trainEval = reuse?.train ?? measure(trainRows);
-    const valEval = reuse?.val ?? measure([val]);
+    const trainEval = reuse?.train ?? (await measure(trainRows));
+    const valEval = reuse?.val ?? (await measure([val]));
     const confusion = test.n > 0 ? emptyConfusion(runData.numClasses) : undefined;
-    const testEval = measure([test], confusion);
+    const testEval = await measure([test], confusion);
     const finalMetrics: FinalMetrics = {
       test_loss: testEval.loss,
       test_acc: testEval.acc,
@@ -449,6 +462,7 @@ export async function train(
     emit({ type: 'completed', ...outcome });
     return { status: 'completed', ...outcome };
   } finally {
+    for (const order of deviceOrders) order?.dispose();
     for (const o of optimizers) o.dispose();
     stopper?.dispose();
     for (const split of tensors) tf.dispose([split.x, split.y]);
@@ -476,7 +490,7 @@ class Calibration {
   constructor(
     private readonly limits: { maxBatches: number; maxSeconds: number },
     private readonly batchesPerEpoch: number,
-    private readonly evaluate: (splits: SplitTensors[]) => void,
+    private readonly evaluate: (splits: SplitTensors[]) => Promise<void>,
   ) {}
 
   /** Counts a finished batch; true once the limits are reached. */
@@ -494,34 +508,35 @@ class Calibration {
     );
   }
 
-  private evalSeconds(split: SplitTensors): number {
+  private async evalSeconds(split: SplitTensors): Promise<number> {
     if (split.n === 0) return 0;
     const rows = Math.min(split.n, CALIBRATION_EVAL_ROWS);
     const slice: SplitTensors = { x: split.x.slice(0, rows), y: split.y.slice(0, rows), n: rows };
     const t0 = performance.now();
-    this.evaluate([slice]);
+    await this.evaluate([slice]);
     const seconds = ((performance.now() - t0) / 1000) * (split.n / rows);
     slice.x.dispose();
     slice.y.dispose();
     return seconds;
   }
 
-  result(
+  async result(
     evalSplits: SplitTensors[],
     test: SplitTensors,
-  ): {
+  ): Promise<{
     secondsPerBatch: number;
     batchesPerEpoch: number;
     evalSecondsPerEpoch: number;
     finalSeconds: number;
     timedSeconds: number;
-  } {
+  }> {
     const timed = this.batches - 1;
     const from = this.timedFrom ?? performance.now();
     const secondsPerBatch = timed > 0 ? (performance.now() - from) / 1000 / timed : 0;
-    const evalSecondsPerEpoch = evalSplits.reduce((sum, split) => sum + this.evalSeconds(split), 0);
+    let evalSecondsPerEpoch = 0;
+    for (const split of evalSplits) evalSecondsPerEpoch += await this.evalSeconds(split);
     // The final metrics evaluate every split once more, and the confusion matrix the test split.
-    const finalSeconds = evalSecondsPerEpoch + 2 * this.evalSeconds(test);
+    const finalSeconds = evalSecondsPerEpoch + 2 * (await this.evalSeconds(test));
     return {
       secondsPerBatch,
       batchesPerEpoch: this.batchesPerEpoch,
@@ -572,9 +587,9 @@ interface StepRows {
   step: number;
   progress: number;
   /** Absent when there are no labelled target rows (budget 0). */
-  target?: { split: SplitTensors; rows: Int32Array };
-  source?: { split: SplitTensors; rows: Int32Array };
-  unlabelled?: { x: Tensor; rows: Int32Array };
+  target?: { split: SplitTensors; batch: DeviceBatch };
+  source?: { split: SplitTensors; batch: DeviceBatch };
+  unlabelled?: { x: Tensor; batch: DeviceBatch };
 }
 
 /**
@@ -592,17 +607,24 @@ function trainStep(
   rows: StepRows,
 ): void {
   tf.tidy(() => {
-    const batch = (split: SplitTensors, r: Int32Array): LabelledBatch => {
-      const index = tf.tensor1d(r, 'int32');
-      return { x: tf.gather(split.x, index), y: tf.gather(split.y, index), rows: r };
+    // The batch's indices, sliced from the pass's order on the device: nothing is uploaded.
+    const indexOf = ({ order, start, rows: r }: DeviceBatch): Tensor =>
+      tf.slice(order, start, r.length);
+    const batch = (split: SplitTensors, b: DeviceBatch): LabelledBatch => {
+      const index = indexOf(b);
+      return { x: tf.gather(split.x, index), y: tf.gather(split.y, index), rows: b.rows, index };
     };
-    const target = rows.target ? batch(rows.target.split, rows.target.rows) : undefined;
-    const source = rows.source ? batch(rows.source.split, rows.source.rows) : undefined;
+    const target = rows.target ? batch(rows.target.split, rows.target.batch) : undefined;
+    const source = rows.source ? batch(rows.source.split, rows.source.batch) : undefined;
     const unlabelled = rows.unlabelled
-      ? {
-          x: tf.gather(rows.unlabelled.x, tf.tensor1d(rows.unlabelled.rows, 'int32')),
-          rows: rows.unlabelled.rows,
-        }
+      ? (() => {
+          const index = indexOf(rows.unlabelled.batch);
+          return {
+            x: tf.gather(rows.unlabelled.x, index),
+            rows: rows.unlabelled.batch.rows,
+            index,
+          };
+        })()
       : undefined;
     const loss = (): Scalar => {
       const out = target ? logits(tf, prepared.model, target.x, true) : undefined;
@@ -646,35 +668,56 @@ function trainStep(
  * Mean cross-entropy and accuracy over whole splits pooled (every row counts once), in chunks,
  * of the classifier whose logits `evalLogits` gives; with `confusion`, its predictions are also
  * counted there, counts[true][predicted].
+ *
+ * Every chunk's sums stay on the backend until all are computed, then are read back at once,
+ * asynchronously (issue 15: a synchronous read per chunk stalls a GPU's queue each time). The
+ * chunks' sums are still added up here, in float64 and in chunk order, so the figures are those
+ * of a read per chunk, bitwise.
  */
-function evaluate(
+async function evaluate(
   tf: Tf,
   evalLogits: (x: Tensor) => Tensor,
   splits: SplitTensors[],
   numClasses: number,
   confusion?: number[][],
-): { loss: number; acc: number } {
-  let lossSum = 0;
-  let correct = 0;
+): Promise<{ loss: number; acc: number }> {
+  const chunks: { loss: Tensor; hits: Tensor; y?: Tensor; predicted?: Tensor }[] = [];
   let rows = 0;
-  for (const split of splits) {
-    rows += split.n;
-    for (let start = 0; start < split.n; start += EVAL_CHUNK) {
-      const size = Math.min(EVAL_CHUNK, split.n - start);
-      tf.tidy(() => {
-        const x = tf.slice(split.x, start, size);
-        const y = tf.slice(split.y, start, size);
-        const out = evalLogits(x);
-        const loss = crossEntropy(tf, out, y, numClasses, true);
-        const predicted = predictedClasses(tf, out);
-        const hits = tf.sum(tf.cast(tf.equal(predicted, y), 'int32'));
-        lossSum += loss.dataSync()[0] ?? NaN;
-        correct += hits.dataSync()[0] ?? 0;
-        if (confusion) countInto(confusion, y.dataSync(), predicted.dataSync());
-      });
+  try {
+    for (const split of splits) {
+      rows += split.n;
+      for (let start = 0; start < split.n; start += EVAL_CHUNK) {
+        const size = Math.min(EVAL_CHUNK, split.n - start);
+        chunks.push(
+          tf.tidy(() => {
+            const x = tf.slice(split.x, start, size);
+            const y = tf.slice(split.y, start, size);
+            const out = evalLogits(x);
+            const loss = crossEntropy(tf, out, y, numClasses, true);
+            const predicted = predictedClasses(tf, out);
+            const hits = tf.sum(tf.cast(tf.equal(predicted, y), 'int32'));
+            return confusion ? { loss, hits, y, predicted } : { loss, hits };
+          }),
+        );
+      }
     }
+    const values = await Promise.all(
+      chunks.map((c) =>
+        Promise.all([c.loss.data(), c.hits.data(), c.y?.data(), c.predicted?.data()]),
+      ),
+    );
+    let lossSum = 0;
+    let correct = 0;
+    for (const [loss, hits, y, predicted] of values) {
+      lossSum += loss[0] ?? NaN;
+      correct += hits[0] ?? 0;
+      if (confusion && y && predicted) countInto(confusion, y, predicted);
+    }
+    return { loss: lossSum / rows, acc: correct / rows };
+  } finally {
+    for (const c of chunks)
+      tf.dispose([c.loss, c.hits, ...(c.y ? [c.y] : []), ...(c.predicted ? [c.predicted] : [])]);
   }
-  return { loss: lossSum / rows, acc: correct / rows };
 }
 
 /**

@@ -55,6 +55,11 @@ function runsSection(c: Comparison): Cell[][] {
     'excluded_reason',
     'variant',
     'recorded_variant',
+    // Issue 15: the backend and the device's label and kind; empty where none was recorded.
+    'backend',
+    'device',
+    'device_kind',
+    // Only with model selection, so always last.
     ...(selectBy === null ? [] : [selectBy]),
   ];
   const excluded = new Map(c.excluded.map((e) => [e.runId, e.reason]));
@@ -77,6 +82,9 @@ function runsSection(c: Comparison): Cell[][] {
       excluded.get(r.id) ?? null,
       r.variant,
       r.recordedVariant,
+      r.backend,
+      r.device?.label ?? null,
+      r.device?.kind ?? null,
       ...(selectBy === null ? [] : [r.selectionValue]),
     ]),
   ];

@@ -2,7 +2,14 @@ import type { Comparison } from '../../src-shared/rpc/compare';
 import { gainHeatmaps, learningCurveCharts, meanCurvesChart, type ReportChart } from './charts';
 import { escapeHtml as e } from './escape';
 import { describeOptions, type ReportContext } from './reportContext';
-import { excludedTable, resultTables, runsTable, selectionTables, type TextTable } from './tables';
+import {
+  devicesTable,
+  excludedTable,
+  resultTables,
+  runsTable,
+  selectionTables,
+  type TextTable,
+} from './tables';
 
 /**
  * The HTML report: one self-contained file (no network, no script), readable offline and safe
@@ -140,7 +147,7 @@ export function renderHtml(comparison: Comparison, context: ReportContext): stri
   }
   const embeddings = context.embeddings ?? [];
   for (const table of embeddings) sections.push(section(table.id, table.title, tableHtml(table)));
-  for (const table of [runsTable(comparison), excludedTable(comparison)])
+  for (const table of [devicesTable(comparison), runsTable(comparison), excludedTable(comparison)])
     sections.push(section(table.id, table.title, tableHtml(table)));
   const varying =
     comparison.varyingFields.length > 0
@@ -168,6 +175,7 @@ export function renderHtml(comparison: Comparison, context: ReportContext): stri
     'heatmaps',
     ...(context.confusion.length > 0 ? ['confusion'] : []),
     ...embeddings.map((t) => t.id),
+    'environment',
     'runs',
     'excluded',
     'regenerate',

@@ -1,6 +1,7 @@
 import type { Comparison } from '../../src-shared/rpc/compare';
 import { describeOptions, type ReportContext } from './reportContext';
 import {
+  devicesSentence,
   gainsTable,
   selectionTables,
   summaryTable,
@@ -98,7 +99,10 @@ function compactGains(comparison: Comparison): TextTable {
 
 /** Notes and model selection: what a reader must know besides the tables' numbers. */
 function preamble(comparison: Comparison): string[] {
+  const devices = devicesSentence(comparison);
   const out = [escapeLatex(describeOptions(comparison)), ''];
+  // What the runs computed on (issue 15), for a paper's methods section.
+  if (devices !== '') out.push(escapeLatex(devices), '');
   if (comparison.notes.length > 0) {
     out.push(
       '\\section*{Notes}',

@@ -1,6 +1,13 @@
 import type { Comparison } from '../../src-shared/rpc/compare';
 import { describeOptions, type ReportContext } from './reportContext';
-import { excludedTable, resultTables, runsTable, selectionTables, type TextTable } from './tables';
+import {
+  devicesTable,
+  excludedTable,
+  resultTables,
+  runsTable,
+  selectionTables,
+  type TextTable,
+} from './tables';
 
 /**
  * The Markdown report: the HTML report's tables as GitHub-flavoured Markdown tables (charts are
@@ -76,7 +83,11 @@ export function renderMarkdown(comparison: Comparison, context: ReportContext): 
   for (const table of context.embeddings ?? []) {
     parts.push('', `## ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
   }
-  for (const table of [runsTable(comparison), excludedTable(comparison)]) {
+  for (const table of [
+    devicesTable(comparison),
+    runsTable(comparison),
+    excludedTable(comparison),
+  ]) {
     parts.push('', `## ${escapeMarkdown(table.title)}`, '', tableMarkdown(table));
   }
   // Fenced blocks show their content verbatim; a fence longer than any backtick run inside

@@ -1,4 +1,10 @@
-import type { Comparison } from '../../src-shared/rpc/compare';
+import type { ComparedRun, Comparison } from '../../src-shared/rpc/compare';
+import {
+  DEVICE_NOT_RECORDED,
+  adapterLimitsLine,
+  deviceKey,
+  distinctDevices,
+} from '../../src-shared/domain/runDeviceText';
 import {
   formatBudget,
   formatDiffCi,
@@ -207,6 +213,7 @@ export function runsTable(comparison: Comparison): TextTable {
       'budget',
       'seed',
       'status',
+      'device',
       'value',
       ...(selectBy === null ? [] : [selectBy]),
       'tags',
@@ -224,12 +231,108 @@ export function runsTable(comparison: Comparison): TextTable {
       formatBudget(r.budget),
       String(r.seed),
       r.status,
+      runDeviceCell(r),
       formatMetricValue(r.value, comparison.summary.metric),
       ...(selectBy === null ? [] : [formatMetricValue(r.selectionValue, selectBy)]),
       r.tags.join(', '),
       r.notes ?? '',
     ]),
   };
+}
+
+/** A run's backend and device, `webgpu on llvmpipe… (software GPU)`; what is not recorded says so. */
+function runDeviceCell(r: Pick<ComparedRun, 'backend' | 'device'>): string {
+  if (r.backend === null && r.device === null) return DEVICE_NOT_RECORDED;
+  if (r.device === null) return `${r.backend ?? ''} (device ${DEVICE_NOT_RECORDED})`;
+  return r.backend === null ? r.device.label : `${r.backend} on ${r.device.label}`;
+}
+
+/** The backends of some runs, once each, in order of first appearance. */
+const backendsOf = (runs: readonly ComparedRun[]): string =>
+  [...new Set(runs.map((r) => r.backend ?? DEVICE_NOT_RECORDED))].join(', ');
+
+/**
+ * The devices the compared runs computed on, each listed once with what its adapter reported
+ * and the limits that bound training (issue 15); runs recorded before devices were (or before
+ * their trainer started) are counted in a last row, never given a device.
+ */
+export function devicesTable(comparison: Comparison): TextTable {
+  const runs = comparison.runs;
+  const rows = distinctDevices(runs.map((r) => r.device)).map(({ device, count }) => {
+    const key = deviceKey(device);
+    const on = runs.filter((r) => r.device !== null && deviceKey(r.device) === key);
+    const a = device.adapter;
+    return [
+      device.label,
+      device.kind,
+      backendsOf(on),
+      String(count),
+      ...(a
+        ? [
+            a.vendor,
+            a.architecture,
+            a.device,
+            a.description,
+            a.software ? 'yes' : 'no',
+            adapterLimitsLine(a),
+          ]
+        : ['', '', '', '', '', '']),
+    ];
+  });
+  const unrecorded = runs.filter((r) => r.device === null);
+  if (unrecorded.length > 0) {
+    rows.push([
+      DEVICE_NOT_RECORDED,
+      '',
+      backendsOf(unrecorded),
+      String(unrecorded.length),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
+  }
+  return {
+    id: 'environment',
+    title: 'Environment',
+    caption:
+      'The devices the compared runs computed on, each once: the GPU adapter as WebGPU reported it and the limits that bound training.',
+    header: [
+      'device',
+      'kind',
+      'backend',
+      'runs',
+      'vendor',
+      'architecture',
+      'adapter',
+      'description',
+      'software',
+      'limits',
+    ],
+    rows,
+  };
+}
+
+/**
+ * One sentence for formats without the table (LaTeX): `Computed on llvmpipe… (software GPU)
+ * (webgpu, 12 runs); 3 runs recorded no device.`
+ */
+export function devicesSentence(comparison: Comparison): string {
+  const runs = comparison.runs;
+  const plural = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
+  const devices = distinctDevices(runs.map((r) => r.device)).map(({ device, count }) => {
+    const key = deviceKey(device);
+    const on = runs.filter((r) => r.device !== null && deviceKey(r.device) === key);
+    return `${device.label} (${backendsOf(on)}, ${plural(count)})`;
+  });
+  const unrecorded = runs.filter((r) => r.device === null).length;
+  const parts = [
+    ...(devices.length > 0 ? [`Computed on ${devices.join('; ')}`] : []),
+    ...(unrecorded > 0 ? [`${plural(unrecorded)} recorded no device`] : []),
+  ];
+  return parts.length === 0 ? '' : `${parts.join('; ')}.`;
 }
 
 export function excludedTable(comparison: Comparison): TextTable {

@@ -21,6 +21,9 @@ import { readTagsOf } from './runAnnotations';
  * `metrics` per row.
  */
 
+/** The device's label (issue 15); NULL for runs that recorded none, which sort last. */
+const DEVICE_LABEL = `json_extract(r.environment, '$.device.label')`;
+
 // "all" labels sort after every number.
 const BUDGET_ORDER = `CASE WHEN r.budget = '"all"' THEN 9e18 ELSE CAST(r.budget AS INTEGER) END`;
 
@@ -37,6 +40,9 @@ const SORT_SQL: Record<Exclude<RunSortKey, 'metric'>, string> = {
   budget: BUDGET_ORDER,
   seed: 'r.seed',
   epochsDone: 'r.epochs_done',
+  backend: 'r.backend',
+  // `llvmpipe…` among `Intel…` and `NVIDIA…`: labels start in either case.
+  device: `${DEVICE_LABEL} COLLATE NOCASE`,
 };
 
 const SUMMARY_COLUMN: Record<Exclude<MetricMode, 'best'>, string> = {
@@ -74,6 +80,8 @@ const TEXT_SQL: Record<TextField, string> = {
   variant: 'r.variant',
   source: 's.name',
   target: 'd.name',
+  backend: 'r.backend',
+  device: DEVICE_LABEL,
 };
 
 /** A config path as json_extract wants it: `training.learningRate` -> `$.training.learningRate`. */

@@ -1,4 +1,5 @@
 import { BudgetSchema, type Budget } from '../../src-shared/domain/experimentSpec';
+import { RunDeviceSchema } from '../../src-shared/domain/backends';
 import {
   FinalMetricsSchema,
   InputAdapterSchema,
@@ -91,6 +92,8 @@ export interface RunRow {
   seed: number;
   status: RunStatus;
   backend: string | null;
+  /** environment's `$.device` as JSON text (NULL when the run recorded none). */
+  device: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -121,8 +124,8 @@ interface RunDetailRow extends RunRow {
 export const SUMMARY_COLUMNS = `
   r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy, r.variant,
   s.name AS source_name, d.name AS domain_name, r.budget, r.seed, r.status, r.backend,
-  r.created_at, r.started_at, r.finished_at, r.epochs_done, r.epochs, r.final_metrics,
-  r.error, r.depends_on, r.input_adapter`;
+  r.environment -> '$.device' AS device, r.created_at, r.started_at, r.finished_at,
+  r.epochs_done, r.epochs, r.final_metrics, r.error, r.depends_on, r.input_adapter`;
 
 export const SUMMARY_FROM = `
   FROM runs r
@@ -146,6 +149,10 @@ export function summaryFromRow(row: RunRow): RunSummary {
     seed: row.seed,
     status: row.status,
     backend: row.backend,
+    device:
+      row.device === null
+        ? null
+        : readJson(RunDeviceSchema, row.device, `device of run #${row.id}`),
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -223,7 +230,12 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
 /** What a reproduction check compares of one run: its outcome, backend, data and metrics. */
 function reproducedRun(db: Db, id: number) {
   const row = db
-    .prepare('SELECT id, status, backend, data_hash, final_metrics FROM runs WHERE id = ?')
+    .prepare(
+      `SELECT id, status, backend, data_hash, final_metrics,
+              json_extract(environment, '$.device.kind') AS device_kind,
+              json_extract(environment, '$.device.label') AS device_label
+       FROM runs WHERE id = ?`,
+    )
     .get(id) as
     | {
         id: number;
@@ -231,13 +243,20 @@ function reproducedRun(db: Db, id: number) {
         backend: string | null;
         data_hash: string | null;
         final_metrics: string | null;
+        device_kind: string | null;
+        device_label: string | null;
       }
     | undefined;
   if (!row) return undefined;
   return {
     id: row.id,
     status: row.status,
-    backend: row.backend,
+    // On a GPU the adapter is part of what "the same backend" means (issue 15): two GPUs, or two
+    // drivers, compile the kernels differently, so only the same adapter promises the same bits.
+    backend:
+      row.backend !== null && row.device_label !== null && row.device_kind !== 'cpu'
+        ? `${row.backend} on ${row.device_label}`
+        : row.backend,
     dataHash: row.data_hash,
     metrics: readMetrics(db, id),
     finalMetrics:

@@ -25,6 +25,7 @@ export function createApi(transport: Transport): Api {
     'examples.list': method('examples.list'),
     'strategies.list': method('strategies.list'),
     'datasets.list': method('datasets.list'),
+    'backends.list': method('backends.list'),
     'datasets.inspect': method('datasets.inspect'),
     'datasets.import': method('datasets.import'),
     'datasets.preview': method('datasets.preview'),

@@ -1,4 +1,6 @@
 import type { RunSortKey } from '../../src-shared/rpc/history';
+import type { RunSummary } from '../../src-shared/domain/runs';
+import { DEVICE_NOT_RECORDED, deviceDescription } from '../../src-shared/domain/runDeviceText';
 import { isPercentMetric } from '../../src-shared/domain/metricRange';
 
 export { isPercentMetric };
@@ -17,6 +19,7 @@ export type HistoryColumnKey =
   | 'status'
   | 'metric'
   | 'epochs'
+  | 'device'
   | 'created'
   | 'tags';
 
@@ -62,7 +65,9 @@ const col = (
  * and 170 px hold typical labels (`fine-tune · l2sp λ=0.01`, `mmd · λ=0.1, lr=1e-4`) whole;
  * longer ones end in an ellipsis with the full label in the cell's title. The run column holds
  * six-digit ids (`#123456`, tabular numerals) and source and target about 18 characters
- * (`fashion-mnist 0–4`, `digits 0–4 upright`), issue 14.
+ * (`fashion-mnist 0–4`, `digits 0–4 upright`), issue 14. The device (issue 15) shows the backend
+ * and the start of the device's label (`webgpu llvmpipe-llvm-15…`), the whole in its title; it
+ * is the first to go where the window is narrow.
  */
 export const HISTORY_COLUMNS: readonly HistoryColumn[] = [
   col('select', 'Select', 32, null),
@@ -76,6 +81,7 @@ export const HISTORY_COLUMNS: readonly HistoryColumn[] = [
   col('status', 'Status', 92, 'status'),
   col('metric', 'Metric', 112, 'metric', true),
   col('epochs', 'Epochs', 66, 'epochsDone', true, true),
+  col('device', 'Device', 200, 'device', false, true),
   col('created', 'Created', 100, 'createdAt', false, true),
   col('tags', 'Tags', 84, null),
 ];
@@ -108,7 +114,7 @@ export function pinOffset(columns: readonly HistoryColumn[], key: HistoryColumnK
 const COMPACT_DROP_ORDER: readonly HistoryColumnKey[] = ['experiment', 'status'];
 
 /** Secondary columns given up first when the table is narrower than all of them. */
-const DROP_ORDER: readonly HistoryColumnKey[] = ['created', 'epochs', 'seed', 'budget'];
+const DROP_ORDER: readonly HistoryColumnKey[] = ['device', 'created', 'epochs', 'seed', 'budget'];
 
 /**
  * The columns shown: the primary ones beside the side panel (less the experiment and the status
@@ -157,6 +163,18 @@ export function formatCreatedCell(iso: string, now: Date = new Date()): string {
   const date = `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   if (d.getFullYear() !== now.getFullYear()) return `${d.getFullYear()}-${date}`;
   return `${date} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/**
+ * The device cell's title: the backend, then the device's label, adapter and limits (issue 15);
+ * `not recorded` for runs from before it, and nothing yet for runs that have not started.
+ */
+export function deviceCellTitle(row: Pick<RunSummary, 'backend' | 'device' | 'status'>): string {
+  if (row.backend === null && row.device === null) {
+    return row.status === 'queued' ? 'Known when the run starts' : DEVICE_NOT_RECORDED;
+  }
+  const backend = row.backend === null ? '' : `backend ${row.backend}\n`;
+  return `${backend}${deviceDescription(row.device)}`;
 }
 
 /** A label budget in the table: labelled samples per class, or all of them. */

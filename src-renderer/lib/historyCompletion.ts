@@ -8,6 +8,7 @@ import {
   paramPathOf,
 } from '../../src-shared/query/runQueryFields';
 import { splitTerm } from '../../src-shared/query/runQueryText';
+import { BackendNameSchema } from '../../src-shared/domain/backends';
 
 /**
  * Completion for the Runs query box (issue 14): field names while a term has no operator yet,
@@ -49,6 +50,8 @@ const FIELD_DETAIL: Record<string, string> = {
   variant: 'variant label contains',
   experiment: 'experiment name contains',
   tag: 'carries the tag',
+  backend: 'backend used (webgpu, wasm…)',
+  device: 'device label contains',
   lr: 'learning rate',
   epochs: 'epochs planned',
   batch: 'batch size',
@@ -78,6 +81,7 @@ function valuesFor(field: string, known: KnownValues): readonly string[] | null 
   if (textField === 'variant') return known.variants;
   if (textField === 'source') return known.sources;
   if (textField === 'target') return known.targets;
+  if (textField === 'backend') return BackendNameSchema.options;
   if (field === 'status') return STATUS_VALUES;
   if (field === 'budget') return ['all'];
   if (paramPathOf(field) === 'training.optimizer') return ['adam', 'sgd', 'rmsprop'];

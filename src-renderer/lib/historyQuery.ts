@@ -256,6 +256,8 @@ const ASCENDING_FIRST: ReadonlySet<RunSortKey> = new Set([
   'sourceName',
   'targetName',
   'status',
+  'backend',
+  'device',
 ]);
 
 /** Clicking a header: the same column flips direction, another starts in its natural one. */

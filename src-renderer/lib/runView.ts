@@ -2,7 +2,9 @@ import type { Reproduction } from '../../src-shared/domain/reproduction';
 import { runDomainsLabel } from '../../src-shared/domain/runs';
 import type { ResolvedRunConfig, RunSummary, SplitSizes } from '../../src-shared/domain/runs';
 import { trainMetricSample, trainMetricSampleText } from '../../src-shared/domain/trainMetrics';
-import { formatBudget, formatInt } from './format';
+import type { RunDevice } from '../../src-shared/domain/backends';
+import { DEVICE_NOT_RECORDED } from '../../src-shared/domain/runDeviceText';
+import { DASH, formatBudget, formatInt } from './format';
 
 /** The latest batch progress of a running run (run.progress events). */
 export interface BatchProgress {
@@ -199,4 +201,19 @@ export function reproductionView(r: Reproduction): ReproductionView {
 
 export function domainsLabel(run: RunSummary): string {
   return runDomainsLabel(run);
+}
+
+/**
+ * The run page's Device line (issue 15): the device's label; `not recorded` for a run whose
+ * environment (recorded before issue 15) names none, never a guess; while a run waits for its
+ * trainer, when it will be known; a dash for a run that never started.
+ */
+export function runDeviceText(
+  device: RunDevice | null,
+  environmentRecorded: boolean,
+  active: boolean,
+): string {
+  if (device) return device.label;
+  if (environmentRecorded) return DEVICE_NOT_RECORDED;
+  return active ? 'reported when the trainer starts' : DASH;
 }

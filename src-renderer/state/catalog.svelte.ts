@@ -1,13 +1,17 @@
 import type { Api } from '../../src-shared/rpc/api';
 import { Resource } from './resource.svelte';
 
-/** What rarely changes: app info, strategies, built-in examples, datasets, imported models. */
+/**
+ * What rarely changes: app info, strategies, built-in examples, datasets, imported models, and
+ * the machine's training backends (probed once by the core).
+ */
 export class Catalog {
   readonly info;
   readonly strategies;
   readonly examples;
   readonly datasets;
   readonly models;
+  readonly backends;
 
   constructor(api: Api) {
     this.info = new Resource(() => api['app.info']({}));
@@ -15,5 +19,6 @@ export class Catalog {
     this.examples = new Resource(() => api['examples.list']({}));
     this.datasets = new Resource(() => api['datasets.list']({}));
     this.models = new Resource(() => api['models.list']({}));
+    this.backends = new Resource(() => api['backends.list']({}));
   }
 }

@@ -31,6 +31,7 @@ function row(id: number, overrides: Partial<HistoryRow> = {}): HistoryRow {
     seed: 0,
     status: 'completed',
     backend: 'wasm',
+    device: null,
     createdAt: '2026-12-06T10:00:00.000Z',
     startedAt: null,
     finishedAt: null,

@@ -26,6 +26,7 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     seed: 0,
     status: 'running',
     backend: 'wasm',
+    device: null,
     createdAt: '2026-12-06T10:00:00.000Z',
     startedAt: '2026-12-06T10:00:01.000Z',
     finishedAt: null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunDeviceSchema, type RunDevice } from './backends';
 import type { Reproduction } from './reproduction';
 import {
   BudgetSchema,
@@ -75,6 +76,8 @@ export const RunEnvironmentSchema = z.object({
   arch: z.string(),
   cpus: z.int(),
   node: z.string(),
+  /** What the run computed on (issue 15); absent in runs recorded before it. */
+  device: RunDeviceSchema.optional(),
 });
 export type RunEnvironment = z.infer<typeof RunEnvironmentSchema>;
 
@@ -188,6 +191,11 @@ export interface RunSummary {
   seed: number;
   status: RunStatus;
   backend: string | null;
+  /**
+   * What it computed on (issue 15): RunEnvironment.device as the run recorded it; null before
+   * the trainer started, and for runs recorded before issue 15.
+   */
+  device: RunDevice | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

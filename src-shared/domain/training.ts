@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackendPreferenceSchema } from './backends';
 
 /**
  * Training settings: the spec's `training` (and `sourceTraining`), and what one strategy entry
@@ -6,8 +7,7 @@ import { z } from 'zod';
  * schema (strategyEntry.ts) can build on it without an import cycle.
  */
 
-export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
-export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
+export { BackendPreferenceSchema, type BackendPreference } from './backends';
 
 /**
  * Model selection on the target's validation rows, as Keras's EarlyStopping with

@@ -20,6 +20,8 @@ export const TEXT_FIELD_NAMES: Readonly<Record<string, TextField>> = {
   src: 'source',
   target: 'target',
   tgt: 'target',
+  backend: 'backend',
+  device: 'device',
 };
 
 /** Fields matched against a fixed list of values rather than text. */
@@ -87,6 +89,8 @@ export const QUERY_FIELD_NAMES: readonly string[] = [
   'variant',
   'experiment',
   'tag',
+  'backend',
+  'device',
   ...QUERY_METRICS,
   'lr',
   'epochs',

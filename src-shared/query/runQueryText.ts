@@ -21,8 +21,10 @@ import {
  * The Runs search box's structured query (issue 14), e.g.
  *   strategy:fine-tune budget:10 test_acc>90 lr<1e-3 source:rot20 "digits 0-4"
  *
- * - `field:value` — text fields (experiment, strategy, variant, source, target) match when they
- *   contain the value, case-insensitively; `field=value` matches the whole name. Commas give
+ * - `field:value` — text fields (experiment, strategy, variant, source, target, backend, device)
+ *   match when they contain the value, case-insensitively; `field=value` matches the whole name.
+ *   `backend:webgpu` is the backend a run used, `device:llvmpipe` the label of the device it
+ *   computed on (issue 15); runs that recorded none match neither. Commas give
  *   alternatives (`strategy:fine-tune,scratch`); a field named twice also means either.
  * - `status:`, `budget:` and `tag:` take exact values (`budget:all`).
  * - A metric is compared with `<`, `<=`, `>`, `>=`, `=` or `!=`, in the unit the grid shows:
@@ -246,7 +248,7 @@ export function parseRunQuery(input: string): ParsedQuery {
 
     problem(
       `Unknown field "${field}". Use strategy, source, target, budget, status, variant, ` +
-        'experiment, tag, a metric (test_acc, val_loss.min) or a parameter (lr, epochs, λ); ' +
+        'experiment, tag, backend, device, a metric (test_acc, val_loss.min) or a parameter (lr, epochs, λ); ' +
         'put a word with a colon in quotes to search for it.',
     );
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RunDevice } from '../domain/backends';
 import type { Budget } from '../domain/experimentSpec';
 import type { ResolvedRunConfig, RunKind, RunStatus, SplitSizes } from '../domain/runs';
 
@@ -130,6 +131,9 @@ export interface ComparedRun {
   budget: Budget;
   seed: number;
   status: RunStatus;
+  /** The backend it ran on and the device it computed on (issue 15); null when not recorded. */
+  backend: string | null;
+  device: RunDevice | null;
   /** The compared final metric; null when the run has none that is finite. */
   value: number | null;
   config: ResolvedRunConfig;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MachineBackends } from '../domain/backends';
 import type { DatasetSummary } from '../domain/datasets';
 import type {
   ExampleSpec,
@@ -91,6 +92,11 @@ export const rpcInputs = {
   'examples.list': none,
   'strategies.list': none,
   'datasets.list': none,
+  /**
+   * Which training backends this machine has (issue 15), probed once in a child process and
+   * kept; `refresh` probes again.
+   */
+  'backends.list': z.object({ refresh: z.boolean().optional() }).strict(),
   'datasets.inspect': InspectInputSchema,
   'datasets.import': ImportInputSchema,
   'datasets.preview': PreviewInputSchema,
@@ -158,6 +164,7 @@ export interface RpcOutputs {
   'examples.list': ExampleSpec[];
   'strategies.list': StrategyInfo[];
   'datasets.list': DatasetSummary[];
+  'backends.list': MachineBackends;
   'datasets.inspect': InspectResult;
   'datasets.import': ImportResult;
   'datasets.preview': DatasetPreview;

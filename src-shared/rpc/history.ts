@@ -22,6 +22,9 @@ export const RUN_SORT_KEYS = [
   'budget',
   'seed',
   'epochsDone',
+  /** The backend the run used, and the device it computed on (its label), issue 15. */
+  'backend',
+  'device',
   /** The chosen summary metric (`metric` must be given). */
   'metric',
 ] as const;
@@ -55,8 +58,20 @@ export type ParamPath = z.infer<typeof ParamPathSchema>;
 export const CompareOpSchema = z.enum(['<', '<=', '>', '>=', '=', '!=']);
 export type CompareOp = z.infer<typeof CompareOpSchema>;
 
-/** Text fields a structured query can match: `contains` (case-insensitive) or exactly. */
-export const TextFieldSchema = z.enum(['experiment', 'strategy', 'variant', 'source', 'target']);
+/**
+ * Text fields a structured query can match: `contains` (case-insensitive) or exactly. `backend`
+ * is the backend a run used (`webgpu`), `device` the label of what it computed on
+ * (`llvmpipe`, `H100`), issue 15.
+ */
+export const TextFieldSchema = z.enum([
+  'experiment',
+  'strategy',
+  'variant',
+  'source',
+  'target',
+  'backend',
+  'device',
+]);
 export type TextField = z.infer<typeof TextFieldSchema>;
 
 export const MetricColumnSchema = z

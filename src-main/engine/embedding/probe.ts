@@ -6,6 +6,7 @@ import { loadSourceModel, type SourceModelFiles } from '../pretrained/sourceMode
 import { project, type ProjectionOptions } from './projection';
 import { proxyADistance } from './proxyADistance';
 import type { DrawnRows } from './sample';
+import { readScalars } from '../readBack';
 
 /**
  * One model's side of the embedding view (issue 14, point 3): its last hidden layer's features on
@@ -58,7 +59,11 @@ export async function hiddenFeatures(
  * MMD strategy's code, with one multiplier): a number in [0, 2] that is comparable between two
  * models because the bandwidth follows each model's own feature scale.
  */
-export function gaussianMmd2(tf: Tf, source: FeatureRows, target: FeatureRows): number {
+export async function gaussianMmd2(
+  tf: Tf,
+  source: FeatureRows,
+  target: FeatureRows,
+): Promise<number> {
   const value = tf.tidy(() =>
     mmd2(
       tf,
@@ -67,12 +72,9 @@ export function gaussianMmd2(tf: Tf, source: FeatureRows, target: FeatureRows): 
       { multipliers: [1], bandwidth: 'median' },
     ),
   );
-  try {
-    // A float32 rounding error may leave it a hair below 0 (losses/mmd.ts); a distance is not.
-    return Math.max(0, value.dataSync()[0] ?? Number.NaN);
-  } finally {
-    value.dispose();
-  }
+  // A float32 rounding error may leave it a hair below 0 (losses/mmd.ts); a distance is not.
+  const [mmd = Number.NaN] = await readScalars([value]);
+  return Math.max(0, mmd);
 }
 
 export interface SideOptions {
@@ -98,7 +100,7 @@ export async function embedSide(
   const pooled = new Float32Array(s.features.data.length + t.features.data.length);
   pooled.set(s.features.data, 0);
   pooled.set(t.features.data, s.features.data.length);
-  const pad = proxyADistance(tf, s.features.data, t.features.data, cols, {
+  const pad = await proxyADistance(tf, s.features.data, t.features.data, cols, {
     seed: options.seed,
     ...(options.classifierSteps === undefined ? {} : { steps: options.classifierSteps }),
   });
@@ -108,7 +110,7 @@ export async function embedSide(
     runId: options.runId,
     layer: s.layer,
     features: cols,
-    mmd2: gaussianMmd2(tf, s.features, t.features),
+    mmd2: await gaussianMmd2(tf, s.features, t.features),
     proxyADistance: pad.distance,
     domainError: pad.error,
     pca: pictures.pca,

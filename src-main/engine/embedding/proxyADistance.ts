@@ -1,5 +1,6 @@
 import type { Tf } from '../backend';
 import { Rng } from '../random';
+import { readScalars } from '../readBack';
 
 /**
  * The proxy A-distance of Ben-David, Blitzer, Crammer and Pereira 2007 ("Analysis of
@@ -41,13 +42,13 @@ function halves(n: number, rng: Rng): [number[], number[]] {
  * Each domain is halved with the seed; the classifier trains on the first halves, is scored on
  * the second, and the features are standardised with the training halves' mean and spread.
  */
-export function proxyADistance(
+export async function proxyADistance(
   tf: Tf,
   source: Float32Array,
   target: Float32Array,
   cols: number,
   options: DomainClassifierOptions,
-): ProxyADistance {
+): Promise<ProxyADistance> {
   const nS = source.length / cols;
   const nT = target.length / cols;
   if (!Number.isInteger(nS) || !Number.isInteger(nT) || nS < 2 || nT < 2) {
@@ -100,8 +101,9 @@ export function proxyADistance(
       const wrong = tf.notEqual(predicted, tf.tensor2d(test.y, [test.y.length, 1]).cast('bool'));
       return tf.mean(tf.cast(wrong, 'float32'));
     });
-    const epsilon = Math.min(0.5, error.dataSync()[0] ?? Number.NaN);
-    error.dispose();
+    // Read back asynchronously: a GPU backend has no synchronous read (issue 15).
+    const [rate = Number.NaN] = await readScalars([error]);
+    const epsilon = Math.min(0.5, rate);
     return { distance: 2 * (1 - 2 * epsilon), error: epsilon };
   } finally {
     tf.dispose([w, b]);

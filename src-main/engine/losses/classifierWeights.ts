@@ -1,5 +1,6 @@
 import type { Rank, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
+import { readScalars } from '../readBack';
 import { domainRows, positiveInteger } from './weighting';
 
 /**
@@ -132,12 +133,12 @@ export interface DomainClassifierWeights {
  * (Mini-batch Adam, tried first, normalises the rounding-level gradient of two identical samples
  * to full-size steps and wanders off w = 0; plain full-batch descent stays there.)
  */
-export function domainClassifierWeights(
+export async function domainClassifierWeights(
   tf: Tf,
   source: Tensor,
   target: Tensor,
   options: DomainClassifierOptions = {},
-): DomainClassifierWeights {
+): Promise<DomainClassifierWeights> {
   const [ns, nt, d] = domainRows(source, target, 'A domain classifier');
   const maxIterations = positiveInteger(options.iterations ?? 300, 'iterations');
   const tolerance = options.tolerance ?? 1e-6;
@@ -166,7 +167,7 @@ export function domainClassifierWeights(
   let theta = tf.tidy(() => tf.concat([tf.zeros([d, 1]), tf.fill([1, 1], Math.log(nt / ns))], 0));
   let momentumPoint = tf.clone(theta);
   try {
-    const lipschitz = (1.2 * largestEigenvalue(tf, x, n)) / 4 + 2 * l2;
+    const lipschitz = (1.2 * (await largestEigenvalue(tf, x, n))) / 4 + 2 * l2;
     let t = 1;
     let iterations = 0;
     let converged = false;
@@ -181,13 +182,13 @@ export function domainClassifierWeights(
         );
         return tf.sub(current, tf.div(gradient, lipschitz));
       });
-      const [uphill, moved] = tf.tidy(() => {
-        const step = tf.sub(next, theta);
-        return [
-          tf.sum(tf.mul(tf.sub(current, next), step)).dataSync()[0] ?? 0,
-          tf.max(tf.abs(step)).dataSync()[0] ?? 0,
-        ];
-      });
+      // Read back asynchronously: a GPU backend has no synchronous read (issue 15).
+      const [uphill = 0, moved = 0] = await readScalars(
+        tf.tidy(() => {
+          const step = tf.sub(next, theta);
+          return [tf.sum(tf.mul(tf.sub(current, next), step)), tf.max(tf.abs(step))];
+        }),
+      );
       converged = moved <= tolerance;
       const tNext = uphill > 0 ? 1 : (1 + Math.sqrt(1 + 4 * t * t)) / 2;
       const momentum = uphill > 0 ? 0 : (t - 1) / tNext;
@@ -199,7 +200,7 @@ export function domainClassifierWeights(
       t = tNext;
     }
     const logits = tf.tidy(() => tf.reshape(tf.matMul(x, theta), [-1]));
-    const z = logits.dataSync();
+    const z = await logits.data();
     logits.dispose();
     let correct = 0;
     for (let i = 0; i < n; i++) if ((z[i] ?? 0) >= 0 === i >= ns) correct++;
@@ -230,14 +231,14 @@ function transposedTimes(tf: Tf, r: Tensor2D, x: Tensor2D): Tensor2D {
 }
 
 /** λ_max(XᵀX/n) by power iteration from the all-ones direction (30 steps; a lower bound). */
-function largestEigenvalue(tf: Tf, x: Tensor2D, n: number): number {
+async function largestEigenvalue(tf: Tf, x: Tensor2D, n: number): Promise<number> {
   let v = tf.tidy(() => tf.div(tf.ones([x.shape[1], 1]), Math.sqrt(x.shape[1])));
   let lambda = 0;
   try {
     for (let i = 0; i < 30; i++) {
       const current = v;
       const u = tf.tidy(() => tf.div(transposedTimes(tf, tf.matMul(x, current), x), n));
-      lambda = tf.tidy(() => tf.norm(u).dataSync()[0] ?? 0);
+      [lambda = 0] = await readScalars([tf.norm(u)]);
       v = tf.tidy(() => tf.div(u, Math.max(lambda, 1e-30)));
       u.dispose();
       current.dispose();

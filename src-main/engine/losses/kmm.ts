@@ -87,14 +87,25 @@ export function kmmWeights(
   source: Tensor,
   target: Tensor,
   options: KmmOptions = {},
-): KmmResult {
+): Promise<KmmResult> {
+  // Checked before anything asynchronous starts: bad input throws at the call.
   const [ns, nt, d] = domainRows(source, target, 'KMM');
   if (ns > KMM_MAX_ROWS) {
     throw new Error(`KMM takes at most ${KMM_MAX_ROWS} source rows, got ${ns}: subsample them`);
   }
+  return kmmWeightsOf(tf, source, target, options, [ns, nt, d]);
+}
+
+async function kmmWeightsOf(
+  tf: Tf,
+  source: Tensor,
+  target: Tensor,
+  options: KmmOptions,
+  [ns, nt, d]: [number, number, number],
+): Promise<KmmResult> {
   const bound = options.bound ?? 1000;
   const epsilon = options.epsilon ?? (Math.sqrt(ns) - 1) / Math.sqrt(ns);
-  const sigma = options.sigma ?? medianHeuristicSigma(tf, source, target, ns, nt, d);
+  const sigma = options.sigma ?? (await medianHeuristicSigma(tf, source, target, ns, nt, d));
   if (!(Number.isFinite(sigma) && sigma > 0)) {
     throw new Error(`The KMM kernel width must be positive, got ${sigma}`);
   }
@@ -117,8 +128,10 @@ export function kmmWeights(
   let k: Float64Array;
   let kap: Float64Array;
   try {
-    k = Float64Array.from(gram.dataSync());
-    kap = Float64Array.from(kappa.dataSync());
+    // Read back asynchronously: a GPU backend has no synchronous read (issue 15).
+    const [gramValues, kappaValues] = await Promise.all([gram.data(), kappa.data()]);
+    k = Float64Array.from(gramValues);
+    kap = Float64Array.from(kappaValues);
   } finally {
     gram.dispose();
     kappa.dispose();
@@ -352,14 +365,14 @@ function multiply(k: Float64Array, x: Float64Array, out: Float64Array): void {
 }
 
 /** σ with σ² = the median squared distance between rows of the pooled (subsampled) sample. */
-function medianHeuristicSigma(
+async function medianHeuristicSigma(
   tf: Tf,
   source: Tensor,
   target: Tensor,
   ns: number,
   nt: number,
   d: number,
-): number {
+): Promise<number> {
   const sigma2 = tf.tidy(() => {
     const pooled: Tensor2D = tf.concat(
       [
@@ -373,7 +386,7 @@ function medianHeuristicSigma(
     const zeroed: Tensor2D = tf.mul(d2, tf.sub(1, tf.eye(pooled.shape[0])));
     return baseBandwidth(tf, zeroed, 'median');
   });
-  const value = sigma2.dataSync()[0] ?? 1;
+  const value = (await sigma2.data())[0] ?? 1;
   sigma2.dispose();
   return Math.sqrt(value);
 }

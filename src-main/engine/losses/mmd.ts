@@ -109,6 +109,28 @@ export function pairwiseSquaredDistances(tf: Tf, a: Tensor2D, b: Tensor2D): Tens
   });
 }
 
+/** Backends whose tensors live in the host's memory: reading one back costs a copy, no wait. */
+const HOST_MEMORY_BACKENDS = new Set(['wasm', 'cpu', 'tensorflow']);
+
+/**
+ * The median of the off-diagonal entries computed on the backend (a GPU: issue 15, where reading
+ * the matrix back every step would stall the queue each batch). The off-diagonal entries are the
+ * upper triangle's m = rows(rows−1)/2 values twice over, and the doubled multiset's two middle
+ * values (positions m−1 and m, ascending) are the upper triangle's median either way (m odd: its
+ * middle value twice; m even: its two middle values). The diagonal is masked with +∞, and TopK of
+ * the negated entries gives the m+1 smallest. Equal to the host's selection up to the float32
+ * rounding of the final mean.
+ */
+export function deviceMedian(tf: Tf, d2: Tensor, rows: number): Scalar {
+  return tf.tidy(() => {
+    const m = (rows * (rows - 1)) / 2;
+    const diagonal = tf.cast(tf.eye(rows), 'bool');
+    const masked = tf.where(diagonal, tf.fill([rows, rows], Number.POSITIVE_INFINITY), d2);
+    const { values } = tf.topk(tf.neg(tf.reshape(masked, [-1])), m + 1);
+    return tf.neg(tf.mean(tf.slice(values, m - 1, 2)));
+  });
+}
+
 /**
  * The base bandwidth σ₀² of a square matrix of squared distances with a zero diagonal: the median
  * or mean of its off-diagonal entries, or the fixed value given. A constant for the gradient (see
@@ -173,6 +195,7 @@ function offDiagonalStatistic(
   statistic: 'median' | 'mean',
 ): Scalar {
   if (statistic === 'mean') return tf.tidy(() => tf.div(tf.sum(d2), rows * (rows - 1)));
+  if (!HOST_MEMORY_BACKENDS.has(tf.getBackend())) return deviceMedian(tf, d2, rows);
   const all = d2.dataSync();
   const upper = new Float64Array((rows * (rows - 1)) / 2);
   let next = 0;

@@ -291,7 +291,7 @@ export function weightedSourceModel(
     frozenLayers: [],
     loss: (step: TrainStep) => {
       const source = sourceBatch(step, id);
-      const batchWeights = tf.gather(w, tf.tensor1d(source.rows, 'int32'));
+      const batchWeights = tf.gather(w, source.index ?? tf.tensor1d(source.rows, 'int32'));
       const weighted = weightedCrossEntropy(
         tf,
         logits(tf, model, source.x, true),

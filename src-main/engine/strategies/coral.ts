@@ -28,7 +28,7 @@ import {
  */
 const info = strategyInfo('coral');
 
-export const coral: TransferStrategy = {
+export const coral = {
   id: 'coral',
   info,
   needs: declaredNeeds(info),
@@ -44,4 +44,4 @@ export const coral: TransferStrategy = {
       };
     });
   },
-};
+} satisfies TransferStrategy;

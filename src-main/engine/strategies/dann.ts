@@ -40,7 +40,7 @@ import {
  */
 const info = strategyInfo('dann');
 
-export const dann: TransferStrategy = {
+export const dann = {
   id: 'dann',
   info,
   needs: declaredNeeds(info),
@@ -99,4 +99,4 @@ export const dann: TransferStrategy = {
       };
     });
   },
-};
+} satisfies TransferStrategy;

@@ -53,7 +53,7 @@ import {
  */
 const info = strategyInfo('distillation');
 
-export const distillation: TransferStrategy = {
+export const distillation = {
   id: 'distillation',
   info,
   needs: (config: ResolvedRunConfig): StrategyNeeds => ({
@@ -149,7 +149,7 @@ export const distillation: TransferStrategy = {
       },
     };
   },
-};
+} satisfies TransferStrategy;
 
 /**
  * Whether the teacher's outputs mean the target's classes: the same number of classes and, where

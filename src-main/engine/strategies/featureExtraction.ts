@@ -34,7 +34,7 @@ import {
  */
 const info = strategyInfo('feature-extraction');
 
-export const featureExtraction: TransferStrategy = {
+export const featureExtraction = {
   id: 'feature-extraction',
   info,
   needs: declaredNeeds(info),
@@ -96,4 +96,4 @@ export const featureExtraction: TransferStrategy = {
       },
     };
   },
-};
+} satisfies TransferStrategy;

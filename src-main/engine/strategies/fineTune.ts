@@ -65,7 +65,7 @@ import {
  */
 const info = strategyInfo('fine-tune');
 
-export const fineTune: TransferStrategy = {
+export const fineTune = {
   id: 'fine-tune',
   info,
   needs: declaredNeeds(info),
@@ -157,7 +157,7 @@ export const fineTune: TransferStrategy = {
       },
     };
   },
-};
+} satisfies TransferStrategy;
 
 /**
  * The source model's own trained output layer, refused unless the target's classes are the

@@ -38,7 +38,9 @@ import {
 const info = strategyInfo('importance-weighting');
 
 /** The source rows' weights, as prepare computes them (exported for the tests). */
-export function sourceImportanceWeights(ctx: StrategyContext): DomainClassifierWeights {
+export async function sourceImportanceWeights(
+  ctx: StrategyContext,
+): Promise<DomainClassifierWeights> {
   const { tf } = ctx;
   const source = checkAdaptable(ctx, 'importance-weighting');
   const data = contextData(ctx, 'importance-weighting');
@@ -48,7 +50,7 @@ export function sourceImportanceWeights(ctx: StrategyContext): DomainClassifierW
   const xSource = tf.tensor2d(data.source.x, [source.rows, size]);
   const xTarget = tf.tensor2d(target.x, [target.n, size]);
   try {
-    return domainClassifierWeights(tf, xSource, xTarget, {
+    return await domainClassifierWeights(tf, xSource, xTarget, {
       clip: numberParam(ctx.config, 'clip'),
     });
   } finally {
@@ -61,8 +63,8 @@ export const importanceWeighting: TransferStrategy = {
   id: 'importance-weighting',
   info,
   needs: declaredNeeds(info),
-  prepare: (ctx: StrategyContext) => {
-    const result = sourceImportanceWeights(ctx);
+  prepare: async (ctx: StrategyContext) => {
+    const result = await sourceImportanceWeights(ctx);
     ctx.log(
       'info',
       `Domain classifier (logistic regression on the inputs): accuracy ${result.accuracy.toFixed(3)} ` +

@@ -42,12 +42,12 @@ import {
 const info = strategyInfo('kmm');
 
 /** The source rows' KMM weights, as prepare computes them (exported for the tests). */
-export function sourceKmmWeights(ctx: StrategyContext): {
+export async function sourceKmmWeights(ctx: StrategyContext): Promise<{
   weights: Float64Array;
   chunks: number;
   converged: number;
   sigma: number[];
-} {
+}> {
   const { tf, config } = ctx;
   const source = checkAdaptable(ctx, 'kmm');
   const data = contextData(ctx, 'kmm');
@@ -83,7 +83,7 @@ export function sourceKmmWeights(ctx: StrategyContext): {
         : Int32Array.from({ length: n }, (_, i) => i);
       const xChunk = tf.tensor2d(pickRows(sourceX, rows, size), [rows.length, size]);
       try {
-        const result = kmmWeights(tf, xChunk, xTarget, { bound });
+        const result = await kmmWeights(tf, xChunk, xTarget, { bound });
         if (result.converged) converged++;
         sigma.push(result.sigma);
         let sum = 0;
@@ -106,8 +106,8 @@ export const kmm: TransferStrategy = {
   id: 'kmm',
   info,
   needs: declaredNeeds(info),
-  prepare: (ctx: StrategyContext) => {
-    const result = sourceKmmWeights(ctx);
+  prepare: async (ctx: StrategyContext) => {
+    const result = await sourceKmmWeights(ctx);
     const widths = result.sigma.map((s) => s.toFixed(3)).join(', ');
     ctx.log(
       'info',

@@ -28,7 +28,7 @@ import {
  */
 const info = strategyInfo('mmd');
 
-export const mmd: TransferStrategy = {
+export const mmd = {
   id: 'mmd',
   info,
   needs: declaredNeeds(info),
@@ -42,4 +42,4 @@ export const mmd: TransferStrategy = {
       };
     });
   },
-};
+} satisfies TransferStrategy;

@@ -30,7 +30,7 @@ import {
  */
 const info = strategyInfo('multi-task');
 
-export const multiTask: TransferStrategy = {
+export const multiTask = {
   id: 'multi-task',
   info,
   needs: declaredNeeds(info),
@@ -100,4 +100,4 @@ export const multiTask: TransferStrategy = {
       },
     };
   },
-};
+} satisfies TransferStrategy;

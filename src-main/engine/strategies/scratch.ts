@@ -9,9 +9,9 @@ import { declaredNeeds, freshModel, type TransferStrategy } from './strategy';
  */
 const info = strategyInfo('scratch');
 
-export const scratch: TransferStrategy = {
+export const scratch = {
   id: 'scratch',
   info,
   needs: declaredNeeds(info),
   prepare: freshModel,
-};
+} satisfies TransferStrategy;

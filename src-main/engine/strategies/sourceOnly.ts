@@ -30,7 +30,7 @@ import {
  */
 const info = strategyInfo('source-only');
 
-export const sourceOnly: TransferStrategy = {
+export const sourceOnly = {
   id: 'source-only',
   info,
   needs: declaredNeeds(info),
@@ -66,4 +66,4 @@ export const sourceOnly: TransferStrategy = {
       },
     };
   },
-};
+} satisfies TransferStrategy;

@@ -79,6 +79,11 @@ export interface LabelledBatch {
   y: Tensor;
   /** The rows' indices in their split (for per-row state such as instance weights). */
   rows: Int32Array;
+  /**
+   * The same indices on the backend (int32, [n]): gathering per-row state with it uploads
+   * nothing (issue 15). Absent only where a caller builds a batch by hand (tests).
+   */
+  index?: Tensor;
 }
 
 /** The step's labelled target rows, with the model's output on them. */
@@ -91,6 +96,8 @@ export interface UnlabelledBatch {
   x: Tensor;
   /** The rows' indices in the unlabelled pool. */
   rows: Int32Array;
+  /** The same indices on the backend, as LabelledBatch.index. */
+  index?: Tensor;
 }
 
 /** One optimizer step's data, as a strategy's loss sees it. */
@@ -158,9 +165,10 @@ export interface PreparedModel {
   evalLogits?: (x: Tensor) => Tensor;
   /**
    * Called once each epoch's steps are done, before its metrics are measured (TrAdaBoost ends
-   * a boosting round there).
+   * a boosting round there). Asynchronous where it reads tensors back: on a GPU backend a read
+   * is asynchronous only (issue 15).
    */
-  endEpoch?: (epoch: number) => void;
+  endEpoch?: (epoch: number) => void | Promise<void>;
   /**
    * Give the optimizer fresh state (Adam's moments) at the start of every epoch: the variables
    * it trains may be new ones (TrAdaBoost's learner of each round), read from `trainable`
@@ -192,7 +200,11 @@ export interface TransferStrategy {
   info?: StrategyInfo;
   /** What a run with this config needs; within what `info` declares (the planner reads that). */
   needs(config: ResolvedRunConfig): StrategyNeeds;
-  prepare(ctx: StrategyContext): PreparedModel;
+  /**
+   * Asynchronous for strategies that read tensors back while preparing (instance weights): a GPU
+   * backend reads asynchronously only (issue 15).
+   */
+  prepare(ctx: StrategyContext): PreparedModel | Promise<PreparedModel>;
 }
 
 export const NEEDS_NOTHING: StrategyNeeds = {

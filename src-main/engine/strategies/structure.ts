@@ -26,7 +26,7 @@ import {
  */
 const info = strategyInfo('structure');
 
-export const structure: TransferStrategy = {
+export const structure = {
   id: 'structure',
   info,
   needs: declaredNeeds(info),
@@ -55,7 +55,7 @@ export const structure: TransferStrategy = {
       },
     };
   },
-};
+} satisfies TransferStrategy;
 
 /** A ModelSpec in a few words, for the run's log. */
 function describeSpec(spec: ModelSpec): string {

@@ -118,28 +118,50 @@ export const trAdaBoost: TransferStrategy = {
     );
 
     /** Σ_i p_i·ℓ_i over a batch of one part (source or target), scaled to the part's size. */
-    const partLoss = (out: Tensor, labels: Tensor, rows: Int32Array, offset: number, n: number) => {
-      const index = tf.tensor1d(offset === 0 ? rows : rows.map((r) => r + offset), 'int32');
+    const partLoss = (
+      out: Tensor,
+      labels: Tensor,
+      batch: { rows: Int32Array; index?: Tensor },
+      offset: number,
+      n: number,
+    ) => {
+      const { rows } = batch;
+      // The batch's indices on the device when the loop gives them (nothing uploaded).
+      const own = batch.index ?? tf.tensor1d(rows, 'int32');
+      const index = offset === 0 ? own : tf.add(own, tf.scalar(offset, 'int32'));
       const weighted = tf.sum(
         tf.mul(perRowCrossEntropy(tf, out, labels, numClasses), tf.gather(p, index)),
       );
       return tf.mul(weighted, n / rows.length);
     };
 
-    /** p_t(y_i | x_i) of the current learner on every training row. */
-    const trueClassProbabilities = (learner: LayersModel): Float64Array => {
-      const out = new Float64Array(nS + nT);
-      for (let start = 0; start < nS + nT; start += CHUNK) {
-        const count = Math.min(CHUNK, nS + nT - start);
-        const values = tf.tidy(() => {
-          const z = logits(tf, learner, tf.slice(xAll, start, count));
-          const labels = tf.slice(yAll, start, count);
-          // −ℓ_i = log p(y_i | x_i) under head.ts's rule.
-          return tf.exp(tf.neg(perRowCrossEntropy(tf, z, labels, numClasses))).dataSync();
+    /**
+     * p_t(y_i | x_i) of the current learner on every training row, read back once after every
+     * chunk is computed (asynchronously: a GPU backend has no synchronous read; issue 15).
+     */
+    const trueClassProbabilities = async (learner: LayersModel): Promise<Float64Array> => {
+      const chunks: Tensor[] = [];
+      try {
+        for (let start = 0; start < nS + nT; start += CHUNK) {
+          const count = Math.min(CHUNK, nS + nT - start);
+          chunks.push(
+            tf.tidy(() => {
+              const z = logits(tf, learner, tf.slice(xAll, start, count));
+              const labels = tf.slice(yAll, start, count);
+              // −ℓ_i = log p(y_i | x_i) under head.ts's rule.
+              return tf.exp(tf.neg(perRowCrossEntropy(tf, z, labels, numClasses)));
+            }),
+          );
+        }
+        const out = new Float64Array(nS + nT);
+        const values = await Promise.all(chunks.map((c) => c.data()));
+        values.forEach((v, i) => {
+          out.set(v, i * CHUNK);
         });
-        out.set(values, start);
+        return out;
+      } finally {
+        tf.dispose(chunks);
       }
-      return out;
     };
 
     return {
@@ -157,22 +179,24 @@ export const trAdaBoost: TransferStrategy = {
           throw new Error('tradaboost steps need a source and a labelled target batch');
         const sourceOut = logits(tf, trainee, source.x, true);
         return tf.add(
-          partLoss(sourceOut, source.y, source.rows, 0, nS),
-          partLoss(target.logits, target.y, target.rows, nS, nT),
+          partLoss(sourceOut, source.y, source, 0, nS),
+          partLoss(target.logits, target.y, target, nS, nT),
         );
       },
       epochLength: 'longest',
       trainMetrics: 'source-and-target',
       // Fresh learners get fresh optimizer state; a warm-started one trains on as one model.
       resetOptimizerEachEpoch: !warmStart,
-      endEpoch: (epoch: number) => {
+      endEpoch: async (epoch: number) => {
         // h_t: a frozen copy of the model the round trained (warm start), or that model itself.
         let learner = trainee;
         if (warmStart) {
           learner = freshRunModel(ctx);
           learner.setWeights(trainee.getWeights());
         }
-        const errors = trueClassProbabilities(learner).map((q) => Math.min(1, Math.max(0, 1 - q)));
+        const errors = (await trueClassProbabilities(learner)).map((q) =>
+          Math.min(1, Math.max(0, 1 - q)),
+        );
         const update = trAdaBoostUpdate(w, errors, nS, rounds);
         history.push({ learner, betaT: update.betaT, freed: false });
         // The update is scale-free (ε_t is a ratio, the factors multiply): renormalising keeps

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayersModel, io } from '@tensorflow/tfjs';
 import { APP_VERSION } from '../../../src-shared/version';
-import { selectBackend, type Tf } from '../backend';
+import { probeBackends, selectBackend, type Tf } from '../backend';
 import { OnnxImportError } from '../onnx/graph';
 import { exportOnnxModel, OnnxExportError } from '../onnx/export';
 import { computeEmbedding } from '../embedding/job';
@@ -63,10 +63,14 @@ async function writeTfjs(tf: Tf, model: LayersModel, out: string, stem: string):
 }
 
 async function answer(request: ModelsRequest): Promise<ModelsAnswer> {
+  // Tries every backend in this throwaway process, so none is selected first.
+  if (request.type === 'backends') return { type: 'backends', machine: await probeBackends() };
   // An embedding uses the run's own backend: another one rounds differently, and the same seed
-  // should draw the same picture wherever it is recomputed.
+  // should draw the same picture wherever it is recomputed. Import, description and export move
+  // weights around rather than compute: wasm, on every machine (not 'auto', which takes a GPU
+  // where there is one, and ONNX export reads weights synchronously, which WebGPU cannot).
   const { tf } = await selectBackend(
-    request.type === 'embed' ? request.target.config.training.backend : 'auto',
+    request.type === 'embed' ? request.target.config.training.backend : 'wasm',
   );
   if (request.type === 'import') {
     const model = await importModelFile(tf, request.path, request.modelsDir, request.featureLayer);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MachineBackendsSchema } from '../../../src-shared/domain/backends';
 import { ModelLayerSchema } from '../../../src-shared/domain/models';
 import { EmbedAnswerSchema, EmbedRequestSchema } from '../embedding/job';
 import { SourceModelFilesSchema } from '../protocol';
@@ -7,7 +8,7 @@ import { SourceModelFilesSchema } from '../protocol';
  * The protocol of the models process (modelsEntry.ts, issue 13): it converts a model file into
  * the workspace's canonical form, describes a stored model cut at another layer, and writes a
  * model out in another format, and (issue 14) embeds a transfer run's features before and after
- * adaptation. One request per process; tfjs only ever runs on its side.
+ * adaptation, and (issue 15) says which backends the machine has. One request per process; tfjs only ever runs on its side.
  */
 
 export const ModelsRequestSchema = z.discriminatedUnion('type', [
@@ -31,6 +32,8 @@ export const ModelsRequestSchema = z.discriminatedUnion('type', [
   }),
   /** Issue 14: a transfer run's features before and after adaptation (engine/embedding/). */
   EmbedRequestSchema,
+  /** Issue 15: which backends this machine has (engine/backend.ts probeBackends). */
+  z.object({ type: z.literal('backends') }),
 ]);
 export type ModelsRequest = z.infer<typeof ModelsRequestSchema>;
 
@@ -62,6 +65,7 @@ export const ModelsAnswerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('described'), model: DescribedModelSchema }),
   z.object({ type: z.literal('exported'), files: z.array(z.string()).min(1) }),
   EmbedAnswerSchema,
+  z.object({ type: z.literal('backends'), machine: MachineBackendsSchema }),
   /** `refused`: the file or request is at fault (a clear message for the user), not the process. */
   z.object({ type: z.literal('failed'), error: z.string(), refused: z.boolean() }),
 ]);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppEvent } from '../../../src-shared/rpc/events';
 import { AppFailure } from '../../../src-shared/result';
+import { createBackendService } from '../../../src-main/core/backendService';
 import { builtinDatasets } from '../../../src-main/core/builtinDatasets';
 import type { CoreContext } from '../../../src-main/core/context';
 import { EventBus } from '../../../src-main/core/events';
@@ -92,6 +93,7 @@ describe('cancelling runs', () => {
     const handlers = experimentHandlers(
       ctx,
       new ProbeQueue(() => ({ kill: () => undefined, done: Promise.resolve([]) })),
+      createBackendService(() => Promise.reject(new Error('no backend is probed here'))),
     );
     const result = await handlers['experiments.cancel']({ id: 1 });
     expect(result).toEqual({ cancelled: runIds.length });

@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as tfjsImported from '@tensorflow/tfjs';
 import { runEnvironment, selectBackend } from '../../../src-main/engine/backend';
 import { isTfNamespace, tfjs } from '../../../src-main/engine/tfjs';
-
-/** Whether the optional native bindings are installed here (they are not on offline machines). */
-function installed(pkg: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
-const hasNative = installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu');
+import { hasNativeTensorflow as hasNative } from '../../helpers/nativeTensorflow';
 
 describe('the tfjs the engine loads with require (engine/tfjs.ts)', () => {
   it('is a tfjs namespace, and the same instance an ES import gets', () => {
@@ -54,7 +44,7 @@ describe('selectBackend', () => {
       expect((await selectBackend('tensorflow')).backend).toMatch(/^tensorflow/);
     } else {
       await expect(selectBackend('tensorflow')).rejects.toThrow(
-        /The 'tensorflow' backend is not available \(@tensorflow\/tfjs-node-gpu: not installed; @tensorflow\/tfjs-node: not installed\)/,
+        "The 'tensorflow' backend is not available (tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed; tensorflow: @tensorflow/tfjs-node is not installed)",
       );
     }
   });

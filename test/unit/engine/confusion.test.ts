@@ -11,7 +11,7 @@ beforeAll(async () => {
 const identity = <T>(x: T): T => x;
 
 describe('confusionMatrix', () => {
-  it('counts true class × predicted class, argmax of the logits', () => {
+  it('counts true class × predicted class, argmax of the logits', async () => {
     const x = tf.tensor2d([
       [2, 1, 0],
       [0, 3, 1],
@@ -21,7 +21,7 @@ describe('confusionMatrix', () => {
     ]);
     const y = tf.tensor1d([0, 1, 0, 2, 1], 'int32');
     const before = tf.memory().numTensors;
-    expect(confusionMatrix(tf, identity, { x, y, n: 5 }, 3)).toEqual([
+    expect(await confusionMatrix(tf, identity, { x, y, n: 5 }, 3)).toEqual([
       [1, 0, 1],
       [0, 2, 0],
       [1, 0, 0],
@@ -30,7 +30,7 @@ describe('confusionMatrix', () => {
     tf.dispose([x, y]);
   });
 
-  it('reads a two-class single-logit head by its sign, over more rows than one chunk', () => {
+  it('reads a two-class single-logit head by its sign, over more rows than one chunk', async () => {
     const n = 5000;
     const z = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : -1));
     const labels = Array.from({ length: n }, (_, i) => i % 2);
@@ -44,7 +44,7 @@ describe('confusionMatrix', () => {
       const row = expected[labels[i] ?? 0];
       if (row) row[v > 0 ? 1 : 0] = (row[v > 0 ? 1 : 0] ?? 0) + 1;
     });
-    const m = confusionMatrix(tf, identity, { x, y, n }, 2);
+    const m = await confusionMatrix(tf, identity, { x, y, n }, 2);
     expect(m).toEqual(expected);
     expect(m.flat().reduce((a, b) => a + b, 0)).toBe(n);
     tf.dispose([x, y]);

@@ -108,6 +108,8 @@ function run(
     budget,
     seed,
     status: 'completed',
+    backend: 'wasm',
+    device: null,
     value: 0.8,
     config: config(strategy, budget, seed, seed === 1 ? 0.01 : 0.003),
     tags: [],

@@ -54,6 +54,8 @@ function run(
     budget: 10,
     seed,
     status: 'completed',
+    backend: 'wasm',
+    device: null,
     value: 0.8,
     config: config(),
     tags: [],

@@ -40,6 +40,8 @@ function run(
     budget: 10,
     seed: id,
     status: 'completed',
+    backend: 'wasm',
+    device: null,
     value,
     config,
     tags: [],

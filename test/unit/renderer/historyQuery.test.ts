@@ -213,12 +213,13 @@ describe('History columns', () => {
   it('gives up secondary columns, times first, before the table scrolls sideways', () => {
     expect(visibleColumns(false)).toBe(HISTORY_COLUMNS);
     expect(visibleColumns(false, tableMinWidth())).toBe(HISTORY_COLUMNS);
-    // A 1280 px window leaves the table about 1000 px: the seed, epochs and creation time go,
-    // the budget stays.
+    // A 1280 px window leaves the table about 1000 px: the seed, epochs, device and creation
+    // time go, the budget stays.
     const at1280 = visibleColumns(false, 1000);
     expect(keys(HISTORY_COLUMNS).filter((k) => !keys(at1280).includes(k))).toEqual([
       'seed',
       'epochs',
+      'device',
       'created',
     ]);
     expect(keys(at1280)).toContain('budget');

@@ -54,8 +54,18 @@ describe('CSV report', () => {
       expect(row[12]).toBe(run.notes ?? '');
       expect(row[14]).toBe(run.variant);
       expect(row[15]).toBe(run.recordedVariant);
+      expect(row[16]).toBe(run.backend ?? '');
+      expect(row[17]).toBe(run.device?.label ?? '');
+      expect(row[18]).toBe(run.device?.kind ?? '');
     });
-    expect(runs?.header.slice(13)).toEqual(['excluded_reason', 'variant', 'recorded_variant']);
+    expect(runs?.header.slice(13)).toEqual([
+      'excluded_reason',
+      'variant',
+      'recorded_variant',
+      'backend',
+      'device',
+      'device_kind',
+    ]);
     expect(runs?.rows[4]?.[13]).toBe(`diverged: ${HOSTILE.strategyNote}`);
 
     const gains = sections.get('gains');

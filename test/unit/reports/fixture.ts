@@ -47,6 +47,8 @@ function run(
     budget: 10,
     seed,
     status: value === null ? 'diverged' : 'completed',
+    backend: 'wasm',
+    device: null,
     value,
     config: runConfig({ seed, budget: 10 }),
     tags: id === 1 ? [HOSTILE.tag, 'plain'] : [],

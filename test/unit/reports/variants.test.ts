@@ -259,7 +259,7 @@ describe('model selection on validation', () => {
     // The runs table shows the value each run was selected on.
     const runs = htmlSection(doc, 'runs');
     expect(htmlHeader(runs)).toContain('val_acc');
-    expect(htmlRows(runs).find((r) => r[0] === '#6')?.[11]).toBe('92.00 %');
+    expect(htmlRows(runs).find((r) => r[0] === '#6')?.[12]).toBe('92.00 %');
   });
 
   it('prints the held-out label budget when validation rows came out of it', () => {
@@ -435,6 +435,6 @@ describe('the oracle', () => {
     expect(sections.get('selection')?.rows[0]?.slice(7, 10)).toEqual(['test', '', '']);
     expect(sections.get('notes')?.rows[0]?.[1]).toMatch(/^Oracle: /);
     // The oracle selects on the compared metric: no separate selection column in the runs.
-    expect(sections.get('runs')?.header.at(-1)).toBe('recorded_variant');
+    expect(sections.get('runs')?.header.at(-1)).toBe('device_kind');
   });
 });

@@ -35,6 +35,7 @@ function run(
     seed,
     status: 'completed',
     backend: 'cpu',
+    device: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     startedAt: '2026-01-01T00:00:00.000Z',
     finishedAt: '2026-01-01T00:00:02.000Z',

@@ -35,6 +35,14 @@ export function fakeBackend(): {
     'examples.list': () => [],
     'strategies.list': () => [],
     'datasets.list': () => [],
+    'backends.list': (input) => {
+      record('backends.list', input);
+      return {
+        backends: [{ backend: 'wasm', available: true, auto: true, detail: 'tfjs-backend-wasm' }],
+        auto: 'wasm',
+        probedAt: '2026-12-06T10:00:00.000Z',
+      };
+    },
     'datasets.inspect': notImplemented('datasets.inspect'),
     'datasets.import': notImplemented('datasets.import'),
     'datasets.preview': notImplemented('datasets.preview'),

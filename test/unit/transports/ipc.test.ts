@@ -106,6 +106,19 @@ describe('registerIpcHandlers', () => {
     expect(warnings).toHaveBeenCalledTimes(refused.length);
   });
 
+  it('carries a method added to the contract without a line of its own (backends.list)', async () => {
+    const { ipc, backend } = setup();
+    expect(await ipc.invoke('rpc:backends.list', mainFrame, { refresh: true })).toMatchObject({
+      ok: true,
+      value: { auto: 'wasm' },
+    });
+    expect(backend.calls).toContainEqual({ method: 'backends.list', input: { refresh: true } });
+    expect(await ipc.invoke('rpc:backends.list', mainFrame, { refresh: 'yes' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+  });
+
   it('has no handler for an unknown channel', async () => {
     const { ipc } = setup();
     await expect(ipc.invoke('rpc:fs.readFile', mainFrame, {})).rejects.toThrow(/No handler/);

@@ -30,9 +30,15 @@ describe('proxy A-distance (Ben-David et al.)', () => {
   it('is 2 for separable domains: the linear classifier makes no held-out error', async () => {
     const tf = await cpu();
     const before = tf.memory().numTensors;
-    const result = proxyADistance(tf, gaussianRows(100, 5, 1), gaussianRows(100, 5, 2, 20), 5, {
-      seed: 0,
-    });
+    const result = await proxyADistance(
+      tf,
+      gaussianRows(100, 5, 1),
+      gaussianRows(100, 5, 2, 20),
+      5,
+      {
+        seed: 0,
+      },
+    );
     expect(result).toEqual({ distance: 2, error: 0 });
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -41,16 +47,16 @@ describe('proxy A-distance (Ben-David et al.)', () => {
     const tf = await cpu();
     const s = gaussianRows(200, 5, 3);
     const t = gaussianRows(200, 5, 4);
-    const first = proxyADistance(tf, s, t, 5, { seed: 7 });
+    const first = await proxyADistance(tf, s, t, 5, { seed: 7 });
     expect(first.error).toBeGreaterThan(0.4);
     expect(first.distance).toBeLessThan(0.4);
     expect(first.distance).toBeCloseTo(2 * (1 - 2 * first.error), 10);
-    expect(proxyADistance(tf, s, t, 5, { seed: 7 })).toEqual(first);
+    expect(await proxyADistance(tf, s, t, 5, { seed: 7 })).toEqual(first);
   });
 
   it('lies between for overlapping domains', async () => {
     const tf = await cpu();
-    const { distance } = proxyADistance(
+    const { distance } = await proxyADistance(
       tf,
       gaussianRows(200, 4, 5),
       gaussianRows(200, 4, 6, 1.5),
@@ -66,9 +72,9 @@ describe('proxy A-distance (Ben-David et al.)', () => {
 
   it('refuses a domain with fewer than two rows', async () => {
     const tf = await cpu();
-    expect(() =>
+    await expect(
       proxyADistance(tf, new Float32Array(3), gaussianRows(4, 3, 1), 3, { seed: 0 }),
-    ).toThrow(/two or more rows/);
+    ).rejects.toThrow(/two or more rows/);
   });
 });
 
@@ -76,13 +82,16 @@ describe('Gaussian MMD² at the median bandwidth', () => {
   it('is 0 for identical samples', async () => {
     const tf = await cpu();
     const x = rows([0, 1, 2, 3, 5, 8], 2);
-    expect(gaussianMmd2(tf, x, x)).toBe(0);
+    expect(await gaussianMmd2(tf, x, x)).toBe(0);
   });
 
   it('matches the hand-computed 2 − 2·e^(−1/2) for one point per domain', async () => {
     const tf = await cpu();
     // ‖s − t‖² = 1 is the only off-diagonal distance, so σ₀² = 1 and k(s, t) = e^(−1/2).
-    expect(gaussianMmd2(tf, rows([0], 1), rows([1], 1))).toBeCloseTo(2 - 2 * Math.exp(-0.5), 6);
+    expect(await gaussianMmd2(tf, rows([0], 1), rows([1], 1))).toBeCloseTo(
+      2 - 2 * Math.exp(-0.5),
+      6,
+    );
   });
 
   it('matches the hand-computed value for two points per domain', async () => {
@@ -90,7 +99,7 @@ describe('Gaussian MMD² at the median bandwidth', () => {
     const before = tf.memory().numTensors;
     // Off-diagonal squared distances: 0 (s₁s₂), 0 (t₁t₂) and four 100s: the median is 100, so
     // k(s, t) = e^(−100/200) and MMD² = 1 + 1 − 2·e^(−1/2).
-    const value = gaussianMmd2(tf, rows([0, 0, 0, 0], 2), rows([10, 0, 10, 0], 2));
+    const value = await gaussianMmd2(tf, rows([0, 0, 0, 0], 2), rows([10, 0, 10, 0], 2));
     expect(value).toBeCloseTo(2 - 2 * Math.exp(-0.5), 6);
     expect(tf.memory().numTensors).toBe(before);
   });

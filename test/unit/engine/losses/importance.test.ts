@@ -52,12 +52,17 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Runs a tfjs-backed weighting with tensors made from the rows; checks no tensor is left. */
-function weigh<R>(tf: Tf, source: Matrix, target: Matrix, f: (s: Tensor2D, t: Tensor2D) => R): R {
+async function weigh<R>(
+  tf: Tf,
+  source: Matrix,
+  target: Matrix,
+  f: (s: Tensor2D, t: Tensor2D) => Promise<R>,
+): Promise<R> {
   const before = tf.memory().numTensors;
   const s = tf.tensor2d(source);
   const t = tf.tensor2d(target);
   try {
-    return f(s, t);
+    return await f(s, t);
   } finally {
     s.dispose();
     t.dispose();
@@ -113,12 +118,12 @@ describe.each(['cpu', 'wasm'] as const)(
     it('gives weights within 1e-6 of 1 when source and target are the same rows', async () => {
       const { tf } = await selectBackend(backend);
       const x = gaussianSample(30, 300, 6);
-      const result = weigh(tf, x, x, (s, t) => domainClassifierWeights(tf, s, t));
+      const result = await weigh(tf, x, x, (s, t) => domainClassifierWeights(tf, s, t));
       for (const w of result.weights) expect(Math.abs(w - 1)).toBeLessThan(1e-6);
       for (const p of result.pTarget) expect(p).toBeCloseTo(0.5, 6);
       expect(result.converged).toBe(true);
       // The same rows twice as often in the target: the prior correction keeps the weights at 1.
-      const twice = weigh(tf, x, [...x, ...x], (s, t) => domainClassifierWeights(tf, s, t));
+      const twice = await weigh(tf, x, [...x, ...x], (s, t) => domainClassifierWeights(tf, s, t));
       for (const w of twice.weights) expect(Math.abs(w - 1)).toBeLessThan(1e-6);
       // float32 logits: p within a few 1e-6 of 2/3; the normalisation takes the common factor out of w.
       for (const p of twice.pTarget) expect(p).toBeCloseTo(2 / 3, 5);
@@ -130,7 +135,7 @@ describe.each(['cpu', 'wasm'] as const)(
       // exactly.
       const source = gaussianSample(31, 400, 3);
       const target = gaussianSample(32, 300, 3, 1);
-      const result: DomainClassifierWeights = weigh(tf, source, target, (s, t) =>
+      const result: DomainClassifierWeights = await weigh(tf, source, target, (s, t) =>
         domainClassifierWeights(tf, s, t),
       );
       const truth = source.map((r) => Math.exp((r[0] ?? 0) - 0.5));
@@ -139,7 +144,7 @@ describe.each(['cpu', 'wasm'] as const)(
       expect(result.accuracy).toBeGreaterThan(0.6);
       expect(result.accuracy).toBeLessThan(0.8);
       // Deterministic: the same data give the same weights.
-      const again = weigh(tf, source, target, (s, t) => domainClassifierWeights(tf, s, t));
+      const again = await weigh(tf, source, target, (s, t) => domainClassifierWeights(tf, s, t));
       expect(again.weights).toEqual(result.weights);
     });
   },
@@ -150,7 +155,7 @@ describe('KMM', () => {
     const { tf } = await selectBackend('wasm');
     const x = gaussianSample(40, 120, 4);
     for (const target of [x, [...x, ...x]]) {
-      const result = weigh(tf, x, target, (s, t) => kmmWeights(tf, s, t));
+      const result = await weigh(tf, x, target, (s, t) => kmmWeights(tf, s, t));
       for (const b of result.weights) expect(Math.abs(b - 1)).toBeLessThan(1e-6);
     }
   });
@@ -161,7 +166,9 @@ describe('KMM', () => {
     const grid = Array.from({ length: 61 }, (_, i) => [Math.fround(-3 + i * 0.1)]);
     const target = Array.from({ length: 200 }, () => [Math.fround(1 + 0.5 * rng.normal())]);
     const options: KmmOptions = { bound: 8, epsilon: 0.05 };
-    const result: KmmResult = weigh(tf, grid, target, (s, t) => kmmWeights(tf, s, t, options));
+    const result: KmmResult = await weigh(tf, grid, target, (s, t) =>
+      kmmWeights(tf, s, t, options),
+    );
     const beta = result.weights;
     const at = (x: number): number => beta[Math.round((x + 3) / 0.1)] ?? Number.NaN;
     // Constraints: 0 ≤ β ≤ B, |Σβ − n_S| ≤ n_S·ε.

@@ -4,6 +4,7 @@ import { selectBackend, type Tf } from '../../../../src-main/engine/backend';
 import { Rng } from '../../../../src-main/engine/random';
 import {
   DEFAULT_BANDWIDTH_MULTIPLIERS,
+  deviceMedian,
   median,
   mmd2,
   pairwiseSquaredDistances,
@@ -88,6 +89,31 @@ describe.each(['cpu', 'wasm'] as const)('MK-MMD on the %s backend', (backend) =>
       ).arraySync(),
     );
     expect(value).toBeCloseTo(mmdValue(tf, s, t), 6);
+  });
+});
+
+describe('the median bandwidth computed on the backend (GPU path, issue 15)', () => {
+  it('equals the host selection over the upper triangle, for odd and even pair counts', async () => {
+    // TopK runs on every backend: the GPU path's algebra is checked here on wasm.
+    const { tf } = await selectBackend('wasm');
+    // rows 5: m = 10 pairs (even); rows 6: m = 15 (odd); rows 33: a training batch's worth.
+    for (const rows of [2, 3, 5, 6, 33]) {
+      const x = gaussianSample(rows, rows, 4);
+      const before = tf.memory().numTensors;
+      const [onDevice, d2] = tf.tidy(() => {
+        const d = pairwiseSquaredDistances(tf, tf.tensor2d(x), tf.tensor2d(x));
+        return [deviceMedian(tf, d, rows).arraySync(), d.arraySync()];
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const upper: number[] = [];
+      for (let i = 0; i < rows; i++)
+        for (let j = i + 1; j < rows; j++) upper.push(d2[i]?.[j] ?? NaN);
+      // The host's mean of the two middle values is float64, the device's float32.
+      expect(onDevice).toBeCloseTo(median(Float64Array.from(upper)), 5);
+      expect(Math.abs(onDevice - median(Float64Array.from(upper)))).toBeLessThanOrEqual(
+        Math.abs(onDevice) * 2 ** -23,
+      );
+    }
   });
 });
 

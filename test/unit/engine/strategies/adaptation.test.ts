@@ -117,9 +117,9 @@ describe('budget 0: unsupervised domain adaptation', () => {
       let labelledRows = -1;
       let steps = 0;
       let stepsWithTarget = 0;
-      vi.spyOn(strategy, 'prepare').mockImplementation((ctx): PreparedModel => {
+      vi.spyOn(strategy, 'prepare').mockImplementation(async (ctx): Promise<PreparedModel> => {
         labelledRows = ctx.data?.train.y.length ?? -1;
-        const prepared = prepare(ctx);
+        const prepared = await prepare(ctx);
         const loss = prepared.loss;
         if (!loss) throw new Error(`${id} has no loss`);
         prepared.loss = (step) => {
@@ -208,12 +208,12 @@ describe('instance weights', () => {
       trainJob(config, { data: SYNTHETIC.sourceData, sourceData: SYNTHETIC.sourceData }),
     );
     expect(data.source?.train.x).toEqual(data.unlabelled?.x);
-    const classifier = sourceImportanceWeights(contextOf(config, data));
+    const classifier = await sourceImportanceWeights(contextOf(config, data));
     expect(classifier.weights).toHaveLength(360);
     expect(classifier.accuracy).toBeCloseTo(0.5, 6);
     for (const w of classifier.weights) expect(w).toBeCloseTo(1, 4);
     const kmmConfig = { ...config, strategy: 'kmm' as const, strategyParams: {} };
-    const kmm = sourceKmmWeights(contextOf(kmmConfig, data));
+    const kmm = await sourceKmmWeights(contextOf(kmmConfig, data));
     for (const w of kmm.weights) expect(w).toBeCloseTo(1, 3);
     // Through the loop, the run says so.
     const r = await run(
@@ -239,7 +239,7 @@ describe('instance weights', () => {
     const data = await loadRunData(
       trainJob(config, { data: pair.data, sourceData: pair.sourceData }),
     );
-    const result = sourceImportanceWeights(contextOf(config, data));
+    const result = await sourceImportanceWeights(contextOf(config, data));
     expect(result.accuracy).toBeGreaterThan(0.9);
     const sum = result.weights.reduce((a, b) => a + b, 0);
     const squares = result.weights.reduce((a, b) => a + b * b, 0);
@@ -256,14 +256,14 @@ describe('instance weights', () => {
     const job = (seed: number) =>
       trainJob(config(seed), { data: SYNTHETIC.data, sourceData: SYNTHETIC.sourceData });
     const data = await loadRunData(job(1));
-    const a = sourceKmmWeights(contextOf(config(1), data));
+    const a = await sourceKmmWeights(contextOf(config(1), data));
     expect(a.chunks).toBe(4);
     expect(a.weights).toHaveLength(360);
     const mean = a.weights.reduce((s, w) => s + w, 0) / 360;
     expect(mean).toBeCloseTo(1, 6);
     expect(a.weights.every((w) => w >= 0 && w <= 10 * 1.2)).toBe(true);
-    expect(sourceKmmWeights(contextOf(config(1), data)).weights).toEqual(a.weights);
-    expect(sourceKmmWeights(contextOf(config(2), data)).weights).not.toEqual(a.weights);
+    expect((await sourceKmmWeights(contextOf(config(1), data))).weights).toEqual(a.weights);
+    expect((await sourceKmmWeights(contextOf(config(2), data))).weights).not.toEqual(a.weights);
   });
 });
 
@@ -304,10 +304,10 @@ describe('TrAdaBoost', () => {
     const data = await loadRunData(
       trainJob(config, { data: SYNTHETIC.data, sourceData: SYNTHETIC.sourceData }),
     );
-    const prepared = STRATEGY_IMPLEMENTATIONS.tradaboost.prepare(contextOf(config, data));
+    const prepared = await STRATEGY_IMPLEMENTATIONS.tradaboost.prepare(contextOf(config, data));
     const x = tf.tensor2d(data.val.x, [data.val.n, 20]);
     const learner = prepared.model;
-    prepared.endEpoch?.(1);
+    await prepared.endEpoch?.(1);
     const [vote, own] = tf.tidy(() => [
       Array.from(prepared.evalLogits?.(x).dataSync() ?? []),
       Array.from(logits(tf, learner, x).dataSync()),

@@ -70,9 +70,9 @@ describe('multi-task', () => {
       const s = step(p1);
       return [
         s.targetLoss.dataSync()[0] ?? NaN,
-        p0.loss?.(step(p0)).dataSync()[0] ?? NaN,
-        p1.loss?.(s).dataSync()[0] ?? NaN,
-        p2.loss?.(step(p2)).dataSync()[0] ?? NaN,
+        p0.loss(step(p0)).dataSync()[0] ?? NaN,
+        p1.loss(s).dataSync()[0] ?? NaN,
+        p2.loss(step(p2)).dataSync()[0] ?? NaN,
       ];
     });
     // Same seed, same initial weights: the terms differ by w·L_source only.
@@ -93,11 +93,7 @@ describe('multi-task', () => {
       const optimizer = tf.train.adam(0.01);
       for (let i = 0; i < 5; i++) {
         tf.tidy(() => {
-          optimizer.minimize(
-            () => prepared.loss?.(step(prepared)) ?? tf.scalar(0),
-            false,
-            prepared.trainable,
-          );
+          optimizer.minimize(() => prepared.loss(step(prepared)), false, prepared.trainable);
         });
       }
       layers.forEach((l, i) => {
