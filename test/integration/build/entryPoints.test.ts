@@ -12,6 +12,7 @@ import { startProbe } from '../../../src-main/engine/trainer/probeHost';
 import { runModelsRequest } from '../../../src-main/engine/trainer/modelsHost';
 import { pretrainedFixture } from '../../helpers/pretrainedFixtures';
 import { useTempDirs } from '../../helpers/tempDir';
+import { missingWebGpu, REQUIRE_WEBGPU } from '../../helpers/webgpu';
 import { tinySpec } from '../../helpers/tinySpec';
 import { digitsLocator, domain, runConfig, trainJob } from '../../unit/engine/fixtures';
 
@@ -35,6 +36,8 @@ import { digitsLocator, domain, runConfig, trainJob } from '../../unit/engine/fi
 const root = projectRoot();
 const outDir = join(root, 'out', `.entry-points-test-${process.pid}`);
 const tempDir = useTempDirs();
+/** Why this machine has no WebGPU adapter (CI installs lavapipe and requires one). */
+const webgpuMissing = process.env[REQUIRE_WEBGPU] === '1' ? undefined : await missingWebGpu();
 
 /** Runs a command to its end; rejects with its output when it fails. */
 function run(
@@ -148,6 +151,51 @@ describe('the built entry points', () => {
       for (const score of Object.values(outcome.scores)) expect(Number.isFinite(score)).toBe(true);
     }
   });
+
+  it('keep tfjs and WebGPU out of the renderer: only the engine processes load them', () => {
+    // Issue 15: WebGPU runs in the trainer processes (Electron forks them as Node), never in the
+    // page. The renderer names the backends (strings); no tfjs or Dawn code is bundled into it.
+    const renderer = filesUnder(join(outDir, 'renderer'), /\.js$/);
+    expect(renderer.length).toBeGreaterThan(0);
+    for (const file of renderer)
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(
+        /WebGPUBackend|dawn\.node|registerBackend\(|@tensorflow\/tfjs/,
+      );
+  });
+
+  it.skipIf(webgpuMissing !== undefined)(
+    'trainer.js trains on webgpu, and models.js reports the adapter it finds',
+    async () => {
+      const messages: TrainerToParent[] = [];
+      const job = trainJob(
+        runConfig({
+          kind: 'source',
+          strategy: 'source',
+          domain: domain({ name: 'digits 0-4', classes: [0, 1, 2, 3, 4] }),
+          model: { type: 'mlp', hidden: [8], activation: 'relu' },
+          training: { epochs: 1, backend: 'webgpu' },
+        }),
+      );
+      const exit = await startTrainer(job, (m) => messages.push(m), {
+        entry: { script: join(outDir, 'main', 'trainer.js'), execArgv: [] },
+      }).done;
+      expect(exit, exit.error).toMatchObject({ status: 'completed', code: 0 });
+      const started = messages.find((m) => m.type === 'started');
+      if (started?.type !== 'started') throw new Error('no started message');
+      expect(started.environment.backend).toBe('webgpu');
+      expect(started.environment.device?.adapter?.vendor).toEqual(expect.any(String));
+      expect(started.environment.versions['tfjs-backend-webgpu']).toMatch(/^4\./);
+
+      const answer = await runModelsRequest(
+        { type: 'backends' },
+        { entry: { script: join(outDir, 'main', 'models.js'), execArgv: [] }, timeoutMs: 60_000 },
+      );
+      if (answer.type !== 'backends') throw new Error(JSON.stringify(answer));
+      const webgpu = answer.machine.backends.find((b) => b.backend === 'webgpu');
+      expect(webgpu?.available).toBe(true);
+      expect(webgpu?.adapter?.device).toBe(started.environment.device?.adapter?.device);
+    },
+  );
 
   it('models.js converts the PyTorch CNN and exports it back as ONNX', async () => {
     const modelsDir = tempDir();
