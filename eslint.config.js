@@ -74,6 +74,8 @@ const electronImport = { name: 'electron', message: 'Only src-main/electron impo
  *   analysis  pure computation over records: data, and the store's types only
  *   import    dataset importers: data, store
  *   reports   reports and bundles: data, store, analysis, import
+ *   cluster   the worker and its event files (issue 16): data, engine; never the store, so a
+ *             worker on a compute node cannot open the database
  *   core      the services behind the contract: everything above
  *   transports, cli, electron: the front doors, over core
  * A relative import naming another top-level folder of src-main (`../store/…`, `../../engine/…`)
@@ -86,7 +88,8 @@ const LAYERS = {
   analysis: ['data'],
   import: ['data', 'store'],
   reports: ['data', 'store', 'analysis', 'import'],
-  core: ['data', 'engine', 'store', 'analysis', 'import', 'reports'],
+  cluster: ['data', 'engine'],
+  core: ['data', 'engine', 'store', 'analysis', 'import', 'reports', 'cluster'],
   transports: ['data', 'store', 'core'],
 };
 const TOP_LEVEL = [
@@ -96,6 +99,7 @@ const TOP_LEVEL = [
   'analysis',
   'import',
   'reports',
+  'cluster',
   'core',
   'transports',
   'cli',

@@ -24,6 +24,7 @@ import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 import { strategiesCommand } from './strategies';
+import { workerCommand } from './worker';
 import {
   experimentsArchiveCommand,
   experimentsDeleteCommand,
@@ -214,6 +215,16 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print what was found as one JSON document on stdout')
     .action(async (options: Record<string, unknown>) => {
       setExitCode(await backendsCommand(options, io));
+    });
+
+  program
+    .command('worker')
+    .description(
+      'Train one run attempt from a job file and append its events to the job’s event file (what a Slurm task runs; never opens the database).',
+    )
+    .argument('<job-file>', 'the job file the submitting process wrote (docs/scale-out.md)')
+    .action(async (jobFile: string) => {
+      setExitCode(await workerCommand(jobFile, io));
     });
 
   const datasets = program

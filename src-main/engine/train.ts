@@ -380,8 +380,8 @@ export async function train(
       // Measured with the weights at the end of the epoch (not Keras's running mean over the
       // epoch's batches, which mixes weights of different steps), so loss and val_loss are
       // directly comparable. A non-finite loss on the rows measured ends the run as diverged.
-      const trainEval = await measure(trainRows);
-      const valEval = await measure([val]);
+      // Both evaluations are computed before either is read: one wait for the device per epoch.
+      const [trainEval, valEval] = await Promise.all([measure(trainRows), measure([val])]);
       lastEval = { epoch, train: trainEval, val: valEval };
       const finite = Number.isFinite(trainEval.loss) && Number.isFinite(valEval.loss);
       // Early stopping's verdict comes before the checkpoint, which records it with its state.

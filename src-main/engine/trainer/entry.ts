@@ -1,15 +1,12 @@
-import { runEnvironment, selectBackend, type Tf } from '../backend';
+import type { Tf } from '../backend';
 import { DatasetCache } from '../data/cache';
-import type { RunData } from '../data/domain';
-import { loadRunData } from '../data/index';
-import { probeTransferability } from '../transferability/probe';
 import {
   ParentToTrainerSchema,
   type TrainJob,
   type TrainerReadySchema,
   type TrainerToParent,
 } from '../protocol';
-import { train } from '../train';
+import { runJob } from './runJob';
 import type { z } from 'zod';
 
 /**
@@ -90,39 +87,10 @@ function settleWarm(): void {
 }
 
 async function run(job: TrainJob): Promise<void> {
-  const selected = await selectBackend(job.config.training.backend);
-  selectedTf = selected.tf;
-  baselineTensors ??= selected.tf.memory().numTensors;
-  const data = await loadRunData(job, warm ? datasets.load : undefined);
-  if (job.expectedDataHash !== undefined && job.expectedDataHash !== data.dataHash) {
-    throw new Error(
-      `The data differs from the original run's: its arrays hash ${data.dataHash.slice(0, 12)}…, ` +
-        `the original's ${job.expectedDataHash.slice(0, 12)}… (the dataset changed since); not trained`,
-    );
-  }
-  send({
-    type: 'started',
-    environment: runEnvironment(selected),
-    dataHash: data.dataHash,
-    ...(data.inputAdapter ? { inputAdapter: data.inputAdapter } : {}),
-    splitSizes: splitSizes(data),
-  });
-  if (data.inputAdapter?.kind === 'linear') {
-    // The source model cannot read the target's rows before the adapter has learned its map.
-    send({
-      type: 'log',
-      level: 'info',
-      message:
-        'Transferability not computed: the target reaches the source model only through a learned input adapter',
-    });
-  } else if (job.sourceModel !== undefined) {
-    await sendTransferability(job.sourceModel, selected.tf, data);
-  }
-  // train() emits the final message of the outcomes it handles (completed, diverged, cancelled);
-  // they pass through `send`, so only the exit is left to do here.
-  const result = await train(
+  // runJob emits 'started' and train()'s messages; train() emits the final message of the
+  // outcomes it handles (completed, diverged, cancelled), so only the exit is left to do here.
+  const result = await runJob(
     job,
-    selected.tf,
     (message) => {
       if (
         message.type === 'completed' ||
@@ -138,52 +106,18 @@ async function run(job: TrainJob): Promise<void> {
       }
     },
     () => cancelRequested,
-    data,
+    {
+      load: warm ? datasets.load : undefined,
+      onBackend: (selected) => {
+        selectedTf = selected.tf;
+        baselineTensors ??= selected.tf.memory().numTensors;
+      },
+    },
   );
   if (!finished)
     throw new Error(`The training loop ended (${result.status}) without a final message`);
   // Only now has the loop disposed of the run's model and tensors.
   if (warm) settleWarm();
-}
-
-/** What the run trains and validates on, in rows (RunDetail.splitSizes). */
-function splitSizes(
-  data: RunData,
-): NonNullable<Extract<TrainerToParent, { type: 'started' }>['splitSizes']> {
-  return {
-    train: data.train.n,
-    val: data.val.n,
-    test: data.test.n,
-    validationFrom: data.validationFrom,
-    ...(data.unlabelled ? { unlabelled: data.unlabelled.n } : {}),
-    ...(data.source ? { source: data.source.train.n } : {}),
-  };
-}
-
-/** Scores the source model on the target before training; a failure is logged, not fatal. */
-async function sendTransferability(
-  sourceModel: NonNullable<TrainJob['sourceModel']>,
-  tf: Tf,
-  data: RunData,
-): Promise<void> {
-  try {
-    const { scores, samples } = await probeTransferability(tf, sourceModel, data);
-    if (Object.values(scores).every(Number.isFinite)) {
-      send({ type: 'transferability', scores: { ...scores }, samples });
-    } else {
-      send({
-        type: 'log',
-        level: 'warn',
-        message: `Transferability not finite: ${JSON.stringify(scores)}`,
-      });
-    }
-  } catch (e) {
-    send({
-      type: 'log',
-      level: 'warn',
-      message: `Transferability not computed: ${e instanceof Error ? e.message : String(e)}`,
-    });
-  }
 }
 
 if (process.send === undefined) {
