@@ -24,6 +24,7 @@ import { EXIT, isUsageFailure, runCommand } from './run';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 import { strategiesCommand } from './strategies';
+import { syncCommand } from './sync';
 import { workerCommand } from './worker';
 import {
   experimentsArchiveCommand,
@@ -225,6 +226,17 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .argument('<job-file>', 'the job file the submitting process wrote (docs/scale-out.md)')
     .action(async (jobFile: string) => {
       setExitCode(await workerCommand(jobFile, io));
+    });
+
+  program
+    .command('sync')
+    .description(
+      'Ingest what is new in the event files of running runs trained by workers (a cluster) into the workspace, once.',
+    )
+    .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
+    .option('--json', 'print what was added as one JSON document on stdout')
+    .action(async (options: Record<string, unknown>) => {
+      setExitCode(await syncCommand(options, io));
     });
 
   const datasets = program

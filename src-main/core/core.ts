@@ -20,6 +20,7 @@ import { compareHandlers } from './compareHandlers';
 import type { CoreContext } from './context';
 import { datasetHandlers } from './datasetService';
 import { EventBus, importProgressEvent } from './events';
+import { ingestPending } from './eventIngest';
 import { listExamples } from './examples';
 import { experimentHandlers } from './experimentHandlers';
 import { thisProcess, type LivenessLimits } from './liveness';
@@ -158,6 +159,7 @@ export async function openCore(
       );
     },
     waitingFor: (experimentId) => waitingLine(db, experimentId, self),
+    ingestEvents: () => ingestPending(ctx),
     waitForExperiment: (experimentId) =>
       waitUntil(
         events,

@@ -1,7 +1,6 @@
 import type { TrainJob, TrainerToParent } from '../engine/protocol';
 import type { TrainerExit } from '../engine/trainer/host';
 import type { Db } from '../store/db';
-import { insertEpoch } from '../store/metrics';
 import {
   beat as heartbeat,
   clearProgress,
@@ -16,23 +15,21 @@ import {
   type ProcessRecord,
   type Recovery,
 } from '../store/queue';
-import { appendRunLog } from '../store/runLogs';
-import { recordTransferability } from '../store/transferability';
-import {
-  claimNextRun,
-  finishRun,
-  markStarted,
-  recordSourceModel,
-  type ClaimedRun,
-  type EndStatus,
-} from '../store/runs';
+import { claimNextRun, type ClaimedRun, type EndStatus } from '../store/runs';
 import type { RunLogLevel } from '../../src-shared/domain/runs';
 import { checkpointDir, planResume, removeCheckpoints } from './checkpoints';
 import type { EventBus } from './events';
 import { DEFAULT_LIVENESS, ownerIsGone, type LivenessLimits } from './liveness';
 import { statusEvent } from './runEvents';
+import {
+  endRun,
+  recordLog,
+  recordMessage,
+  recordOutcome,
+  TRAINER_FAILURE,
+  type RecorderContext,
+} from './runRecorder';
 import { buildTrainJob } from './trainJob';
-import { pruneCellModels } from './keptModels';
 
 /** Starts a trainer for one job; `done` settles (never rejects) once the process has exited. */
 export type TrainerLauncher = (
@@ -81,8 +78,23 @@ export class RunQueue {
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
+  /** No transaction wraps a local trainer's messages: events and file work happen at once. */
+  private readonly recorder: RecorderContext;
 
-  constructor(private readonly o: RunQueueOptions) {}
+  constructor(private readonly o: RunQueueOptions) {
+    this.recorder = {
+      db: o.db,
+      workspaceDir: o.workspaceDir,
+      sink: {
+        emit: (event) => {
+          o.events.emit(event);
+        },
+        later: (task) => {
+          task();
+        },
+      },
+    };
+  }
 
   start(): void {
     registerProcess(this.o.db, this.o.self);
@@ -180,8 +192,7 @@ export class RunQueue {
   }
 
   private log(runId: number, experimentId: number, level: RunLogLevel, message: string): void {
-    const entry = appendRunLog(this.o.db, runId, level, message);
-    if (entry) this.o.events.emit({ type: 'run.log', runId, experimentId, entry });
+    recordLog(this.recorder, { id: runId, experimentId }, level, message);
   }
 
   /**
@@ -234,67 +245,15 @@ export class RunQueue {
   }
 
   private onMessage(run: ActiveRun, m: TrainerToParent): void {
-    const { id, experimentId } = run.claim;
-    const epochs = run.claim.config.training.epochs;
-    switch (m.type) {
-      case 'started':
-        markStarted(
-          this.o.db,
-          id,
-          m.environment,
-          m.dataHash,
-          m.inputAdapter ?? null,
-          m.splitSizes ?? null,
-        );
-        this.emitStatus(id);
-        return;
-      case 'progress': {
-        // Batches can be thousands a second on tiny models: a few updates a second is enough.
-        const now = Date.now();
-        if (now - run.lastProgressAt < 200 && m.batch < m.batches) return;
-        run.lastProgressAt = now;
-        this.o.events.emit({
-          type: 'run.progress',
-          runId: id,
-          experimentId,
-          epoch: m.epoch,
-          epochs: m.epochs,
-          batch: m.batch,
-          batches: m.batches,
-        });
-        return;
-      }
-      case 'epoch': {
-        insertEpoch(this.o.db, id, m.epoch, m.values, m.elapsedS);
-        const values: Record<string, number | null> = {};
-        for (const [k, v] of Object.entries(m.values)) values[k] = Number.isFinite(v) ? v : null;
-        this.o.events.emit({
-          type: 'run.epoch',
-          runId: id,
-          experimentId,
-          epoch: m.epoch,
-          epochs,
-          values,
-          elapsedS: m.elapsedS,
-        });
-        return;
-      }
-      case 'transferability':
-        recordTransferability(this.o.db, id, m.scores, m.samples);
-        return;
-      case 'calibration':
-        // Only a plan's calibration job sends timings; a queued run never asks for them.
-        return;
-      case 'log':
-        this.log(id, experimentId, m.level, m.message);
-        if (m.level === 'warn' || m.level === 'error') console.error(`[run ${id}] ${m.message}`);
-        return;
-      case 'completed':
-      case 'failed':
-      case 'cancelled':
-        // The outcome is taken from the process's exit (onExit), which also covers crashes.
-        return;
+    if (m.type === 'progress') {
+      // Batches can be thousands a second on tiny models: a few updates a second is enough.
+      const now = Date.now();
+      if (now - run.lastProgressAt < 200 && m.batch < m.batches) return;
+      run.lastProgressAt = now;
     }
+    // The outcome messages record nothing here: the outcome is taken from the process's exit
+    // (onExit), which also covers crashes.
+    recordMessage(this.recorder, run.claim, m);
   }
 
   private onExit(run: ActiveRun, exit: TrainerExit): void {
@@ -307,22 +266,12 @@ export class RunQueue {
     }
     switch (exit.status) {
       case 'completed':
-        if (exit.model)
-          recordSourceModel(
-            this.o.db,
-            run.claim.id,
-            run.claim.domainId,
-            exit.model.hash,
-            exit.model.dir,
-          );
-        this.end(run.claim, 'completed', {
+        recordOutcome(this.recorder, run.claim, {
+          status: 'completed',
           ...(exit.finalMetrics ? { finalMetrics: exit.finalMetrics } : {}),
           ...(exit.confusion ? { confusion: exit.confusion } : {}),
+          ...(exit.model ? { model: exit.model } : {}),
         });
-        // A transfer run's model is kept as the workspace says (issue 13): once the run counts
-        // as completed, its cell keeps only its best when that is the setting.
-        if (exit.model && run.claim.config.kind === 'transfer')
-          pruneCellModels(this.o.db, this.o.workspaceDir, run.claim.id);
         break;
       case 'failed':
         if (run.resumedFrom !== null && exit.error?.includes('cannot resume') === true) {
@@ -330,22 +279,24 @@ export class RunQueue {
           this.restart(run, exit.error);
           break;
         }
-        this.end(run.claim, exit.status, {
-          error: exit.error ?? 'The trainer reported a failure.',
+        recordOutcome(this.recorder, run.claim, {
+          status: 'failed',
+          error: exit.error ?? TRAINER_FAILURE,
         });
         break;
       case 'diverged':
-        this.end(run.claim, exit.status, {
-          error: exit.error ?? 'The trainer reported a failure.',
+        recordOutcome(this.recorder, run.claim, {
+          status: 'diverged',
+          error: exit.error ?? TRAINER_FAILURE,
         });
         break;
       case 'cancelled':
-        this.end(run.claim, 'cancelled', { error: 'Cancelled by the user.' });
+        recordOutcome(this.recorder, run.claim, { status: 'cancelled' });
         break;
       case 'crashed': {
         // A trainer killed after a cancel's grace period was cancelled, not crashed.
         if (run.cancelRequested) {
-          this.end(run.claim, 'cancelled', { error: 'Cancelled by the user.' });
+          recordOutcome(this.recorder, run.claim, { status: 'cancelled' });
           break;
         }
         // Killed from outside (the out-of-memory killer, a signal) or a native crash: tried
@@ -361,7 +312,8 @@ export class RunQueue {
           requeueRun(this.o.db, run.claim.id);
           this.emitStatus(run.claim.id);
         } else {
-          this.end(run.claim, 'crashed', {
+          recordOutcome(this.recorder, run.claim, {
+            status: 'crashed',
             error: `${why} (start ${run.claim.attempt} of ${MAX_ATTEMPTS}; not tried again).`,
           });
         }
@@ -382,15 +334,8 @@ export class RunQueue {
     this.emitStatus(id);
   }
 
-  private end(
-    claim: ClaimedRun,
-    status: EndStatus,
-    details: Parameters<typeof finishRun>[3],
-  ): void {
-    const { dependants } = finishRun(this.o.db, claim.id, status, details);
-    removeCheckpoints(checkpointDir(this.o.workspaceDir, claim.id));
-    this.emitStatus(claim.id);
-    for (const d of dependants) this.emitStatus(d);
+  private end(claim: ClaimedRun, status: EndStatus, details: Parameters<typeof endRun>[3]): void {
+    endRun(this.recorder, claim, status, details);
   }
 
   private emitStatus(runId: number): void {

@@ -1,4 +1,5 @@
 import type { ImportProgressListener } from '../import/types';
+import type { PendingIngest } from './eventIngest';
 import type { PdfRenderer } from '../reports/service';
 import type { AppEvent } from '../../src-shared/rpc/events';
 import type { AppInfo, RpcHandlers } from '../../src-shared/rpc/contract';
@@ -42,6 +43,8 @@ export interface Core {
   waitForExperiment(experimentId: number): Promise<void>;
   /** Resolves once each of these runs has reached a terminal status (or no longer exists). */
   waitForRuns(runIds: readonly number[]): Promise<void>;
+  /** In-process only: ingests what is new in the running runs' event files (eventIngest.ts). */
+  ingestEvents(): PendingIngest;
   /** Stops the queue (cancelling running trainers) and closes the database. */
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ const CHILD_TABLES = [
   'run_transferability',
   'source_models',
   'run_embeddings',
+  'run_event_cursors',
 ] as const;
 
 export interface DeleteRunsResult {

@@ -11,6 +11,7 @@ import { migration009 } from './009_models';
 import { migration010 } from './010_transferability_shrinkage';
 import { migration011 } from './011_embeddings';
 import { migration012 } from './012_experiment_archive';
+import { migration013 } from './013_run_event_cursors';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];

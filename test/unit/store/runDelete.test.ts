@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../src-main/store/db';
 import { saveEmbedding } from '../../../src-main/store/embeddings';
+import { saveEventCursor } from '../../../src-main/store/eventCursors';
 import type { Embedding } from '../../../src-shared/domain/embedding';
 import { insertEpoch } from '../../../src-main/store/metrics';
 import { updateRun } from '../../../src-main/store/runAnnotations';
@@ -116,6 +117,7 @@ function fixture(): Fixture {
   }
   recordTransferability(db, t1, { leep: -1, nce: -0.5, hScore: 0.2, logMe: 0.1 }, 100);
   saveEmbedding(db, 'key', embeddingOf(t1));
+  saveEventCursor(db, t1, 1, { file: '/w/cluster/events.jsonl', offset: 10, seq: 1, ended: true });
   return { ...ws, dir, source, t1, t2, modelDir };
 }
 
@@ -138,6 +140,7 @@ describe('deleteRuns', () => {
     expect(tables).toEqual([
       'metrics',
       'run_embeddings',
+      'run_event_cursors',
       'run_logs',
       'run_metric_summary',
       'run_tags',
@@ -154,12 +157,17 @@ describe('deleteRuns', () => {
           .get(JSON.stringify(ids)) as { n: number }
       ).n;
     for (const table of tables) {
-      if (!['run_transferability', 'source_models', 'run_embeddings'].includes(table)) {
+      if (
+        !['run_transferability', 'source_models', 'run_embeddings', 'run_event_cursors'].includes(
+          table,
+        )
+      ) {
         expect(count(table, gone), table).toBeGreaterThan(0);
       }
     }
     expect(count('run_transferability', [f.t1])).toBe(1);
     expect(count('run_embeddings', [f.t1])).toBe(1);
+    expect(count('run_event_cursors', [f.t1])).toBe(1);
     expect(count('source_models', [f.source])).toBe(1);
     const keptBefore = Object.fromEntries(tables.map((t) => [t, count(t, [f.ids.B, f.ids.C])]));
 
