@@ -131,7 +131,7 @@ export async function openCore(
       for (const listener of importListeners) listener(progress);
     }),
     ...experimentHandlers(ctx, probes, backends),
-    ...runHandlers(ctx),
+    ...runHandlers(ctx, backends),
     ...compareHandlers(db, options.workspaceDir, options.renderPdf),
     ...queueHandlers(db, queue, self),
     'runs.embedding': embeddingService({ db, runModels }),

@@ -8,7 +8,9 @@ import { queryRuns } from '../store/runQuery';
 import { deleteView, listSavedViews, saveView } from '../store/savedViews';
 import { cancelQueuedRun, getRun, listRuns, requestCancel, runStatus } from '../store/runs';
 import { emitStatus, type CoreContext } from './context';
+import type { BackendService } from './backendService';
 import { rerunRuns } from './rerunService';
+import { backendIssues, needsProbe } from './specBackends';
 
 type RunHandlers = Pick<
   RpcHandlers,
@@ -44,7 +46,7 @@ export function cancelRun(ctx: CoreContext, id: number): boolean {
 }
 
 /** The run history's services: list, query, detail, annotate, cancel, delete, re-run. */
-export function runHandlers(ctx: CoreContext): RunHandlers {
+export function runHandlers(ctx: CoreContext, backends?: BackendService): RunHandlers {
   const { db } = ctx;
   return {
     'runs.list': ({ experimentId, limit }) =>
@@ -65,11 +67,39 @@ export function runHandlers(ctx: CoreContext): RunHandlers {
     'runs.cancel': ({ id }) => ({ cancelled: cancelRun(ctx, id) }),
     'runs.delete': ({ ids }) => deleteRuns(db, ctx.workspaceDir, ids),
     'runs.confusion': ({ id }) => readConfusion(db, id),
-    'runs.rerun': ({ ids }) => {
+    'runs.rerun': async ({ ids }) => {
+      if (backends) await refuseMissingBackends(ctx, backends, ids);
       const result = rerunRuns(db, ids);
       for (const { rerun } of result.pairs) emitStatus(ctx, rerun);
       for (const id of result.experimentIds) ctx.queue?.adopt(id);
       return result;
     },
   };
+}
+
+/**
+ * A re-run trains on the backend its original asked for (issue 15): refused before anything is
+ * queued when this machine lacks it (a run from a machine with tfjs-node or a GPU), as a spec
+ * asking for it is refused when planned (specBackends.ts), rather than failing when it starts.
+ */
+async function refuseMissingBackends(
+  ctx: CoreContext,
+  backends: BackendService,
+  ids: readonly number[],
+): Promise<void> {
+  const asked = [...new Set(ids)].flatMap((id) => {
+    const preference = getRun(ctx.db, id)?.config.training.backend;
+    return preference !== undefined && needsProbe(preference)
+      ? [{ path: `Run #${id}`, preference }]
+      : [];
+  });
+  if (asked.length === 0) return;
+  const issues = backendIssues(asked, await backends.list());
+  if (issues.length > 0) {
+    throw new AppFailure(
+      'invalid_input',
+      `Nothing re-run: ${issues.map((i) => `${i.path}: ${i.message}`).join(' ')}`,
+      issues,
+    );
+  }
 }

@@ -179,4 +179,42 @@ describe('planning against a probe the test gives (overrides.models)', () => {
       await core.close();
     }
   });
+
+  it('refuses a re-run on a machine without its backend, queueing nothing', async () => {
+    const workspaceDir = tempDir();
+    // Planned where WebGPU is at hand; its runs end (cancelled) before training.
+    const gpu = await openCore(
+      { workspaceDir, transport: 'in-process', queue: 'none' },
+      { models: probe(true).models },
+    );
+    let runIds: number[];
+    try {
+      runIds = (await gpu.handlers['experiments.create']({ spec: spec({ backend: 'webgpu' }) }))
+        .runIds;
+      for (const id of runIds) await gpu.handlers['runs.cancel']({ id });
+    } finally {
+      await gpu.close();
+    }
+    const scratch = runIds[runIds.length - 2];
+    if (scratch === undefined) throw new Error('no runs');
+    // Re-run where there is none.
+    const cpuOnly = await openCore(
+      { workspaceDir, transport: 'in-process', queue: 'none' },
+      { models: probe(false).models },
+    );
+    try {
+      const before = (await cpuOnly.handlers['runs.list']({})).length;
+      const rerun = await dispatch(cpuOnly.handlers, 'runs.rerun', { ids: [scratch] });
+      expect(rerun).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid_input',
+          message: `Nothing re-run: Run #${scratch}: Backend 'webgpu' is not available on this machine (webgpu: no WebGPU adapter). Available: wasm, cpu.`,
+        },
+      });
+      expect(await cpuOnly.handlers['runs.list']({})).toHaveLength(before);
+    } finally {
+      await cpuOnly.close();
+    }
+  });
 });
