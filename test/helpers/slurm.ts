@@ -1,5 +1,10 @@
-import { describe, it } from 'vitest';
 import { slurmAvailability } from '../../src-main/cluster/slurm/available';
+import {
+  describeWith,
+  servicePolicy,
+  type RequiredService,
+  type ServicePolicy,
+} from './requiredService';
 import {
   arrayTaskStates,
   slurmPhase,
@@ -25,38 +30,24 @@ export async function missingSlurm(): Promise<string | undefined> {
   return availability.available ? undefined : availability.reason;
 }
 
+const SLURM: RequiredService = {
+  what: 'a Slurm cluster',
+  requireVar: REQUIRE_SLURM,
+  howTo: HOW_TO_START,
+  missing: missingSlurm,
+};
+
 /** What the Slurm tests do: run, fail because CI requires a cluster, or skip. */
 export function slurmPolicy(
   missing: string | undefined,
   env: Record<string, string | undefined>,
-): { action: 'run' } | { action: 'fail' | 'skip'; message: string } {
-  if (missing === undefined) return { action: 'run' };
-  const message = `${missing}${/[.?!]$/.test(missing) ? '' : '.'} ${HOW_TO_START}.`;
-  return env[REQUIRE_SLURM] === '1' ? { action: 'fail', message } : { action: 'skip', message };
+): ServicePolicy {
+  return servicePolicy(SLURM, missing, env);
 }
 
-/**
- * describe() for tests that submit to Slurm: as is where a cluster answers; without one, a
- * single failing test under TRANSFERLAB_REQUIRE_SLURM=1, a skipped suite (and a warning saying
- * how to start a cluster) otherwise.
- */
-export async function describeOnSlurm(name: string, body: () => void): Promise<void> {
-  const policy = slurmPolicy(await missingSlurm(), process.env);
-  switch (policy.action) {
-    case 'run':
-      describe(name, body);
-      return;
-    case 'fail':
-      describe(name, () => {
-        it(`has a Slurm cluster (${REQUIRE_SLURM}=1)`, () => {
-          throw new Error(policy.message);
-        });
-      });
-      return;
-    case 'skip':
-      console.warn(`Skipped "${name}": ${policy.message}`);
-      describe.skip(`${name} (no Slurm cluster)`, body);
-  }
+/** describe() for tests that submit to Slurm (requiredService.ts says what happens without). */
+export function describeOnSlurm(name: string, body: () => void): Promise<void> {
+  return describeWith(SLURM, name, body);
 }
 
 /** Polls until every task of the array has ended; fails after timeoutMs with the last states. */

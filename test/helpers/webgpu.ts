@@ -1,5 +1,10 @@
-import { describe, it } from 'vitest';
 import { findAdapter } from '../../src-main/engine/webgpu';
+import {
+  describeWith,
+  servicePolicy,
+  type RequiredService,
+  type ServicePolicy,
+} from './requiredService';
 
 /**
  * The webgpu tests need a WebGPU adapter, which a machine without a GPU has only through a
@@ -24,36 +29,22 @@ export async function missingWebGpu(): Promise<string | undefined> {
   }
 }
 
+const WEBGPU: RequiredService = {
+  what: 'a WebGPU adapter',
+  requireVar: REQUIRE_WEBGPU,
+  howTo: HOW_TO_INSTALL,
+  missing: missingWebGpu,
+};
+
 /** What the webgpu tests do: run, fail because CI requires an adapter, or skip. */
 export function webgpuPolicy(
   missing: string | undefined,
   env: Record<string, string | undefined>,
-): { action: 'run' } | { action: 'fail' | 'skip'; message: string } {
-  if (missing === undefined) return { action: 'run' };
-  const message = `${missing}. ${HOW_TO_INSTALL}.`;
-  return env[REQUIRE_WEBGPU] === '1' ? { action: 'fail', message } : { action: 'skip', message };
+): ServicePolicy {
+  return servicePolicy(WEBGPU, missing, env);
 }
 
-/**
- * describe() for tests that train on webgpu: as is where the machine has an adapter; without
- * one, a single failing test under TRANSFERLAB_REQUIRE_WEBGPU=1, a skipped suite (and a warning
- * saying how to install lavapipe) otherwise.
- */
-export async function describeOnWebGpu(name: string, body: () => void): Promise<void> {
-  const policy = webgpuPolicy(await missingWebGpu(), process.env);
-  switch (policy.action) {
-    case 'run':
-      describe(name, body);
-      return;
-    case 'fail':
-      describe(name, () => {
-        it(`has a WebGPU adapter (${REQUIRE_WEBGPU}=1)`, () => {
-          throw new Error(policy.message);
-        });
-      });
-      return;
-    case 'skip':
-      console.warn(`Skipped "${name}": ${policy.message}`);
-      describe.skip(`${name} (no WebGPU adapter)`, body);
-  }
+/** describe() for tests that train on webgpu (requiredService.ts says what happens without). */
+export function describeOnWebGpu(name: string, body: () => void): Promise<void> {
+  return describeWith(WEBGPU, name, body);
 }
