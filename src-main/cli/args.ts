@@ -104,14 +104,60 @@ export const ConcurrencySchema = wholeNumber
       .max(MAX_TRAINER_LIMIT, `must be at most ${MAX_TRAINER_LIMIT}`),
   );
 
+const PositiveCountSchema = wholeNumber
+  .transform(Number)
+  .pipe(z.int().positive('must be at least 1'));
+
+/** `run`'s Slurm options (issue 16), sbatch's own names; checked against sbatch's rules later. */
+const SLURM_FLAGS = [
+  'partition',
+  'time',
+  'cpusPerTask',
+  'gpusPerTask',
+  'mem',
+  'arrayParallelism',
+  'account',
+  'sbatchArg',
+] as const;
+
 export const RunArgsSchema = z
   .object({
     spec: FileOrStdinSchema,
     workspace: WorkspaceSchema.optional(),
     json: z.boolean().default(false),
     concurrency: ConcurrencySchema.optional(),
+    executor: z.enum(['local', 'slurm']).default('local'),
+    partition: z.string().trim().min(1).optional(),
+    time: z.string().trim().min(1).optional(),
+    cpusPerTask: PositiveCountSchema.optional(),
+    gpusPerTask: PositiveCountSchema.optional(),
+    mem: z.string().trim().min(1).optional(),
+    arrayParallelism: PositiveCountSchema.optional(),
+    account: z.string().trim().min(1).optional(),
+    sbatchArg: z.array(z.string().min(1)).optional(),
+    /** Submit and return; `transferlab sync` (or the app) brings the results in later. */
+    detach: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((args, ctx) => {
+    if (args.executor === 'slurm') return;
+    for (const flag of SLURM_FLAGS) {
+      if (args[flag] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [flag],
+          message: 'is a Slurm option: add --executor slurm',
+        });
+      }
+    }
+    if (args.detach) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['detach'],
+        message: 'only with --executor slurm (local runs need this process)',
+      });
+    }
+  });
 
 export const ServeArgsSchema = z
   .object({
@@ -139,6 +185,10 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   workspace: '--workspace',
   json: '--json',
   experiment: '--experiment',
+  cpusPerTask: '--cpus-per-task',
+  gpusPerTask: '--gpus-per-task',
+  arrayParallelism: '--array-parallelism',
+  sbatchArg: '--sbatch-arg',
   path: '<file-or-folder>',
   format: '--format',
   labels: '--labels',

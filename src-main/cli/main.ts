@@ -88,6 +88,26 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--workspace <dir>', 'workspace folder (default: the app’s workspace)')
     .option('--json', 'print one JSON document on stdout instead of a table')
     .option('--concurrency <n>', CONCURRENCY_HELP)
+    .option(
+      '--executor <where>',
+      'local (this machine, the default) or slurm (array jobs on the cluster this machine submits to)',
+    )
+    .option(
+      '--partition <name>',
+      'Slurm: the partition (default: the saved profile’s, else Slurm’s)',
+    )
+    .option('--time <limit>', 'Slurm: time limit per run, e.g. 02:00:00')
+    .option('--cpus-per-task <n>', 'Slurm: CPUs per run')
+    .option('--gpus-per-task <n>', 'Slurm: GPUs per run')
+    .option('--mem <size>', 'Slurm: memory per run, e.g. 4G')
+    .option('--array-parallelism <n>', 'Slurm: at most n runs of one array at once')
+    .option('--account <name>', 'Slurm: the account to charge')
+    .option(
+      '--sbatch-arg <option>',
+      'Slurm: another sbatch option, as --sbatch-arg=--qos=high (repeatable)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--detach', 'Slurm: submit and return; `transferlab sync` brings the results in')
     .action(async (spec: string, options: Record<string, unknown>) => {
       setExitCode(await runCommand(spec, options, io));
     });

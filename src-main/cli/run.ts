@@ -6,6 +6,8 @@ import type { AppEvent } from '../../src-shared/rpc/events';
 import { AppFailure, issuesFromZod } from '../../src-shared/result';
 import { defaultWorkspaceDir } from '../core/paths';
 import type { Core } from '../core/types';
+import type { z } from 'zod';
+import type { ExecutorChoice, SlurmOptions } from '../../src-shared/domain/cluster';
 import { parseArgs, RunArgsSchema, STDIN, UsageError } from './args';
 import {
   runsTable,
@@ -177,7 +179,11 @@ export async function runCommand(
       }),
     );
 
-    const created = await call(opened, 'experiments.create', { spec }).catch((e: unknown) => {
+    const executor = await executorChoice(opened, args);
+    const created = await call(opened, 'experiments.create', {
+      spec,
+      ...(executor ? { executor } : {}),
+    }).catch((e: unknown) => {
       // What the core refuses in a spec (an unknown dataset, a bad strategy parameter) is bad
       // input like a schema error: exit code 2.
       if (e instanceof AppFailure && (e.code === 'invalid_input' || e.code === 'not_found')) {
@@ -197,9 +203,26 @@ export async function runCommand(
       if (run.experimentId !== experimentId)
         labels.set(id, `${describeRun(run)} (experiment #${run.experimentId})`);
     }
-    io.err(
-      `Experiment #${experimentId}: ${created.runIds.length} run(s) queued in ${opened.workspaceDir}\n`,
-    );
+    if (executor) {
+      const { jobs } = opened.clusterState(experimentId);
+      const held = jobs.reduce((n, j) => n + j.runs, 0);
+      io.err(
+        `Experiment #${experimentId}: ${held} of ${created.runIds.length} run(s) submitted to ` +
+          `Slurm as ${jobs.length} array job(s) (${jobs.map((j) => `${j.jobId}: ${j.runs}`).join(', ') || 'none'}); ` +
+          `workspace ${opened.workspaceDir}\n`,
+      );
+      if (args.detach) {
+        io.err(
+          'Detached: the runs go on in Slurm. `transferlab sync` (or the app, or `transferlab ' +
+            'serve`, on this workspace) brings their results in.\n',
+        );
+        return EXIT.ok;
+      }
+    } else {
+      io.err(
+        `Experiment #${experimentId}: ${created.runIds.length} run(s) queued in ${opened.workspaceDir}\n`,
+      );
+    }
     if (stop.interrupted) await call(opened, 'experiments.cancel', { id: experimentId });
 
     const shown = withTrainSampleNotes(
@@ -214,7 +237,7 @@ export async function runCommand(
     const waitingId = experimentId;
     let waiting: string | null = null;
     const watchWaiting = (): void => {
-      const line = opened.waitingFor(waitingId);
+      const line = executor ? slurmWaitingLine(opened, waitingId) : opened.waitingFor(waitingId);
       if (line !== null && line !== waiting) shown.note(line);
       waiting = line;
     };
@@ -249,6 +272,38 @@ export async function runCommand(
     await core?.close();
     restoreConsole();
   }
+}
+
+/**
+ * Where `run` sends its runs: nothing for this machine; for Slurm, the workspace's saved profile
+ * with the command line's options over it.
+ */
+async function executorChoice(
+  core: Core,
+  args: z.infer<typeof RunArgsSchema>,
+): Promise<ExecutorChoice | undefined> {
+  if (args.executor === 'local') return undefined;
+  const { slurmProfile } = await call(core, 'cluster.status', {});
+  const flags: SlurmOptions = {
+    ...(args.partition !== undefined ? { partition: args.partition } : {}),
+    ...(args.time !== undefined ? { time: args.time } : {}),
+    ...(args.cpusPerTask !== undefined ? { cpusPerTask: args.cpusPerTask } : {}),
+    ...(args.gpusPerTask !== undefined ? { gpusPerTask: args.gpusPerTask } : {}),
+    ...(args.mem !== undefined ? { mem: args.mem } : {}),
+    ...(args.arrayParallelism !== undefined ? { arrayParallelism: args.arrayParallelism } : {}),
+    ...(args.account !== undefined ? { account: args.account } : {}),
+    ...(args.sbatchArg !== undefined ? { sbatchArgs: args.sbatchArg } : {}),
+  };
+  return { kind: 'slurm', slurm: { ...(slurmProfile ?? {}), ...flags } };
+}
+
+/** What Slurm says of the experiment's unfinished runs, in one line: `Slurm: 4 PENDING (Dependency), 2 RUNNING`. */
+function slurmWaitingLine(core: Core, experimentId: number): string | null {
+  const { waiting } = core.clusterState(experimentId);
+  if (waiting.length === 0) return null;
+  return `Slurm: ${waiting
+    .map((w) => `${w.runs} ${w.state}${w.reason ? ` (${w.reason})` : ''}`)
+    .join(', ')}`;
 }
 
 /** An `invalid_input` failure from the core (e.g. an unknown dataset) is the user's input too. */

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { z } from 'zod';
+import type { SchedulerPass } from '../core/clusterMonitor';
 import type { PendingIngest } from '../core/eventIngest';
 import { parseArgs, WorkspaceSchema } from './args';
 import { tableHead } from './format';
@@ -29,10 +30,15 @@ export interface SyncJsonOutput {
     outcome: string | null;
   }[];
   failed: PendingIngest['failed'];
+  /** What Slurm said: runs ended with its reason, requeued, cancelled there (issue 16). */
+  scheduler: SchedulerPass;
   totals: { runs: number; epochs: number; logs: number; outcomes: number };
 }
 
-export function syncOutput(pending: PendingIngest): SyncJsonOutput {
+export function syncOutput(
+  pending: PendingIngest,
+  scheduler: SchedulerPass = { ended: [], restarted: [], cancelsSent: [], problems: [] },
+): SyncJsonOutput {
   const runs = pending.ingested
     .filter((r) => r.events > 0)
     .map((r) => ({
@@ -49,6 +55,7 @@ export function syncOutput(pending: PendingIngest): SyncJsonOutput {
   return {
     runs,
     failed: pending.failed,
+    scheduler,
     totals: {
       runs: runs.length,
       epochs: sum((r) => r.epochs),
@@ -70,8 +77,9 @@ function syncTable(output: SyncJsonOutput, color: boolean): string {
 
 export async function syncCommand(options: Record<string, unknown>, io: CliIo): Promise<number> {
   const args = parseArgs(SyncArgsSchema, options);
-  return withCliCore(args.workspace, args.json, (core) => {
-    const output = syncOutput(core.ingestEvents());
+  return withCliCore(args.workspace, args.json, async (core) => {
+    const { ingest, scheduler } = await core.syncCluster();
+    const output = syncOutput(ingest, scheduler);
     if (args.json) io.out(`${JSON.stringify(output)}\n`);
     else if (output.runs.length > 0) io.out(syncTable(output, useColor(io)));
     const { totals } = output;
@@ -82,6 +90,14 @@ export async function syncCommand(options: Record<string, unknown>, io: CliIo): 
       );
     }
     for (const f of output.failed) io.err(`Run ${f.runId}, attempt ${f.attempt}: ${f.error}\n`);
-    return Promise.resolve(output.failed.length > 0 ? EXIT.failed : EXIT.ok);
+    if (!args.json) {
+      for (const e of output.scheduler.ended) io.err(`Run ${e.runId}: ${e.status}: ${e.error}\n`);
+      for (const id of output.scheduler.restarted)
+        io.err(`Run ${id}: requeued by Slurm; it starts again as a new attempt.\n`);
+      if (output.scheduler.cancelsSent.length > 0)
+        io.err(`scancel sent for run(s) ${output.scheduler.cancelsSent.join(', ')}.\n`);
+    }
+    for (const p of output.scheduler.problems) io.err(`${p}\n`);
+    return output.failed.length > 0 || output.scheduler.problems.length > 0 ? EXIT.failed : EXIT.ok;
   });
 }

@@ -6,7 +6,7 @@ import { onStopSignal, type CliIo } from './io';
  * trains the job file's run in this process and appends its events to the job's event file
  * (cluster/worker.ts); stdout stays empty, stderr (the task's log) gets one line per outcome.
  * SIGTERM, which `scancel` and a time limit's end send, cancels at the next batch: the event file
- * ends with 'cancelled' and the exit code is 0.
+ * ends with 'cancelled' and the exit code is 3 (0 means completed).
  */
 export async function workerCommand(jobFile: string, io: CliIo): Promise<number> {
   const stop = new AbortController();

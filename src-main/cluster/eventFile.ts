@@ -103,6 +103,11 @@ export interface EventsRead {
   /** The complete events after the cursor, in order. */
   events: WorkerEvent[];
   cursor: EventCursor;
+  /**
+   * When this read took the outcome: the cursor just before its line, for a reader that must
+   * hold the outcome back (a cluster run's 'cancelled' whose cause the scheduler has to name).
+   */
+  beforeOutcome?: EventCursor;
 }
 
 /** A line that breaks the format: named by file and line number, never skipped. */
@@ -136,6 +141,7 @@ export function readEventsFrom(
   let header: EventFileHeader | undefined;
   const events: WorkerEvent[] = [];
   let { offset, seq, ended } = cursor;
+  let beforeOutcome: EventCursor | undefined;
   let start = 0;
   for (;;) {
     const end = chunk.indexOf(NEWLINE, start);
@@ -158,6 +164,7 @@ export function readEventsFrom(
         );
       }
       events.push(line);
+      if (isOutcome(line.message)) beforeOutcome = { offset, seq, ended: false };
       seq = line.seq;
       ended = isOutcome(line.message);
     }
@@ -171,7 +178,12 @@ export function readEventsFrom(
       `no end of line within ${maxBytes} bytes`,
     );
   }
-  return { ...(header ? { header } : {}), events, cursor: { offset, seq, ended } };
+  return {
+    ...(header ? { header } : {}),
+    events,
+    cursor: { offset, seq, ended },
+    ...(beforeOutcome ? { beforeOutcome } : {}),
+  };
 }
 
 function parseLine(file: string, lineNumber: number, text: string): ReturnType<typeof decodeLine> {

@@ -2,7 +2,10 @@ import type { TrainerToParent } from '../engine/protocol';
 import { runJob } from '../engine/trainer/runJob';
 import { EventFileWriter } from './eventFile';
 import { executorFromEnv } from './executor';
-import { readJobFile } from './jobFile';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { attemptOf, eventsFileOf, readJobFile } from './jobFile';
+import { sourceModelFromEvents } from './sourceModel';
 import { isOutcome } from './workerEvents';
 
 /**
@@ -12,10 +15,10 @@ import { isOutcome } from './workerEvents';
  * run computes exactly what it would locally; it writes the model files where the job says and
  * never opens SQLite (the ingesting process, which owns the database, reads the event file).
  *
- * Exit codes, as the trainer process's: 0 once an outcome line is written (completed, diverged
- * or cancelled); 1 when the run failed (its 'failed' line is written when the event file could be
- * created) or the event file could not be created. A job file that does not validate is thrown
- * as a JobFileError before anything is written (the command's usage error, exit code 2).
+ * Exit codes (WORKER_EXIT): 0 when the run completed; 3 when it was cancelled; 1 when it failed
+ * or diverged (its 'failed' line is written when the event file could be created) or the event
+ * file could not be created. A job file that does not validate is thrown as a JobFileError
+ * before anything is written (the command's usage error, exit code 2).
  */
 
 export interface WorkerOptions {
@@ -28,10 +31,13 @@ export interface WorkerOptions {
 
 export async function runWorker(jobFilePath: string, options: WorkerOptions): Promise<number> {
   const jobFile = readJobFile(jobFilePath);
-  const { runId, attempt, eventsFile, job } = jobFile;
+  const { runId, sourceModelFrom } = jobFile;
+  const attempt = attemptOf(jobFile, options.env);
+  const eventsFile = eventsFileOf(jobFile, attempt);
   const name = `Run ${runId}, attempt ${attempt}`;
   let writer: EventFileWriter;
   try {
+    mkdirSync(dirname(eventsFile), { recursive: true });
     writer = EventFileWriter.create(eventsFile, {
       runId,
       attempt,
@@ -44,6 +50,10 @@ export async function runWorker(jobFilePath: string, options: WorkerOptions): Pr
   }
   let outcome: TrainerToParent | undefined;
   try {
+    // Read here, not when the job file was written: the source model did not exist then.
+    const job = sourceModelFrom
+      ? { ...jobFile.job, sourceModel: sourceModelFromEvents(sourceModelFrom) }
+      : jobFile.job;
     const result = await runJob(
       job,
       (message) => {
@@ -56,7 +66,7 @@ export async function runWorker(jobFilePath: string, options: WorkerOptions): Pr
       throw new Error(`The training loop ended (${result.status}) without a final message`);
     }
     options.report(`${name}: ${describeOutcome(outcome)} (events in ${eventsFile})`);
-    return 0;
+    return exitCodeOf(outcome);
   } catch (e) {
     options.report(`${name}: failed: ${messageOf(e)}`);
     // An error after the outcome (it cannot be followed by another line) only ends the process.
@@ -77,6 +87,19 @@ function recordFailure(writer: EventFileWriter, e: unknown, report: (line: strin
   } catch (writeError) {
     report(`Could not record the failure in ${writer.file}: ${messageOf(writeError)}`);
   }
+}
+
+/**
+ * 0 only for a completed run: a scheduler's "after this task succeeded" (Slurm's afterok) then
+ * means "after this run completed", so a cancelled or diverged source run's transfer tasks never
+ * start; Slurm cancels them (--kill-on-invalid-dep), as the workspace ends their runs.
+ */
+export const WORKER_EXIT = { completed: 0, failed: 1, usage: 2, cancelled: 3 } as const;
+
+function exitCodeOf(outcome: TrainerToParent): number {
+  if (outcome.type === 'completed') return WORKER_EXIT.completed;
+  if (outcome.type === 'cancelled') return WORKER_EXIT.cancelled;
+  return WORKER_EXIT.failed;
 }
 
 function describeOutcome(outcome: TrainerToParent): string {

@@ -13,6 +13,7 @@ import type { ImportProgressListener } from '../import/types';
 import { listDatasets, toSummary, upsertDatasets } from '../store/datasets';
 import { openDb } from '../store/db';
 import { setTrainerLimit } from '../store/queue';
+import { experimentClusterState } from '../store/clusterTasks';
 import { experimentRunIds, runStatus } from '../store/runs';
 import { builtinDatasets, FASHION_MNIST_DIR } from './builtinDatasets';
 import { cachedHasher, defaultFileHashCache } from './fileHashCache';
@@ -21,6 +22,7 @@ import type { CoreContext } from './context';
 import { datasetHandlers } from './datasetService';
 import { EventBus, importProgressEvent } from './events';
 import { ingestPending } from './eventIngest';
+import { createClusterService, type ClusterSettings } from './clusterService';
 import { listExamples } from './examples';
 import { experimentHandlers } from './experimentHandlers';
 import { thisProcess, type LivenessLimits } from './liveness';
@@ -52,6 +54,8 @@ export interface OpenCoreOverrides {
   pollMs?: number;
   /** How long a silent owner is trusted (tests shorten it). */
   liveness?: LivenessLimits;
+  /** Slurm's environment, the worker tasks run, how often to ask Slurm (tests set them). */
+  cluster?: ClusterSettings;
 }
 
 /**
@@ -109,6 +113,7 @@ export async function openCore(
   const runModels = overrides.models ?? ((request) => runModelsRequest(request));
   // Probed once per core, on first need (the designer, a spec asking for a named backend).
   const backends = createBackendService(overrides.models ?? probeInChildProcess);
+  const cluster = createClusterService(ctx, overrides.cluster ?? {}, pollMs);
 
   // One typed handler map per domain, merged into the contract (a missing method fails tsc).
   const handlers: RpcHandlers = {
@@ -130,7 +135,8 @@ export async function openCore(
       if (progress.final) return;
       for (const listener of importListeners) listener(progress);
     }),
-    ...experimentHandlers(ctx, probes, backends),
+    ...experimentHandlers(ctx, probes, backends, cluster),
+    ...cluster.handlers,
     ...runHandlers(ctx, backends),
     ...compareHandlers(db, options.workspaceDir, options.renderPdf),
     ...queueHandlers(db, queue, self),
@@ -140,6 +146,8 @@ export async function openCore(
 
   queue?.start();
   watcher?.start(pollMs);
+  // Every process that executes runs also follows the cluster's.
+  if (queue !== null) cluster.monitor.start();
   let closed = false;
 
   return {
@@ -160,6 +168,8 @@ export async function openCore(
     },
     waitingFor: (experimentId) => waitingLine(db, experimentId, self),
     ingestEvents: () => ingestPending(ctx),
+    syncCluster: () => cluster.monitor.sync(),
+    clusterState: (experimentId) => experimentClusterState(db, experimentId),
     waitForExperiment: (experimentId) =>
       waitUntil(
         events,
@@ -171,6 +181,7 @@ export async function openCore(
       closed = true;
       probes.close();
       watcher?.stop();
+      await cluster.monitor.stop();
       await queue?.stop();
       pool.close();
       db.close();

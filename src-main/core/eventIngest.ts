@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import type { AppEvent } from '../../src-shared/rpc/events';
 import { readEventsFrom, type EventCursor } from '../cluster/eventFile';
 import type { WorkerEvent } from '../cluster/workerEvents';
+import { ATTEMPT_PLACEHOLDER } from '../cluster/jobFile';
 import { inTransaction, type Db } from '../store/db';
+import { isClusterOwner } from '../store/clusterOwner';
 import {
+  markClusterRunStarted,
   readEventCursor,
   readIngestTarget,
   runningAttempts,
   saveEventCursor,
 } from '../store/eventCursors';
+import { statusEvent } from './runEvents';
 import type { EndStatus } from '../store/runs';
 import {
   outcomeOfMessage,
@@ -71,7 +75,11 @@ export const INGEST_BATCH_BYTES = 4 * 1024 * 1024;
  * `<workspace>/cluster/<runId>/<attempt>/events.jsonl`. The submitter names this file in the job
  * file; ingestPending looks for it.
  */
-export function eventFilePath(workspaceDir: string, runId: number, attempt: number): string {
+export function eventFilePath(
+  workspaceDir: string,
+  runId: number,
+  attempt: number | typeof ATTEMPT_PLACEHOLDER,
+): string {
   return join(workspaceDir, 'cluster', String(runId), String(attempt), 'events.jsonl');
 }
 
@@ -171,7 +179,9 @@ function ingestBatch(recorder: RecorderContext, source: IngestSource, maxBytes: 
   if (from.ended) return none;
   const run = readIngestTarget(db, runId);
   if (!run) throw new IngestRefused(file, `there is no run #${runId} in this workspace`);
-  if (run.status !== 'running' || run.attempt !== attempt) {
+  const clusterHeld = isClusterOwner(run.owner);
+  const waiting = run.status === 'queued' && clusterHeld;
+  if ((run.status !== 'running' && !waiting) || run.attempt !== attempt) {
     throw new IngestRefused(
       file,
       `run #${runId} is ${run.status} at attempt ${run.attempt}, not running attempt ${attempt}: ` +
@@ -186,16 +196,37 @@ function ingestBatch(recorder: RecorderContext, source: IngestSource, maxBytes: 
         `not run #${runId} attempt ${attempt}`,
     );
   }
-  const batch: Batch = {
-    ...none,
-    cursor: read.cursor,
-    advanced: read.cursor.offset !== from.offset,
-  };
-  read.events.forEach((event, i) => {
-    applyEvent(recorder, run, event, i === read.events.length - 1, batch);
+  let { events, cursor } = read;
+  // SIGTERM ends a cluster task both when a person cancels and when the scheduler's time limit
+  // is reached; the worker writes 'cancelled' either way. Unless a cancel was asked for, the
+  // outcome is held back and the cluster monitor ends the run with the scheduler's reason.
+  if (
+    clusterHeld &&
+    !run.cancelRequested &&
+    read.beforeOutcome &&
+    events.at(-1)?.message.type === 'cancelled'
+  ) {
+    events = events.slice(0, -1);
+    cursor = read.beforeOutcome;
+  }
+  const batch: Batch = { ...none, cursor, advanced: cursor.offset !== from.offset };
+  if (waiting && batch.advanced && markClusterRunStarted(db, runId, startedAt(read, events))) {
+    const event = statusEvent(db, runId);
+    if (event) recorder.sink.emit(event);
+  }
+  events.forEach((event, i) => {
+    applyEvent(recorder, run, event, i === events.length - 1, batch);
   });
-  if (batch.advanced) saveEventCursor(db, runId, attempt, { file, ...read.cursor });
+  if (batch.advanced) saveEventCursor(db, runId, attempt, { file, ...cursor });
   return batch;
+}
+
+/** When the worker started: its header's time, else its first event's. */
+function startedAt(
+  read: { header?: { startedAt: string } },
+  events: readonly WorkerEvent[],
+): string {
+  return read.header?.startedAt ?? events[0]?.at ?? new Date().toISOString();
 }
 
 function applyEvent(

@@ -18,6 +18,9 @@ import { estimateTransferability } from './transferabilityEstimate';
 import type { ProbeQueue } from './transferabilityEstimateProbes';
 import type { BackendService } from './backendService';
 import { specBackendIssues } from './specBackends';
+import type { ClusterService } from './clusterService';
+import { holdForCluster } from '../store/clusterTasks';
+import { inTransaction } from '../store/db';
 
 type ExperimentHandlers = Pick<
   RpcHandlers,
@@ -41,10 +44,27 @@ export function experimentHandlers(
   ctx: CoreContext,
   probes: ProbeQueue,
   backends: BackendService,
+  cluster?: ClusterService,
 ): ExperimentHandlers {
   const { db, events } = ctx;
   return {
-    'experiments.create': async ({ spec }) => {
+    'experiments.create': async ({ spec, executor }) => {
+      if (executor?.kind === 'slurm') {
+        if (!cluster) throw new AppFailure('unavailable', 'This process does not submit runs.');
+        await cluster.check(executor);
+        // This machine's backends say nothing of the compute nodes' (a GPU node may have what
+        // the login node lacks): a worker without its backend fails its run, saying so.
+        const created = inTransaction(db, () => {
+          const made = createExperiment(db, spec, ctx.transport, ctx.limit());
+          // In the same transaction: no local queue on the workspace can claim one in between.
+          holdForCluster(db, made.runIds, 'slurm');
+          return made;
+        });
+        events.emit({ type: 'experiment.created', experimentId: created.experimentId });
+        await cluster.submit(created.runIds, executor.slurm);
+        for (const runId of created.runIds) emitStatus(ctx, runId);
+        return created;
+      }
       // Asked before the transaction: the probe is a child process, the transaction synchronous.
       const found = await specBackendIssues(parseSpec(spec), backends);
       const created = createExperiment(db, spec, ctx.transport, ctx.limit(), found);

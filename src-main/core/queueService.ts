@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { RpcHandlers } from '../../src-shared/rpc/contract';
 import type { QueueProcess, QueueStatus } from '../../src-shared/rpc/queue';
+import { isClusterOwner } from '../store/clusterOwner';
 import type { Db } from '../store/db';
 import {
   listProcesses,
@@ -58,9 +59,10 @@ export function waitingLine(db: Db, experimentId: number, self: ProcessRecord): 
   const processes = new Map(listProcesses(db).map((p) => [p.owner, p]));
   const blocked = waitingOnOthers(db, [experimentId], self.owner);
   if (blocked.length > 0) {
-    const parts = blocked.map(
-      (b) =>
-        `source run #${b.dependsOn} (trained by ${describeOwner(b.owner === null ? null : (processes.get(b.owner) ?? null), self)})`,
+    const parts = blocked.map((b) =>
+      isClusterOwner(b.owner)
+        ? `source run #${b.dependsOn} (on Slurm)`
+        : `source run #${b.dependsOn} (trained by ${describeOwner(b.owner === null ? null : (processes.get(b.owner) ?? null), self)})`,
     );
     return `Waiting for ${parts.join(', ')}.`;
   }

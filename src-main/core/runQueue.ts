@@ -23,6 +23,7 @@ import { DEFAULT_LIVENESS, ownerIsGone, type LivenessLimits } from './liveness';
 import { statusEvent } from './runEvents';
 import {
   endRun,
+  immediateRecorder,
   recordLog,
   recordMessage,
   recordOutcome,
@@ -82,18 +83,7 @@ export class RunQueue {
   private readonly recorder: RecorderContext;
 
   constructor(private readonly o: RunQueueOptions) {
-    this.recorder = {
-      db: o.db,
-      workspaceDir: o.workspaceDir,
-      sink: {
-        emit: (event) => {
-          o.events.emit(event);
-        },
-        later: (task) => {
-          task();
-        },
-      },
-    };
+    this.recorder = immediateRecorder(o);
   }
 
   start(): void {

@@ -40,6 +40,26 @@ export interface RecorderContext {
   sink: RecorderSink;
 }
 
+/** Outside a transaction: clients hear at once, file work happens at once. */
+export function immediateRecorder(ctx: {
+  db: Db;
+  workspaceDir: string;
+  events: { emit(event: AppEvent): void };
+}): RecorderContext {
+  return {
+    db: ctx.db,
+    workspaceDir: ctx.workspaceDir,
+    sink: {
+      emit: (event) => {
+        ctx.events.emit(event);
+      },
+      later: (task) => {
+        task();
+      },
+    },
+  };
+}
+
 /** What the recorder needs to know of a run. */
 export type RecordedRun = Pick<ClaimedRun, 'id' | 'experimentId' | 'domainId' | 'config'>;
 

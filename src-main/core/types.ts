@@ -1,5 +1,7 @@
 import type { ImportProgressListener } from '../import/types';
 import type { PendingIngest } from './eventIngest';
+import type { SchedulerPass } from './clusterMonitor';
+import type { ExperimentClusterState } from '../store/clusterTasks';
 import type { PdfRenderer } from '../reports/service';
 import type { AppEvent } from '../../src-shared/rpc/events';
 import type { AppInfo, RpcHandlers } from '../../src-shared/rpc/contract';
@@ -45,6 +47,13 @@ export interface Core {
   waitForRuns(runIds: readonly number[]): Promise<void>;
   /** In-process only: ingests what is new in the running runs' event files (eventIngest.ts). */
   ingestEvents(): PendingIngest;
+  /**
+   * In-process only: ingests, then asks the scheduler once about the cluster's tasks, ending
+   * those that died without an outcome and cancelling those whose runs ended (clusterMonitor.ts).
+   */
+  syncCluster(): Promise<{ ingest: PendingIngest; scheduler: SchedulerPass }>;
+  /** In-process only: an experiment's Slurm jobs and what Slurm says of its unfinished runs. */
+  clusterState(experimentId: number): ExperimentClusterState;
   /** Stops the queue (cancelling running trainers) and closes the database. */
   close(): Promise<void>;
 }

@@ -70,6 +70,8 @@ const METHODS: Record<RpcMethod, true> = {
   'models.setKeep': true,
   'queue.status': true,
   'queue.setLimit': true,
+  'cluster.status': true,
+  'cluster.setProfile': true,
 };
 
 function isResult(value: unknown): value is Result<unknown> {

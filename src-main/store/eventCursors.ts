@@ -3,6 +3,7 @@ import {
   type ResolvedRunConfig,
   type RunStatus,
 } from '../../src-shared/domain/runs';
+import { NOT_CLUSTER_HELD } from './clusterOwner';
 import type { Db } from './db';
 import { nowIso, readJson } from './json';
 
@@ -62,11 +63,17 @@ export interface IngestTarget {
   status: RunStatus;
   /** Starts so far (runs.attempts): the attempt whose events are taken. */
   attempt: number;
+  /** 'cluster:slurm' while a cluster holds it (clusterOwner.ts). */
+  owner: string | null;
+  cancelRequested: boolean;
 }
 
 export function readIngestTarget(db: Db, runId: number): IngestTarget | undefined {
   const row = db
-    .prepare('SELECT id, experiment_id, domain_id, config, status, attempts FROM runs WHERE id = ?')
+    .prepare(
+      `SELECT id, experiment_id, domain_id, config, status, attempts, owner, cancel_requested
+       FROM runs WHERE id = ?`,
+    )
     .get(runId) as
     | {
         id: number;
@@ -75,6 +82,8 @@ export function readIngestTarget(db: Db, runId: number): IngestTarget | undefine
         config: string;
         status: RunStatus;
         attempts: number;
+        owner: string | null;
+        cancel_requested: number;
       }
     | undefined;
   if (!row) return undefined;
@@ -85,14 +94,33 @@ export function readIngestTarget(db: Db, runId: number): IngestTarget | undefine
     config: readJson(ResolvedRunConfigSchema, row.config, `config of run #${row.id}`),
     status: row.status,
     attempt: row.attempts,
+    owner: row.owner,
+    cancelRequested: row.cancel_requested === 1,
   };
 }
 
-/** Every running run with its current attempt: those whose event files may have news. */
+/**
+ * Every running run, and every run a cluster holds (queued until its worker starts), with its
+ * current attempt: those whose event files may have news.
+ */
 export function runningAttempts(db: Db): { runId: number; attempt: number }[] {
   return db
     .prepare(
-      `SELECT id AS runId, attempts AS attempt FROM runs WHERE status = 'running' ORDER BY id`,
+      `SELECT id AS runId, attempts AS attempt FROM runs
+       WHERE status = 'running' OR (status = 'queued' AND NOT ${NOT_CLUSTER_HELD('owner')})
+       ORDER BY id`,
     )
     .all() as { runId: number; attempt: number }[];
+}
+
+/** A cluster-held run whose worker wrote its header: it waits no more, it trains. */
+export function markClusterRunStarted(db: Db, runId: number, startedAt: string): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?
+         WHERE id = ? AND status = 'queued' AND NOT ${NOT_CLUSTER_HELD('owner')}`,
+      )
+      .run(startedAt, nowIso(), runId).changes > 0
+  );
 }

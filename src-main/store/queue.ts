@@ -1,4 +1,5 @@
 import type { RunStatus } from '../../src-shared/domain/runs';
+import { NOT_CLUSTER_HELD } from './clusterOwner';
 import { inTransaction, type Db } from './db';
 import { nowIso } from './json';
 
@@ -75,13 +76,14 @@ export interface RunOwner {
   process: (ProcessRecord & { heartbeatAt: string }) | null;
 }
 
+/** Owners of running runs; a cluster's runs are not among them (no process heartbeats those). */
 export function runOwners(db: Db): RunOwner[] {
   const rows = db
     .prepare(
       `SELECT r.owner, COUNT(*) AS runs, MAX(r.heartbeat_at) AS run_heartbeat_at,
               p.host, p.pid, p.transport, p.heartbeat_at
        FROM runs r LEFT JOIN processes p ON p.owner = r.owner
-       WHERE r.status = 'running' GROUP BY r.owner`,
+       WHERE r.status = 'running' AND ${NOT_CLUSTER_HELD('r.owner')} GROUP BY r.owner`,
     )
     .all() as {
     owner: string | null;
@@ -265,11 +267,17 @@ export function setTrainerLimit(db: Db, limit: number): void {
 /** Running runs per owner, for saying who holds the trainer slots. */
 export function slotHolders(db: Db): { owner: string | null; runs: number }[] {
   return db
-    .prepare(`SELECT owner, COUNT(*) AS runs FROM runs WHERE status = 'running' GROUP BY owner`)
+    .prepare(
+      `SELECT owner, COUNT(*) AS runs FROM runs
+       WHERE status = 'running' AND ${NOT_CLUSTER_HELD('owner')} GROUP BY owner`,
+    )
     .all() as { owner: string | null; runs: number }[];
 }
 
-/** Queued runs of these experiments waiting for a source run that another owner is running. */
+/**
+ * Queued runs of these experiments waiting for a source run that another owner is running, or
+ * that a cluster holds (waiting or training there).
+ */
 export function waitingOnOthers(
   db: Db,
   experimentIds: readonly number[],
@@ -280,7 +288,8 @@ export function waitingOnOthers(
     .prepare(
       `SELECT DISTINCT dep.id AS dependsOn, dep.owner AS owner, MIN(r.id) AS runId FROM runs r
        JOIN runs dep ON dep.id = r.depends_on
-       WHERE r.status = 'queued' AND dep.status = 'running' AND dep.owner IS NOT ?
+       WHERE r.status = 'queued' AND dep.owner IS NOT ?
+         AND (dep.status = 'running' OR (dep.status = 'queued' AND NOT ${NOT_CLUSTER_HELD('dep.owner')}))
          AND r.experiment_id IN (SELECT value FROM json_each(?))
        GROUP BY dep.id`,
     )

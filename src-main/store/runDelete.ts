@@ -14,6 +14,7 @@ const CHILD_TABLES = [
   'source_models',
   'run_embeddings',
   'run_event_cursors',
+  'cluster_tasks',
 ] as const;
 
 export interface DeleteRunsResult {

@@ -17,6 +17,9 @@ import {
   type SplitSizes,
 } from '../../src-shared/domain/runs';
 import { compareReproduction, type Reproduction } from '../../src-shared/domain/reproduction';
+import type { RunClusterTask } from '../../src-shared/domain/cluster';
+import { NOT_CLUSTER_HELD } from './clusterOwner';
+import { clusterTaskOf } from './clusterTasks';
 import { inTransaction, type Db } from './db';
 import { nowIso, readJson } from './json';
 import { readMetrics, summariseFinalMetrics } from './metrics';
@@ -224,7 +227,14 @@ export function getRun(db: Db, id: number): RunDetail | undefined {
       db.prepare('SELECT id FROM runs WHERE rerun_of = ? ORDER BY id').all(id) as { id: number }[]
     ).map((r) => r.id),
     reproduction: row.rerun_of === null ? null : reproductionOf(db, row.rerun_of, id),
+    ...clusterField(db, id),
   };
+}
+
+/** The cluster task of a run handed to one (issue 16); nothing for a run trained here. */
+function clusterField(db: Db, id: number): { cluster?: RunClusterTask } {
+  const task = clusterTaskOf(db, id);
+  return task ? { cluster: task } : {};
 }
 
 /** What a reproduction check compares of one run: its outcome, backend, data and metrics. */
@@ -302,9 +312,12 @@ export interface ClaimScope {
  */
 export function claimNextRun(db: Db, owner: string, scope: ClaimScope): ClaimedRun | undefined {
   return inTransaction(db, () => {
-    const running = db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE status = 'running'`).get() as {
-      n: number;
-    };
+    // A cluster's runs hold no trainer of this machine (store/clusterTasks.ts).
+    const running = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM runs WHERE status = 'running' AND ${NOT_CLUSTER_HELD('owner')}`,
+      )
+      .get() as { n: number };
     if (running.n >= scope.limit) return undefined;
     const ids = scope.experimentIds;
     const where =
@@ -318,7 +331,8 @@ export function claimNextRun(db: Db, owner: string, scope: ClaimScope): ClaimedR
         `SELECT r.id, r.experiment_id, r.config, r.domain_id, r.depends_on, r.rerun_of, r.attempts
          FROM runs r
          LEFT JOIN runs dep ON dep.id = r.depends_on
-         WHERE r.status = 'queued' AND (r.depends_on IS NULL OR dep.status = 'completed') ${where}
+         WHERE r.status = 'queued' AND r.owner IS NULL
+           AND (r.depends_on IS NULL OR dep.status = 'completed') ${where}
          ORDER BY r.id LIMIT 1`,
       )
       .get(ids === undefined ? {} : { ids: JSON.stringify(ids) }) as

@@ -70,6 +70,8 @@ export function createApi(transport: Transport): Api {
     'models.setKeep': method('models.setKeep'),
     'queue.status': method('queue.status'),
     'queue.setLimit': method('queue.setLimit'),
+    'cluster.status': method('cluster.status'),
+    'cluster.setProfile': method('cluster.setProfile'),
     onEvent: (listener) => transport.subscribe(listener),
   } satisfies Api;
 }

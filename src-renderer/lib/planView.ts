@@ -36,6 +36,21 @@ export function estimateLine(estimate: PlanEstimate | null): string | null {
   return `≈ ${formatEstimateSeconds(estimate.wallSeconds)} on ${plural(estimate.concurrency, 'trainer')}${partial}`;
 }
 
+/**
+ * What the designer says of time when the runs go to Slurm (issue 16): the plan's estimate is
+ * this machine's trainers', not the cluster's, whose queue and nodes decide how long runs take.
+ */
+export const SLURM_TIME_NOTE = 'on Slurm · no estimate: its queue decides';
+
+/** The launch dialog's sentence for the same. */
+export const SLURM_TIME_SENTENCE =
+  'On Slurm: no time estimate, the cluster’s queue decides how long the runs take.';
+
+/** The footer's words after the run counts: the estimate here, or the Slurm note. */
+export function footerTimeLine(estimate: PlanEstimate | null, onSlurm: boolean): string | null {
+  return onSlurm ? SLURM_TIME_NOTE : estimateLine(estimate);
+}
+
 /** `8 measured · 2 calibrated · 4 unknown`, the zero counts left out. */
 export function basisLine(estimate: PlanEstimate): string {
   const { measured, calibrated, unknown } = estimate.basis;

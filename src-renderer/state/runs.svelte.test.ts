@@ -2,7 +2,11 @@ import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDetail, RunSummary } from '../../src-shared/domain/runs';
 import type { ExperimentSummary } from '../../src-shared/domain/experiments';
+import type { RunClusterTask } from '../../src-shared/domain/cluster';
+import { ExperimentSpecSchema } from '../../src-shared/domain/experimentSpec';
 import type { Api } from '../../src-shared/rpc/api';
+import type { RpcInput } from '../../src-shared/rpc/contract';
+import { tinySpec } from '../../test/helpers/tinySpec';
 import type { Result } from '../../src-shared/result';
 import { RunMetrics, RunsStore } from './runs.svelte';
 
@@ -293,5 +297,64 @@ describe('RunsStore', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('RunsStore.create', () => {
+  it('sends the executor only when one is chosen (issue 16): this machine asks as it always did', async () => {
+    const inputs: RpcInput<'experiments.create'>[] = [];
+    const api: Api = {
+      ...fakeApi(new Map()).api,
+      'experiments.create': (input) => {
+        inputs.push(input);
+        return ok({ experimentId: 7, runIds: [1, 2] });
+      },
+    };
+    const store = new RunsStore(api);
+    const spec = ExperimentSpecSchema.parse(tinySpec('grid'));
+    const slurm = { kind: 'slurm', slurm: { partition: 'debug', time: '00:10:00' } } as const;
+    expect(await store.create(spec)).toEqual({
+      ok: true,
+      value: { experimentId: 7, runIds: [1, 2] },
+    });
+    await store.create(spec, slurm);
+    expect(inputs).toEqual([{ spec }, { spec, executor: slurm }]);
+  });
+});
+
+describe('RunsStore and a run on Slurm (issue 16)', () => {
+  it('keeps the cluster task with the run page’s details, and asks for it again on request', async () => {
+    const task: RunClusterTask = {
+      executor: 'slurm',
+      attempt: 1,
+      jobId: '123',
+      taskId: 4,
+      state: 'PENDING',
+      reason: 'Dependency',
+      submittedAt: '2026-12-06T10:00:02.000Z',
+    };
+    const queued = summary({ status: 'queued', startedAt: null });
+    const runs = new Map([[1, { ...detail(queued), cluster: task }]]);
+    const { api, calls } = fakeApi(runs);
+    const store = new RunsStore(api);
+    await store.loadRun(1);
+    expect(store.details.get(1)?.cluster).toEqual(task);
+    // The summary (lists, charts) stays a summary: the task is the page's.
+    expect(store.runs[1]).not.toHaveProperty('cluster');
+
+    runs.set(1, { ...detail(summary()), cluster: { ...task, state: 'RUNNING', reason: 'None' } });
+    calls.length = 0;
+    await store.refreshClusterTask(1);
+    expect(calls).toEqual(['runs.get 1']);
+    expect(store.details.get(1)?.cluster?.state).toBe('RUNNING');
+    expect(store.runs[1]?.status).toBe('running');
+  });
+
+  it('gives a run trained here no cluster task', async () => {
+    const { api } = fakeApi(new Map([[1, detail(summary())]]));
+    const store = new RunsStore(api);
+    await store.loadRun(1);
+    expect(store.details.get(1)).toBeDefined();
+    expect(store.details.get(1)).not.toHaveProperty('cluster');
   });
 });

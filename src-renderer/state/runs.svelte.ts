@@ -1,4 +1,5 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import type { ExecutorChoice } from '../../src-shared/domain/cluster';
 import type { ExperimentSpec, ExperimentSpecInput } from '../../src-shared/domain/experimentSpec';
 import type { ExperimentDetail, ExperimentSummary } from '../../src-shared/domain/experiments';
 import {
@@ -106,6 +107,7 @@ function splitDetail(detail: RunDetail): {
     rerunOf,
     reruns,
     reproduction,
+    cluster,
     metrics,
     ...summary
   } = detail;
@@ -126,6 +128,7 @@ function splitDetail(detail: RunDetail): {
       rerunOf,
       reruns,
       reproduction,
+      ...(cluster ? { cluster } : {}),
     },
     metrics,
   };
@@ -313,10 +316,14 @@ export class RunsStore {
     this.#pumpMetrics();
   }
 
+  /** `executor`: where the runs train (issue 16); left out, this machine. */
   async create(
     spec: ExperimentSpecInput,
+    executor?: ExecutorChoice,
   ): Promise<Result<{ experimentId: number; runIds: number[] }>> {
-    const result = await this.#api['experiments.create']({ spec });
+    const result = await this.#api['experiments.create'](
+      executor === undefined ? { spec } : { spec, executor },
+    );
     if (result.ok) {
       this.#experimentsRefresh.request();
       this.#runsRefresh.request();
@@ -478,6 +485,14 @@ export class RunsStore {
     // A run whose detail page was opened gets its detail (and exact metrics) again.
     for (const id of ids) if (this.details.has(id)) work.push(this.loadRun(id));
     await Promise.all(work);
+  }
+
+  /**
+   * An open run page's cluster task again (issue 16): Slurm's state and reason change without a
+   * core event (a reason goes from Priority to Resources), so the page asks while the run is active.
+   */
+  refreshClusterTask(id: number): Promise<void> {
+    return this.#refreshExtra(id);
   }
 
   /** A run's detail again, metrics aside (those stream in, and a refetch could race them). */

@@ -1,3 +1,4 @@
+import type { RunClusterTask } from './cluster';
 import { z } from 'zod';
 import { RunDeviceSchema, type RunDevice } from './backends';
 import type { Reproduction } from './reproduction';
@@ -240,6 +241,8 @@ export interface RunDetail extends RunSummary {
   reruns: number[];
   /** For a re-run: whether it reproduced its original (reproduction.ts). */
   reproduction: Reproduction | null;
+  /** The cluster task that holds or held its current attempt (issue 16); absent for local runs. */
+  cluster?: RunClusterTask;
 }
 
 /** 'debug': a failed trainer's stack trace. */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import type { MachineBackends } from '../domain/backends';
+import {
+  ExecutorChoiceSchema,
+  SlurmOptionsSchema,
+  type ClusterStatus,
+  type SlurmOptions,
+} from '../domain/cluster';
 import type { DatasetSummary } from '../domain/datasets';
 import type {
   ExampleSpec,
@@ -101,7 +107,13 @@ export const rpcInputs = {
   'datasets.import': ImportInputSchema,
   'datasets.preview': PreviewInputSchema,
   'datasets.delete': DeleteDatasetInputSchema,
-  'experiments.create': z.object({ spec: z.unknown() }).strict(),
+  /**
+   * `executor` (issue 16): where its runs train; this machine unless it names Slurm. Refused
+   * when Slurm is named and sbatch is not reachable.
+   */
+  'experiments.create': z
+    .object({ spec: z.unknown(), executor: ExecutorChoiceSchema.optional() })
+    .strict(),
   'experiments.plan': PlanInputSchema,
   'experiments.list': none,
   'experiments.get': byId,
@@ -157,6 +169,10 @@ export const rpcInputs = {
   'queue.status': none,
   /** Sets the trainer limit shared by every process on the workspace (kept in the database). */
   'queue.setLimit': SetTrainerLimitSchema,
+  /** Whether Slurm is reachable from this machine, and the saved Slurm profile (issue 16). */
+  'cluster.status': z.object({ refresh: z.boolean().optional() }).strict(),
+  /** Saves the Slurm profile the designer starts from; null forgets it. */
+  'cluster.setProfile': z.object({ profile: SlurmOptionsSchema.nullable() }).strict(),
 } as const;
 
 export interface RpcOutputs {
@@ -218,6 +234,9 @@ export interface RpcOutputs {
   'models.setKeep': ModelStorage;
   'queue.status': QueueStatus;
   'queue.setLimit': QueueStatus;
+  'cluster.status': ClusterStatus;
+  /** The profile as saved (checked against what sbatch accepts). */
+  'cluster.setProfile': { profile: SlurmOptions | null };
 }
 
 export type RpcMethod = keyof typeof rpcInputs;

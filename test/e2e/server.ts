@@ -9,8 +9,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `transferlab serve` as a user would, and reads the URL (with its token) it prints. */
-export async function startServeProcess(workspace: string): Promise<ServerProcess> {
+/**
+ * Starts `transferlab serve` as a user would, and reads the URL (with its token) it prints.
+ * `env` adds to this process's environment (SLURM_CONF: which cluster, if any, it reaches).
+ */
+export async function startServeProcess(
+  workspace: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ServerProcess> {
   const root = projectRoot();
   const child = spawn(
     process.execPath,
@@ -18,7 +24,7 @@ export async function startServeProcess(workspace: string): Promise<ServerProces
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: 'true' },
+      env: { ...process.env, CI: 'true', ...env },
     },
   );
   let stderr = '';

@@ -20,13 +20,14 @@ export interface Workbench {
 /**
  * One `transferlab serve` process on a fresh workspace and one Chromium for the file's tests,
  * started before them and torn down after. Read the fields inside tests (they are set by then).
+ * `env` adds to the server's environment.
  */
-export function useWorkbench(name: string): Workbench {
+export function useWorkbench(name: string, env: Readonly<Record<string, string>> = {}): Workbench {
   let state: Workbench | undefined;
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const workspace = mkdtempSync(join(tmpdir(), `transferlab-e2e-${name}-`));
-    const server = await startServeProcess(workspace);
+    const server = await startServeProcess(workspace, env);
     state = { workspace, server, browser: await launchChromium() };
   });
   afterAll(async () => {

@@ -93,6 +93,7 @@ const MEMORY = /^\d+[KMGT]?$/i;
 /** Partitions and accounts are Slurm names; sbatch also takes a comma-separated list of partitions. */
 const SLURM_NAME = /^[A-Za-z0-9_.-]+(?:,[A-Za-z0-9_.-]+)*$/;
 const JOB_ID = /^\d+$/;
+const JOB_OR_TASK_ID = /^\d+(?:_\d+)?$/;
 const OPTION = /^--([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -174,7 +175,9 @@ function dependencyValue(dependency: SlurmDependency): string {
   if (dependency.type === 'aftercorr') return `aftercorr:${jobId(dependency.jobId)}`;
   if (dependency.jobIds.length === 0)
     throw new SbatchOptionError('afterok needs at least one job id');
-  return `afterok:${dependency.jobIds.map(jobId).join(':')}`;
+  // afterok also takes one task of an array (`<job>_<task>`): a transfer run waits for its own
+  // source run's task, not for every source of the grid.
+  return `afterok:${dependency.jobIds.map((id) => matching('dependency job id', id, JOB_OR_TASK_ID)).join(':')}`;
 }
 
 function jobId(id: string): string {

@@ -1,3 +1,4 @@
+import { SLURM_ENDED_STATES } from '../../../src-shared/domain/cluster';
 import { runSlurmCommand, SlurmCommandError, type SlurmCallOptions } from './command';
 
 /**
@@ -68,20 +69,7 @@ const WAITING: ReadonlySet<SlurmState> = new Set([
   'REQUEUE_FED',
   'RESV_DEL_HOLD',
 ]);
-const ENDED: ReadonlySet<SlurmState> = new Set([
-  'COMPLETED',
-  'CANCELLED',
-  'FAILED',
-  'TIMEOUT',
-  'PREEMPTED',
-  'NODE_FAIL',
-  'BOOT_FAIL',
-  'DEADLINE',
-  'OUT_OF_MEMORY',
-  'REVOKED',
-  'SPECIAL_EXIT',
-  'VANISHED',
-]);
+const ENDED: ReadonlySet<SlurmState> = new Set(SLURM_ENDED_STATES);
 
 /** Running covers what holds a node (CONFIGURING, COMPLETING, SUSPENDED…) and UNKNOWN. */
 export function slurmPhase(state: SlurmState): SlurmPhase {

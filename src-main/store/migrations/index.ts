@@ -12,6 +12,7 @@ import { migration010 } from './010_transferability_shrinkage';
 import { migration011 } from './011_embeddings';
 import { migration012 } from './012_experiment_archive';
 import { migration013 } from './013_run_event_cursors';
+import { migration014 } from './014_cluster_tasks';
 
 export interface Migration {
   version: number;
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];

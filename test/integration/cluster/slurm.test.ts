@@ -28,6 +28,13 @@ import { describeOnSlurm, waitForArrayEnd, waitForTaskState } from '../../helper
  * the other tests run meanwhile; the file takes 65 to 95 s. It needs 2 free CPUs on the cluster.
  */
 
+/**
+ * Waits are minutes, not seconds: the node's CPUs may be held by another test file's tasks
+ * (the executor's tests run beside these), and a task waits for them (Reason=Resources).
+ */
+const WAIT_MS = 300_000;
+const TEST_MS = 2 * WAIT_MS;
+
 /** The stand-in worker: `node task.mjs worker <jobs-dir>/<i>.json`. */
 const TASK_SCRIPT = `
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -136,96 +143,108 @@ await describeOnSlurm('Slurm array jobs on a real cluster', () => {
     expect(availability.partitions.find((p) => p.isDefault)).toMatchObject({ up: true });
   });
 
-  it('runs task i on job file i, each transfer task after its own source task (aftercorr) and a summary after both jobs (afterok)', async () => {
-    const source = prepareArray('source', [{ sleepS: 1 }, {}, { sleepS: 0.5 }]);
-    source.jobName = 'source "a" \\ b # c';
-    source.arrayParallelism = 2;
-    const transfer = prepareArray('transfer', [{}, {}, {}]);
-    const summary = prepareArray('summary', [{}]);
-    const sourceJob = await submit(source);
-    const transferJob = await submit({
-      ...transfer,
-      dependency: { type: 'aftercorr', jobId: sourceJob.jobId },
-    });
-    const summaryJob = await submit({
-      ...summary,
-      dependency: { type: 'afterok', jobIds: [sourceJob.jobId, transferJob.jobId] },
-    });
-
-    const { stdout } = await runSlurmCommand('scontrol', ['show', 'job', sourceJob.jobId]);
-    expect(stdout).toContain('JobName=source "a" \\ b # c\n');
-
-    for (const [job, count] of [
-      [sourceJob, 3],
-      [transferJob, 3],
-      [summaryJob, 1],
-    ] as const) {
-      const states = await waitForArrayEnd(job.jobId, count, 45_000);
-      expect(states.map((t) => [t.taskId, t.state, t.exit])).toEqual(
-        Array.from({ length: count }, (_, i) => [i, 'COMPLETED', { code: 0, signal: 0 }]),
-      );
-    }
-    for (let i = 0; i < 3; i++) {
-      const ran = done(source, i);
-      expect(ran).toMatchObject({
-        jobFile: join(source.jobsDir, `${String(i)}.json`),
-        arrayJobId: sourceJob.jobId,
-        taskId: String(i),
-        cwd: source.jobsDir,
+  it(
+    'runs task i on job file i, each transfer task after its own source task (aftercorr) and a summary after both jobs (afterok)',
+    async () => {
+      const source = prepareArray('source', [{ sleepS: 1 }, {}, { sleepS: 0.5 }]);
+      source.jobName = 'source "a" \\ b # c';
+      source.arrayParallelism = 2;
+      const transfer = prepareArray('transfer', [{}, {}, {}]);
+      const summary = prepareArray('summary', [{}]);
+      const sourceJob = await submit(source);
+      const transferJob = await submit({
+        ...transfer,
+        dependency: { type: 'aftercorr', jobId: sourceJob.jobId },
       });
-      expect(done(transfer, i).startedAt).toBeGreaterThanOrEqual(ran.endedAt);
-      const log = join(source.logsDir, `${sourceJob.jobId}_${String(i)}.out`);
-      expect(readFileSync(log, 'utf8')).toBe(`task ${String(i)} done\n`);
-    }
-    const lastEnd = Math.max(...[0, 1, 2].map((i) => done(transfer, i).endedAt));
-    expect(done(summary, 0).startedAt).toBeGreaterThanOrEqual(lastEnd);
-  }, 60_000);
+      const summaryJob = await submit({
+        ...summary,
+        dependency: { type: 'afterok', jobIds: [sourceJob.jobId, transferJob.jobId] },
+      });
 
-  it('cancels the transfer task of a failed source task (DependencyNeverSatisfied)', async () => {
-    const source = prepareArray('failing-source', [{}, { exitCode: 3 }]);
-    const sourceJob = await submit(source);
-    const transferJob = await submit({
-      ...prepareArray('orphan-transfer', [{}, {}]),
-      dependency: { type: 'aftercorr', jobId: sourceJob.jobId },
-    });
-    expect(await waitForArrayEnd(sourceJob.jobId, 2, 30_000)).toEqual([
-      {
-        jobId: sourceJob.jobId,
-        taskId: 0,
-        state: 'COMPLETED',
-        exit: { code: 0, signal: 0 },
-        restarts: 0,
-      },
-      {
-        jobId: sourceJob.jobId,
-        taskId: 1,
-        state: 'FAILED',
-        reason: 'NonZeroExitCode',
-        exit: { code: 3, signal: 0 },
-        restarts: 0,
-      },
-    ]);
-    const transfer = await waitForArrayEnd(transferJob.jobId, 2, 30_000);
-    expect(transfer.map((t) => [t.state, t.reason])).toEqual([
-      ['COMPLETED', undefined],
-      ['CANCELLED', 'DependencyNeverSatisfied'],
-    ]);
-  }, 60_000);
+      const { stdout } = await runSlurmCommand('scontrol', ['show', 'job', sourceJob.jobId]);
+      expect(stdout).toContain('JobName=source "a" \\ b # c\n');
 
-  it('ends a task cancelled with scancel as CANCELLED, after SIGTERM reached the worker', async () => {
-    const request = prepareArray('cancel', [{ sleepS: 300 }, {}]);
-    const job = await submit(request);
-    await waitForTaskState(job.jobId, 2, 0, 'RUNNING', 30_000);
-    // RUNNING comes before Node has started the worker and it listens for SIGTERM.
-    await waitForFile(join(request.jobsDir, '0.started'), 30_000);
-    await cancelJob({ jobId: job.jobId, taskId: 0 });
-    const states = await waitForArrayEnd(job.jobId, 2, 30_000);
-    expect(states.map((t) => t.state)).toEqual(['CANCELLED', 'COMPLETED']);
-    expect(existsSync(join(request.jobsDir, '0.term'))).toBe(true);
-    expect(existsSync(join(request.jobsDir, '0.done'))).toBe(false);
-    // Cancelling what has ended already is harmless.
-    await cancelJob({ jobId: job.jobId, taskId: 0 });
-  }, 60_000);
+      for (const [job, count] of [
+        [sourceJob, 3],
+        [transferJob, 3],
+        [summaryJob, 1],
+      ] as const) {
+        const states = await waitForArrayEnd(job.jobId, count, WAIT_MS);
+        expect(states.map((t) => [t.taskId, t.state, t.exit])).toEqual(
+          Array.from({ length: count }, (_, i) => [i, 'COMPLETED', { code: 0, signal: 0 }]),
+        );
+      }
+      for (let i = 0; i < 3; i++) {
+        const ran = done(source, i);
+        expect(ran).toMatchObject({
+          jobFile: join(source.jobsDir, `${String(i)}.json`),
+          arrayJobId: sourceJob.jobId,
+          taskId: String(i),
+          cwd: source.jobsDir,
+        });
+        expect(done(transfer, i).startedAt).toBeGreaterThanOrEqual(ran.endedAt);
+        const log = join(source.logsDir, `${sourceJob.jobId}_${String(i)}.out`);
+        expect(readFileSync(log, 'utf8')).toBe(`task ${String(i)} done\n`);
+      }
+      const lastEnd = Math.max(...[0, 1, 2].map((i) => done(transfer, i).endedAt));
+      expect(done(summary, 0).startedAt).toBeGreaterThanOrEqual(lastEnd);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'cancels the transfer task of a failed source task (DependencyNeverSatisfied)',
+    async () => {
+      const source = prepareArray('failing-source', [{}, { exitCode: 3 }]);
+      const sourceJob = await submit(source);
+      const transferJob = await submit({
+        ...prepareArray('orphan-transfer', [{}, {}]),
+        dependency: { type: 'aftercorr', jobId: sourceJob.jobId },
+      });
+      expect(await waitForArrayEnd(sourceJob.jobId, 2, WAIT_MS)).toEqual([
+        {
+          jobId: sourceJob.jobId,
+          taskId: 0,
+          state: 'COMPLETED',
+          exit: { code: 0, signal: 0 },
+          restarts: 0,
+        },
+        {
+          jobId: sourceJob.jobId,
+          taskId: 1,
+          state: 'FAILED',
+          reason: 'NonZeroExitCode',
+          exit: { code: 3, signal: 0 },
+          restarts: 0,
+        },
+      ]);
+      const transfer = await waitForArrayEnd(transferJob.jobId, 2, WAIT_MS);
+      expect(transfer.map((t) => [t.state, t.reason])).toEqual([
+        ['COMPLETED', undefined],
+        ['CANCELLED', 'DependencyNeverSatisfied'],
+      ]);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'ends a task cancelled with scancel as CANCELLED, after SIGTERM reached the worker',
+    async () => {
+      const request = prepareArray('cancel', [{ sleepS: 300 }, {}]);
+      const job = await submit(request);
+      await waitForTaskState(job.jobId, 2, 0, 'RUNNING', WAIT_MS);
+      // RUNNING comes before Node has started the worker and it listens for SIGTERM.
+      await waitForFile(join(request.jobsDir, '0.started'), WAIT_MS);
+      await cancelJob({ jobId: job.jobId, taskId: 0 });
+      const states = await waitForArrayEnd(job.jobId, 2, WAIT_MS);
+      expect(states.map((t) => t.state)).toEqual(['CANCELLED', 'COMPLETED']);
+      expect(existsSync(join(request.jobsDir, '0.term'))).toBe(true);
+      expect(existsSync(join(request.jobsDir, '0.done'))).toBe(false);
+      // Cancelling what has ended already is harmless.
+      await cancelJob({ jobId: job.jobId, taskId: 0 });
+    },
+    TEST_MS,
+  );
 
   it('reports the tasks of a job slurmctld does not know as vanished', async () => {
     expect(await arrayTaskStates('987654321', 2)).toEqual([
@@ -234,9 +253,13 @@ await describeOnSlurm('Slurm array jobs on a real cluster', () => {
     ]);
   });
 
-  it('ends a task past its time limit as TIMEOUT, after SIGTERM reached the worker', async () => {
-    const [task] = await waitForArrayEnd(timeLimited.jobId, 1, 150_000);
-    expect(task).toMatchObject({ state: 'TIMEOUT', reason: 'TimeLimit' });
-    expect(existsSync(join(timeLimitedDir, '0.term'))).toBe(true);
-  }, 160_000);
+  it(
+    'ends a task past its time limit as TIMEOUT, after SIGTERM reached the worker',
+    async () => {
+      const [task] = await waitForArrayEnd(timeLimited.jobId, 1, WAIT_MS);
+      expect(task).toMatchObject({ state: 'TIMEOUT', reason: 'TimeLimit' });
+      expect(existsSync(join(timeLimitedDir, '0.term'))).toBe(true);
+    },
+    TEST_MS,
+  );
 });

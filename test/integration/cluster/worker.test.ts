@@ -147,7 +147,7 @@ describe('transferlab worker', () => {
     ]);
   });
 
-  it('on SIGTERM (scancel) writes a cancelled outcome at the next batch and exits 0', async () => {
+  it('on SIGTERM (scancel) writes a cancelled outcome at the next batch and exits 3', async () => {
     const dir = tempDir();
     const job = sourceJob(join(dir, 'models'), 10_000, 4);
     const eventsFile = join(dir, 'run-7.attempt-1.events.jsonl');
@@ -168,7 +168,7 @@ describe('transferlab worker', () => {
     }
     worker.child.kill('SIGTERM');
     const { code, signal, stderr } = await worker.done;
-    expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
+    expect({ code, signal }, stderr).toEqual({ code: 3, signal: null });
     expect(stderr).toMatch(/SIGTERM: cancelling at the next batch/);
     expect(stderr).toMatch(/Run 7, attempt 1: cancelled/);
 

@@ -89,7 +89,12 @@ describe('colour', () => {
 describe('`-` for stdin', () => {
   it('is accepted where a spec file is, and nothing else changes for files', () => {
     const dir = tempDir();
-    expect(parseArgs(RunArgsSchema, { spec: '-' })).toEqual({ spec: '-', json: false });
+    expect(parseArgs(RunArgsSchema, { spec: '-' })).toEqual({
+      spec: '-',
+      json: false,
+      executor: 'local',
+      detach: false,
+    });
     expect(FileOrStdinSchema.parse(' - ')).toBe('-');
     const file = join(dir, '-');
     writeFileSync(file, '{}');

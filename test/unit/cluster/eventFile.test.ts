@@ -236,6 +236,51 @@ describe('the event file', () => {
   });
 });
 
+describe('beforeOutcome', () => {
+  it('is the cursor just before the outcome’s line, only in the read that takes the outcome', () => {
+    const file = newFile();
+    const writer = EventFileWriter.create(file, HEADER);
+    writer.append(PROGRESS);
+    writer.append(EPOCH);
+    const partial = readEventsFrom(file);
+    // No outcome read yet: nothing to hold back.
+    expect(partial).not.toHaveProperty('beforeOutcome');
+    writer.append(LOG);
+    writer.append({ type: 'cancelled' });
+    writer.close();
+
+    const whole = readEventsFrom(file);
+    const outcomeLine = readFileSync(file, 'utf8').split('\n').at(-2) ?? '';
+    expect(whole.beforeOutcome).toEqual({
+      offset: readFileSync(file).length - Buffer.byteLength(`${outcomeLine}\n`),
+      seq: 3,
+      ended: false,
+    });
+    // From there the outcome alone is read, and it ends the file.
+    const rest = readEventsFrom(file, whole.beforeOutcome);
+    expect(messagesOf(rest.events)).toEqual([{ type: 'cancelled' }]);
+    expect(rest.cursor).toEqual(whole.cursor);
+    expect(rest.beforeOutcome).toEqual(whole.beforeOutcome);
+    // A read that started after the epochs names the same place.
+    expect(readEventsFrom(file, partial.cursor).beforeOutcome).toEqual(whole.beforeOutcome);
+    // Read past the outcome: nothing left, nothing to hold back.
+    expect(readEventsFrom(file, whole.cursor)).toEqual({ events: [], cursor: whole.cursor });
+  });
+
+  it('marks a completed or failed outcome too', () => {
+    const file = newFile();
+    const writer = EventFileWriter.create(file, HEADER);
+    writer.append(COMPLETED);
+    writer.close();
+    const read = readEventsFrom(file);
+    expect(read.beforeOutcome).toEqual({
+      offset: readFileSync(file, 'utf8').indexOf('\n') + 1,
+      seq: 0,
+      ended: false,
+    });
+  });
+});
+
 describe('the executor a header records', () => {
   it('names a Slurm array task, a Kubernetes indexed pod, or none', () => {
     expect(executorFromEnv({ SLURM_JOB_ID: '1234', SLURM_ARRAY_TASK_ID: '5' }, 'c1', 99)).toEqual({

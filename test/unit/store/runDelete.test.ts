@@ -118,6 +118,10 @@ function fixture(): Fixture {
   recordTransferability(db, t1, { leep: -1, nce: -0.5, hScore: 0.2, logMe: 0.1 }, 100);
   saveEmbedding(db, 'key', embeddingOf(t1));
   saveEventCursor(db, t1, 1, { file: '/w/cluster/events.jsonl', offset: 10, seq: 1, ended: true });
+  db.prepare(
+    `INSERT INTO cluster_tasks (run_id, attempt, executor, job_id, task_id, state, updated_at)
+     VALUES (?, 1, 'slurm', '42', 0, 'COMPLETED', '2026-12-06T00:00:00.000Z')`,
+  ).run(t1);
   return { ...ws, dir, source, t1, t2, modelDir };
 }
 
@@ -138,6 +142,7 @@ describe('deleteRuns', () => {
     const tables = runTables(db);
     // The tables this test must cover; a new run_id table shows up here and must be handled.
     expect(tables).toEqual([
+      'cluster_tasks',
       'metrics',
       'run_embeddings',
       'run_event_cursors',
@@ -158,9 +163,13 @@ describe('deleteRuns', () => {
       ).n;
     for (const table of tables) {
       if (
-        !['run_transferability', 'source_models', 'run_embeddings', 'run_event_cursors'].includes(
-          table,
-        )
+        ![
+          'run_transferability',
+          'source_models',
+          'run_embeddings',
+          'run_event_cursors',
+          'cluster_tasks',
+        ].includes(table)
       ) {
         expect(count(table, gone), table).toBeGreaterThan(0);
       }
@@ -168,6 +177,7 @@ describe('deleteRuns', () => {
     expect(count('run_transferability', [f.t1])).toBe(1);
     expect(count('run_embeddings', [f.t1])).toBe(1);
     expect(count('run_event_cursors', [f.t1])).toBe(1);
+    expect(count('cluster_tasks', [f.t1])).toBe(1);
     expect(count('source_models', [f.source])).toBe(1);
     const keptBefore = Object.fromEntries(tables.map((t) => [t, count(t, [f.ids.B, f.ids.C])]));
 

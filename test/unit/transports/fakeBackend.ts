@@ -96,6 +96,8 @@ export function fakeBackend(): {
     'models.setKeep': notImplemented('models.setKeep'),
     'queue.status': notImplemented('queue.status'),
     'queue.setLimit': notImplemented('queue.setLimit'),
+    'cluster.status': notImplemented('cluster.status'),
+    'cluster.setProfile': notImplemented('cluster.setProfile'),
   };
   return {
     handlers,

@@ -140,6 +140,25 @@ describe('sbatchScript', () => {
     }
   });
 
+  it('waits for single array tasks with afterok <job>_<task>, and refuses anything else', () => {
+    const script = sbatchScript({
+      ...base,
+      dependency: { type: 'afterok', jobIds: ['1234_0', '1234_17', '99'] },
+    });
+    expect(script).toContain('#SBATCH --dependency="afterok:1234_0:1234_17:99"\n');
+    expect(script).toContain('#SBATCH --kill-on-invalid-dep="yes"\n');
+    for (const id of ['12_x', '12_', '_3', '12_3_4', '12-3', '12_3;rm', ' 12_3', '12_-1']) {
+      expect(
+        () => sbatchScript({ ...base, dependency: { type: 'afterok', jobIds: ['11', id] } }),
+        id,
+      ).toThrow(new SbatchOptionError(`--dependency job id ${JSON.stringify(id)} is not valid`));
+    }
+    // aftercorr pairs whole arrays task by task: a task id there is refused.
+    expect(() =>
+      sbatchScript({ ...base, dependency: { type: 'aftercorr', jobId: '1234_0' } }),
+    ).toThrow(SbatchOptionError);
+  });
+
   it('accepts each of Slurm time formats', () => {
     for (const time of ['30', '30:00', '2:00:00', '1-0', '1-12:00', '1-12:00:00', 'UNLIMITED']) {
       expect(sbatchScript({ ...base, time }), time).toContain(`#SBATCH --time="${time}"\n`);
