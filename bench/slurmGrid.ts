@@ -1,8 +1,9 @@
 /**
  * One grid on this machine and on Slurm (issue 16): the wall time of each, their ratio, and the
  * overhead a Slurm task adds per run, from the run's submission to its first epoch on disk
- * (`submitted → worker start`: the scheduler and the node; `worker start → first epoch`: the
- * worker's process start, loading tfjs and the data, and one epoch). Both sides run the same
+ * (`submitted → worker header`: the scheduler, the task's process start and loading the engine,
+ * since the worker writes its header once tfjs is loaded; `worker header → first epoch`: loading
+ * the data and one epoch). Both sides run the same
  * spec through openCore, as the CLI does; the Slurm side submits real array jobs (one for the
  * sources, one per source for its transfer runs) whose tasks run `transferlab worker`.
  * Not a test: run it on a login node (here: the one-node cluster of scripts/slurm) with

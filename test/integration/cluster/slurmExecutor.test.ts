@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunDetail } from '../../../src-shared/domain/runs';
 import { arrayTaskStates, slurmPhase } from '../../../src-main/cluster/slurm/status';
+import { runSlurmCommand } from '../../../src-main/cluster/slurm/command';
 import { cancelJob } from '../../../src-main/cluster/slurm/submit';
 import { openCore } from '../../../src-main/core/core';
 import type { Core } from '../../../src-main/core/types';
@@ -18,7 +19,8 @@ import { describeOnSlurm } from '../../helpers/slurm';
  *    per-epoch metrics of the same spec run on this machine;
  *  - a run that reaches its time limit ends failed with Slurm's reason, and so does what waited;
  *  - a transfer run cancelled while its task waits, and a source run cancelled while it trains;
- *  - a worker killed with SIGKILL (no outcome written) ends crashed, with its log's path.
+ *  - a worker killed with SIGKILL (no outcome written) ends crashed, with its log's path;
+ *  - a task requeued by `scontrol requeue` (what preemption does) restarts its run as attempt 2.
  *
  * Time: Slurm counts time limits in minutes and checks them every 30 s, so the time-limited run
  * (--time=1) ends 60 to 90 s after it starts; it is submitted first and the rest runs meanwhile.
@@ -54,6 +56,9 @@ function gridSpec(): Record<string, unknown> {
   };
 }
 
+/** About half a second an epoch on 20,000 rows: 10,000 epochs outlast every test here. */
+const LONG_SOURCE = { epochs: 10_000, learningRate: 0.01, batchSize: 32, backend: 'cpu' };
+
 /** One source run that trains for many minutes, and a fine-tune that waits for it. */
 function longSpec(name: string, taskSeed: number): Record<string, unknown> {
   return {
@@ -81,7 +86,7 @@ function longSpec(name: string, taskSeed: number): Record<string, unknown> {
     budgets: [10],
     seeds: [0],
     model: { type: 'mlp', hidden: [4] },
-    sourceTraining: { epochs: 10_000, learningRate: 0.01, batchSize: 32, backend: 'cpu' },
+    sourceTraining: LONG_SOURCE,
     training: { epochs: 2, learningRate: 0.01, batchSize: 32, backend: 'cpu' },
   };
 }
@@ -293,6 +298,42 @@ await describeOnSlurm('transferlab on Slurm: submit, follow, end (issue 16)', ()
         'failed',
         `Its source run #${String(source.id)} ended crashed; no source model to start from.`,
       ]);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'restarts a requeued task’s run as a new attempt, which completes with each epoch once',
+    async () => {
+      const created = await core.handlers['experiments.create']({
+        spec: { ...longSpec('requeued', 8), sourceTraining: { ...LONG_SOURCE, epochs: 12 } },
+        executor: { kind: 'slurm', slurm: { time: '00:10:00' } },
+      });
+      const [source, transfer] = await runsOf(core, created.experimentId);
+      if (!source || !transfer) throw new Error('expected a source and a transfer run');
+      remember([source, transfer]);
+      const task = `${source.cluster?.jobId ?? ''}_${String(source.cluster?.taskId)}`;
+      await until('a source epoch', async () => {
+        const run = await core.handlers['runs.get']({ id: source.id });
+        return run.metrics.length > 0 ? run : undefined;
+      });
+      // What preemption or a node failure does: Slurm stops the task and queues it again.
+      await runSlurmCommand('scontrol', ['requeue', task]);
+      const waiting = await until('the run to wait again as attempt 2', async () => {
+        const run = await core.handlers['runs.get']({ id: source.id });
+        return run.status === 'queued' && run.attempts === 2 ? run : undefined;
+      });
+      expect(waiting.metrics).toEqual([]);
+      // Slurm holds a requeued job back for a while (BeginTime); start it now.
+      await runSlurmCommand('scontrol', ['update', `JobId=${task}`, 'StartTime=now']);
+      await withTimeout('the restarted run', core.waitForRuns([source.id, transfer.id]));
+      const done = await core.handlers['runs.get']({ id: source.id });
+      expect([done.status, done.attempts, done.cluster?.attempt]).toEqual(['completed', 2, 2]);
+      expect(done.metrics.map((m) => m.epoch)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(done.log.map((l) => l.message)).toContainEqual(
+        expect.stringMatching(/^Slurm requeued task \d+_0 \(restart 1/),
+      );
+      expect((await core.handlers['runs.get']({ id: transfer.id })).status).toBe('completed');
     },
     TEST_MS,
   );
