@@ -92,7 +92,11 @@ export function runRow(run: RunSummary): string[] {
     transferLabel(run),
     String(run.budget),
     String(run.seed),
-    run.error !== null && run.status !== 'completed' ? `${run.status}*` : run.status,
+    run.error !== null && run.status !== 'completed'
+      ? `${run.status}*`
+      : run.status === 'queued' && run.executor === 'slurm'
+        ? 'waiting in Slurm'
+        : run.status,
     run.backend ?? '',
     run.device?.label ?? '',
     formatAccuracy(run.finalMetrics?.test_acc),

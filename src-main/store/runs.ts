@@ -18,7 +18,7 @@ import {
 } from '../../src-shared/domain/runs';
 import { compareReproduction, type Reproduction } from '../../src-shared/domain/reproduction';
 import type { RunClusterTask } from '../../src-shared/domain/cluster';
-import { NOT_CLUSTER_HELD } from './clusterOwner';
+import { CLUSTER_OWNER_PREFIX, NOT_CLUSTER_HELD } from './clusterOwner';
 import { clusterTaskOf } from './clusterTasks';
 import { inTransaction, type Db } from './db';
 import { nowIso, readJson } from './json';
@@ -106,6 +106,8 @@ export interface RunRow {
   error: string | null;
   depends_on: number | null;
   input_adapter: string | null;
+  /** 'slurm' for a run handed to Slurm (cluster_tasks, or the owner before its task row). */
+  executor: string | null;
 }
 
 interface RunDetailRow extends RunRow {
@@ -128,7 +130,11 @@ export const SUMMARY_COLUMNS = `
   r.id, r.experiment_id, e.name AS experiment_name, r.kind, r.strategy, r.variant,
   s.name AS source_name, d.name AS domain_name, r.budget, r.seed, r.status, r.backend,
   r.environment -> '$.device' AS device, r.created_at, r.started_at, r.finished_at,
-  r.epochs_done, r.epochs, r.final_metrics, r.error, r.depends_on, r.input_adapter`;
+  r.epochs_done, r.epochs, r.final_metrics, r.error, r.depends_on, r.input_adapter,
+  COALESCE(
+    (SELECT t.executor FROM cluster_tasks t WHERE t.run_id = r.id AND t.attempt = r.attempts),
+    CASE WHEN r.owner LIKE '${CLUSTER_OWNER_PREFIX}%' THEN substr(r.owner, ${String(CLUSTER_OWNER_PREFIX.length + 1)}) END
+  ) AS executor`;
 
 export const SUMMARY_FROM = `
   FROM runs r
@@ -171,6 +177,7 @@ export function summaryFromRow(row: RunRow): RunSummary {
       row.input_adapter === null
         ? null
         : readJson(InputAdapterSchema, row.input_adapter, 'input adapter'),
+    ...(row.executor === 'slurm' ? { executor: 'slurm' as const } : {}),
   };
 }
 

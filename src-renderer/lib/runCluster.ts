@@ -3,7 +3,7 @@ import {
   slurmTaskLabel,
   type RunClusterTask,
 } from '../../src-shared/domain/cluster';
-import { isTerminal, type RunStatus } from '../../src-shared/domain/runs';
+import { isTerminal, type RunStatus, type RunSummary } from '../../src-shared/domain/runs';
 
 /**
  * How the run page names a run handed to Slurm (issue 16). A queued run of the cluster waits in
@@ -68,3 +68,16 @@ export const CLUSTER_REFRESH_MS = 5_000;
 
 /** How long after its run ended a page still asks for a task's end (the server's poll is ~1 s). */
 export const CLUSTER_END_WAIT_MS = 60_000;
+
+/**
+ * A list's status chip for a run (runs grid, experiment page): "in Slurm" for a queued run of
+ * Slurm, short enough for the status column (the chip's title says it in full).
+ */
+export function summaryStatusLabel(
+  run: Pick<RunSummary, 'status' | 'executor'>,
+): string | undefined {
+  return run.status === 'queued' && run.executor === 'slurm' ? 'in Slurm' : undefined;
+}
+
+/** The chip's title for a run waiting in Slurm's queue. */
+export const IN_SLURM_TITLE = 'Queued: waiting in Slurm’s queue, not for this machine';

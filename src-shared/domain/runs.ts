@@ -212,6 +212,11 @@ export interface RunSummary {
    * once the trainer has loaded the data.
    */
   inputAdapter: InputAdapter | null;
+  /**
+   * Where it trains when not on this machine (issue 16): 'slurm' for a run handed to Slurm;
+   * absent for a run of the local queue. A queued Slurm run waits in Slurm's queue.
+   */
+  executor?: 'slurm';
 }
 
 export interface RunDetail extends RunSummary {

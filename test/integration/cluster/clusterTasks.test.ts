@@ -19,7 +19,7 @@ import type { Db } from '../../../src-main/store/db';
 import { markClusterRunStarted } from '../../../src-main/store/eventCursors';
 import { readRunLog } from '../../../src-main/store/runLogs';
 import { requeueRuns, runOwners, slotHolders } from '../../../src-main/store/queue';
-import { cancelQueuedRun, claimNextRun, getRun } from '../../../src-main/store/runs';
+import { cancelQueuedRun, claimNextRun, getRun, listRuns } from '../../../src-main/store/runs';
 import { useTempDirs } from '../../helpers/tempDir';
 import {
   epoch,
@@ -369,3 +369,34 @@ describe('the saved Slurm profile', () => {
 function eventFile(w: PlannedWorkspace, attempt: number): string {
   return `${w.dir}/cluster/${String(w.source)}/${String(attempt)}/events.jsonl`;
 }
+
+describe('a run’s summary says it is Slurm’s (issue 16)', () => {
+  it('from its hand-over on, and only for the runs handed over', async () => {
+    const w = await plannedWorkspace(tempDir());
+    const executors = (): [number, string | undefined][] =>
+      listRuns(w.db, { experimentId: w.experimentId })
+        .map((r): [number, string | undefined] => [r.id, r.executor])
+        .sort((a, b) => a[0] - b[0]);
+    expect(executors()).toEqual([
+      [w.source, undefined],
+      [w.scratch, undefined],
+      [w.fineTune, undefined],
+    ]);
+    // Held before its task row exists (between the hand-over and sbatch's answer)…
+    holdForCluster(w.db, [w.source, w.fineTune], 'slurm');
+    expect(executors()).toEqual([
+      [w.source, 'slurm'],
+      [w.scratch, undefined],
+      [w.fineTune, 'slurm'],
+    ]);
+    // …submitted, and still Slurm's once it ended (owner cleared, its task row stays).
+    submit(w.db, [w.source, w.fineTune], '77');
+    expect(cancelQueuedRun(w.db, w.source)).toEqual([w.source, w.fineTune]);
+    expect(executors()).toEqual([
+      [w.source, 'slurm'],
+      [w.scratch, undefined],
+      [w.fineTune, 'slurm'],
+    ]);
+    expect(getRun(w.db, w.source)?.executor).toBe('slurm');
+  });
+});

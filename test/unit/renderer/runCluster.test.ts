@@ -5,6 +5,7 @@ import {
   clusterStatusLabel,
   clusterTaskText,
   queuedMetricsText,
+  summaryStatusLabel,
   taskStateMayChange,
   waitsInSlurm,
 } from '../../../src-renderer/lib/runCluster';
@@ -94,5 +95,14 @@ describe('the designer footer when the runs go to Slurm (issue 16)', () => {
       expect(words).not.toMatch(/trainer|≈/);
       expect(words).toMatch(/Slurm/);
     }
+  });
+});
+
+describe('a list’s status chip for a Slurm run (issue 16)', () => {
+  it('says "in Slurm" for a queued run of Slurm, and nothing new otherwise', () => {
+    expect(summaryStatusLabel({ status: 'queued', executor: 'slurm' })).toBe('in Slurm');
+    expect(summaryStatusLabel({ status: 'queued' })).toBeUndefined();
+    expect(summaryStatusLabel({ status: 'running', executor: 'slurm' })).toBeUndefined();
+    expect(summaryStatusLabel({ status: 'completed', executor: 'slurm' })).toBeUndefined();
   });
 });
