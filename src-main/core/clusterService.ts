@@ -33,7 +33,7 @@ export interface ClusterService {
   /** Refuses an executor this machine cannot use, before the experiment is created. */
   check(executor: ExecutorChoice): Promise<void>;
   submit(runIds: readonly number[], options: SlurmOptions): Promise<SubmitSummary>;
-  /** Null in a process that executes no runs. */
+  /** Started only in a process that executes runs; `transferlab sync` runs one pass of it. */
   monitor: ClusterMonitor;
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,12 +6,12 @@ import { readEventsFrom } from '../../../src-main/cluster/eventFile';
 import { writeJobFile } from '../../../src-main/cluster/jobFile';
 import { openCore } from '../../../src-main/core/core';
 import { eventFilePath } from '../../../src-main/core/eventIngest';
-import { projectRoot } from '../../../src-main/core/paths';
 import { buildTrainJob } from '../../../src-main/core/trainJob';
 import { openDb } from '../../../src-main/store/db';
 import { claimNextRun } from '../../../src-main/store/runs';
 import { transferlabInProcess } from '../../helpers/cliInProcess';
 import { useTempDirs } from '../../helpers/tempDir';
+import { runWorker } from './workerProcess';
 import { tinySpec } from '../../helpers/tinySpec';
 
 /**
@@ -23,7 +22,6 @@ import { tinySpec } from '../../helpers/tinySpec';
  */
 
 const tempDir = useTempDirs();
-const BIN = join(projectRoot(), 'bin', 'transferlab.js');
 
 const SyncOutput = z.object({
   runs: z.array(
@@ -39,20 +37,6 @@ const SyncOutput = z.object({
   failed: z.array(z.unknown()),
   totals: z.object({ runs: z.int(), epochs: z.int(), logs: z.int(), outcomes: z.int() }),
 });
-
-function runWorker(jobFile: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'worker', jobFile], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stderr });
-    });
-  });
-}
 
 describe('a worker’s run ingested by transferlab sync', () => {
   it('records exactly the worker’s epochs and outcome, once', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,10 +8,10 @@ import {
 } from '../../../src-main/cluster/eventFile';
 import { writeJobFile } from '../../../src-main/cluster/jobFile';
 import type { WorkerEvent } from '../../../src-main/cluster/workerEvents';
-import { projectRoot } from '../../../src-main/core/paths';
 import type { TrainJob, TrainerToParent } from '../../../src-main/engine/protocol';
 import { startTrainer } from '../../../src-main/engine/trainer/host';
 import { useTempDirs } from '../../helpers/tempDir';
+import { startWorker } from './workerProcess';
 import {
   linearBinaryLocator,
   runConfig,
@@ -27,38 +26,6 @@ import {
  */
 
 const tempDir = useTempDirs();
-const BIN = join(projectRoot(), 'bin', 'transferlab.js');
-
-interface WorkerEnd {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Worker {
-  child: ReturnType<typeof spawn>;
-  done: Promise<WorkerEnd>;
-}
-
-function startWorker(jobFile: string, env: NodeJS.ProcessEnv = {}): Worker {
-  const child = spawn(process.execPath, [BIN, 'worker', jobFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<WorkerEnd>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-  return { child, done };
-}
-
 /** A source run of a few seconds on cpu: linear-binary, 8 features, MLP 8-4-2. */
 function sourceJob(modelsDir: string, epochs: number, batchSize = 16): TrainJob {
   const data = linearBinaryLocator({ features: 8, samples: 200, taskSeed: 3 });

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEventsFrom } from '../../../src-main/cluster/eventFile';
 import { writeJobFile } from '../../../src-main/cluster/jobFile';
 import { WORKER_EXIT } from '../../../src-main/cluster/worker';
-import { projectRoot } from '../../../src-main/core/paths';
 import { useTempDirs } from '../../helpers/tempDir';
+import { runWorker } from './workerProcess';
 import {
   linearBinaryLocator,
   runConfig,
@@ -20,7 +19,6 @@ import {
  */
 
 const tempDir = useTempDirs();
-const BIN = join(projectRoot(), 'bin', 'transferlab.js');
 
 describe('a worker whose run diverges', () => {
   it('writes a diverged failure and exits 1', async () => {
@@ -43,15 +41,7 @@ describe('a worker whose run diverges', () => {
       eventsFile: 'events.jsonl',
       job: trainJob(config, { runId: 7, data, modelsDir: join(dir, 'models'), saveModel: true }),
     });
-    const child = spawn(process.execPath, [BIN, 'worker', jobFile], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
+    const { code, stderr } = await runWorker(jobFile);
     expect(code, stderr).toBe(WORKER_EXIT.failed);
     expect(WORKER_EXIT.failed).toBe(1);
     expect(stderr).toMatch(/Run 7, attempt 1: diverged: /);

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEventsFrom } from '../../../src-main/cluster/eventFile';
 import { writeJobFile } from '../../../src-main/cluster/jobFile';
-import { projectRoot } from '../../../src-main/core/paths';
 import type { TrainJob } from '../../../src-main/engine/protocol';
 import { useTempDirs } from '../../helpers/tempDir';
+import { runWorker } from './workerProcess';
 import {
   linearBinaryLocator,
   runConfig,
@@ -22,26 +21,6 @@ import {
  */
 
 const tempDir = useTempDirs();
-const BIN = join(projectRoot(), 'bin', 'transferlab.js');
-
-function runWorker(
-  jobFile: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'worker', jobFile], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stderr });
-    });
-  });
-}
-
 function sourceJob(modelsDir: string): TrainJob {
   const data = linearBinaryLocator({ features: 8, samples: 200, taskSeed: 3 });
   const config = runConfig({

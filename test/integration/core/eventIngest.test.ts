@@ -18,6 +18,7 @@ import { requeueRun } from '../../../src-main/store/queue';
 import { claimNextRun } from '../../../src-main/store/runs';
 import type { AppEvent } from '../../../src-shared/rpc/events';
 import { useTempDirs } from '../../helpers/tempDir';
+import { STARTED } from '../cluster/clusterWorkspace';
 import { tinySpec } from '../../helpers/tinySpec';
 
 /**
@@ -67,18 +68,6 @@ async function workspace(): Promise<Workspace> {
   };
 }
 
-const started: TrainerToParent = {
-  type: 'started',
-  environment: {
-    backend: 'cpu',
-    versions: {},
-    platform: 'linux',
-    arch: 'x64',
-    cpus: 2,
-    node: process.version,
-  },
-  dataHash: 'data-hash',
-};
 const epoch = (n: number, loss: number): TrainerToParent => ({
   type: 'epoch',
   epoch: n,
@@ -103,10 +92,10 @@ const completed = (runId: number): TrainerToParent => ({
   model: { dir: `/models/hash-${runId}`, hash: `hash-${runId}` },
 });
 
-/** A whole run as a worker streams it: started, progress, two epochs (one diverging), logs. */
+/** A whole run as a worker streams it: STARTED, progress, two epochs (one diverging), logs. */
 function runMessages(runId: number): TrainerToParent[] {
   return [
-    started,
+    STARTED,
     progress(1, 2),
     progress(1, 4),
     epoch(1, 0.7),
@@ -355,7 +344,7 @@ describe('ingesting a worker’s event file', () => {
     { outcome: { type: 'cancelled' }, status: 'cancelled', error: 'Cancelled by the user.' },
   ] as const)('ends the run $status as a local trainer’s exit would', async (c) => {
     const w = await workspace();
-    writeEvents(w, [started, epoch(1, 0.7), c.outcome]);
+    writeEvents(w, [STARTED, epoch(1, 0.7), c.outcome]);
     expect(ingestEventFile(w.ctx, w)).toMatchObject({ events: 3, outcome: c.status });
     expect(recorded(w.db, w.runId)).toMatchObject({
       run: { status: c.status, error: c.error, epochs_done: 1, final_metrics: null },
