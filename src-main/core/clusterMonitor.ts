@@ -12,6 +12,7 @@ import {
   type FollowedTask,
 } from '../store/clusterTasks';
 import { readEventCursor, readIngestTarget } from '../store/eventCursors';
+import { runStatus } from '../store/runs';
 import { emitStatus, type CoreContext } from './context';
 import { eventFilePath, ingestEventFile, ingestPending, type PendingIngest } from './eventIngest';
 import { endRun, recordLog, type RecorderContext, immediateRecorder } from './runRecorder';
@@ -191,6 +192,10 @@ export class ClusterMonitor {
       run.attempt !== task.attempt
     )
       return;
+    // Slurm cancels a task whose source task failed as soon as it sees that, possibly before
+    // this monitor has seen the source's own end. The source run's ending ends this run too,
+    // with the workspace's words for it (as for a local run), so the source goes first.
+    if (waitsForSourceEnding(db, task.dependsOn, state)) return;
     const ending = slurmEnding(state, {
       cancelRequested: run.cancelRequested,
       workerCancelled,
@@ -205,6 +210,18 @@ export class ClusterMonitor {
     endRun(this.recorder, run, ending.status, { error: ending.error });
     result.ended.push({ runId: run.id, ...ending });
   }
+}
+
+/** A task Slurm cancelled for its dependency, while its source run has not ended here yet. */
+export function waitsForSourceEnding(
+  db: CoreContext['db'],
+  dependsOn: number | null,
+  state: SlurmTaskState,
+): boolean {
+  if (dependsOn === null || state.state !== 'CANCELLED' || !/Dependency/i.test(state.reason ?? ''))
+    return false;
+  const source = runStatus(db, dependsOn)?.status;
+  return source === 'queued' || source === 'running';
 }
 
 /** Whether the event file's next line, not yet ingested, is a 'cancelled' held back. */

@@ -130,6 +130,8 @@ export interface FollowedTask {
   cancelSentAt: string | null;
   /** Its worker's outcome is ingested: the task ends by itself, nothing to cancel. */
   outcomeIngested: boolean;
+  /** The source run it starts from (runs.depends_on). */
+  dependsOn: number | null;
 }
 
 /** SQL: the ended states as a list literal (constants of ours, never user text). */
@@ -147,7 +149,7 @@ export function followedTasks(db: Db): FollowedTask[] {
     .prepare(
       `SELECT t.run_id, r.experiment_id, t.attempt, r.status, r.attempts, r.cancel_requested,
               t.executor, t.job_id, t.task_id, t.restarts, t.state, t.reason, t.cancel_sent_at,
-              COALESCE(c.ended, 0) AS outcome_ingested
+              COALESCE(c.ended, 0) AS outcome_ingested, r.depends_on
        FROM cluster_tasks t JOIN runs r ON r.id = t.run_id
        LEFT JOIN run_event_cursors c ON c.run_id = t.run_id AND c.attempt = t.attempt
        WHERE t.job_id IS NOT NULL AND t.attempt = r.attempts
@@ -170,6 +172,7 @@ export function followedTasks(db: Db): FollowedTask[] {
     reason: string | null;
     cancel_sent_at: string | null;
     outcome_ingested: number;
+    depends_on: number | null;
   }[];
   return rows.map((r) => ({
     runId: r.run_id,
@@ -186,6 +189,7 @@ export function followedTasks(db: Db): FollowedTask[] {
     reason: r.reason,
     cancelSentAt: r.cancel_sent_at,
     outcomeIngested: r.outcome_ingested === 1,
+    dependsOn: r.depends_on,
   }));
 }
 

@@ -236,6 +236,7 @@ describe('cluster attempts and tasks', () => {
         reason: null,
         cancelSentAt: null,
         outcomeIngested: false,
+        dependsOn: runId === w2.fineTune ? w2.source : null,
       })),
     );
     // A task the scheduler says ended is followed no more.
